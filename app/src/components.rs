@@ -1,0 +1,298 @@
+//! Building blocks shared by every portal page: headings, cards, form fields, buttons,
+//! notices, empty states and the delete confirmation.
+
+use leptos::prelude::*;
+
+use crate::error::PortalError;
+
+pub const INPUT_CLASS: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20";
+pub const PRIMARY_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-wait disabled:opacity-60";
+pub const SECONDARY_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
+pub const DANGER_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600 disabled:cursor-wait disabled:opacity-60";
+pub const LINK_CLASS: &str = "font-medium text-indigo-700 hover:text-indigo-500 hover:underline";
+
+/// The title block of a page, with optional actions on the right.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: Signal<String>,
+    #[prop(optional, into)] subtitle: MaybeProp<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="mb-6 flex flex-wrap items-start justify-between gap-4">
+            <div class="min-w-0">
+                <h1 class="truncate text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
+                {move || subtitle.get().map(|s| view! { <p class="mt-1 text-sm text-slate-600">{s}</p> })}
+            </div>
+            {children.map(|c| view! { <div class="flex items-center gap-2">{c()}</div> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Card(
+    #[prop(optional, into)] title: Option<String>,
+    #[prop(optional, into)] description: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="rounded-lg border border-slate-200 bg-white shadow-sm">
+            {title.map(|t| view! {
+                <div class="border-b border-slate-200 px-5 py-4">
+                    <h2 class="text-base font-semibold text-slate-900">{t}</h2>
+                    {description.map(|d| view! { <p class="mt-1 text-sm text-slate-600">{d}</p> })}
+                </div>
+            })}
+            <div class="px-5 py-4">{children()}</div>
+        </section>
+    }
+}
+
+/// What went wrong, in words, with the per-field problems listed.
+#[component]
+pub fn ErrorPanel(error: PortalError) -> impl IntoView {
+    let fields = error.field_errors().to_vec();
+    view! {
+        <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="error">
+            <p class="font-semibold">{error.title()}</p>
+            <p class="mt-1">{error.to_string()}</p>
+            {(!fields.is_empty()).then(|| view! {
+                <ul class="mt-2 list-disc space-y-0.5 pl-5">
+                    {fields.into_iter().map(|f| view! { <li><span class="font-mono">{f.field}</span>": "{f.message}</li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+}
+
+/// The error of a form whose fields show their own messages: for input problems a pointer to
+/// the highlighted fields, for anything else the whole story.
+#[component]
+pub fn FormError(error: PortalError) -> impl IntoView {
+    use domain::DomainError;
+    match &error {
+        PortalError::Domain(DomainError::Invalid { fields, .. }) if !fields.is_empty() => {
+            let count = fields.len();
+            view! {
+                <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm font-medium text-red-800" data-testid="error">
+                    {if count == 1 { "Please correct the highlighted field.".to_owned() } else { format!("Please correct the {count} highlighted fields.") }}
+                </div>
+            }
+            .into_any()
+        }
+        PortalError::Domain(DomainError::Conflict(_)) => view! {
+            <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm font-medium text-red-800" data-testid="error">
+                "This would duplicate what already exists; see the highlighted field."
+            </div>
+        }
+        .into_any(),
+        _ => view! { <ErrorPanel error/> }.into_any(),
+    }
+}
+
+#[component]
+pub fn SuccessNotice(children: Children) -> impl IntoView {
+    view! {
+        <div role="status" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="success">
+            {children()}
+        </div>
+    }
+}
+
+/// A labelled text input. `error` shows under the input and marks it invalid.
+#[component]
+pub fn TextField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] pattern: Option<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] on_input: Option<Callback<String>>,
+    /// Keeps the input's value in step with a signal (for fields filled in by the page).
+    #[prop(optional, into)]
+    live_value: Option<Signal<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let aria_invalid = move || error.get().is_some().to_string();
+    let on_input = move |ev| {
+        if let Some(cb) = on_input {
+            cb.run(event_target_value(&ev));
+        }
+    };
+    // Two spellings of one input: a live value must be a DOM property, or typing in the other
+    // field would not show up here.
+    let input = match live_value {
+        Some(live) => view! {
+            <input id=id.clone() name=name type="text" class=INPUT_CLASS required=required
+                maxlength=maxlength pattern=pattern placeholder=placeholder
+                aria-invalid=aria_invalid aria-describedby=described_by on:input=on_input
+                prop:value=move || live.get()/>
+        }
+        .into_any(),
+        None => view! {
+            <input id=id.clone() name=name type="text" class=INPUT_CLASS required=required
+                maxlength=maxlength pattern=pattern placeholder=placeholder value=value
+                aria-invalid=aria_invalid aria-describedby=described_by on:input=on_input/>
+        }
+        .into_any(),
+    };
+    view! {
+        <div>
+            <label for=id class="mb-1 block text-sm font-medium text-slate-700">
+                {label}
+                {required.then(|| view! { <span class="text-red-600" aria-hidden="true">" *"</span> })}
+            </label>
+            {input}
+            {hint.map(|h| view! { <p id=hint_id class="mt-1 text-xs text-slate-500">{h}</p> })}
+            {move || error.get().map(|e| view! { <p id=error_id.clone() class="mt-1 text-sm text-red-700" data-testid="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] label: String,
+    #[prop(into)] pending_label: String,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=if danger { DANGER_BUTTON } else { PRIMARY_BUTTON }
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().to_string()
+        >
+            {move || if pending.get() {
+                view! { <Spinner/> {pending_label.clone()} }.into_any()
+            } else {
+                label.clone().into_any()
+            }}
+        </button>
+    }
+}
+
+#[component]
+pub fn Spinner() -> impl IntoView {
+    view! {
+        <svg class="h-4 w-4 animate-spin" viewBox="0 0 24 24" fill="none" aria-hidden="true">
+            <circle class="opacity-25" cx="12" cy="12" r="10" stroke="currentColor" stroke-width="4"></circle>
+            <path class="opacity-75" fill="currentColor" d="M4 12a8 8 0 018-8v4a4 4 0 00-4 4H4z"></path>
+        </svg>
+    }
+}
+
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! {
+        <p class="flex items-center gap-2 py-6 text-sm text-slate-500" role="status">
+            <Spinner/> {format!("Loading {what}…")}
+        </p>
+    }
+}
+
+/// Shown where a list is empty: what it is, and what to do next.
+#[component]
+pub fn EmptyState(
+    #[prop(into)] title: String,
+    #[prop(into)] body: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border-2 border-dashed border-slate-200 px-6 py-10 text-center" data-testid="empty-state">
+            <p class="text-sm font-semibold text-slate-800">{title}</p>
+            <p class="mx-auto mt-1 max-w-md text-sm text-slate-600">{body}</p>
+            {children.map(|c| view! { <div class="mt-4">{c()}</div> })}
+        </div>
+    }
+}
+
+/// A destructive action behind a second step. Built on `<details>`, so it works before the
+/// page is hydrated and without JavaScript; `children` is the form that really deletes.
+#[component]
+pub fn ConfirmDelete(
+    /// The label of the first button, e.g. "Delete".
+    #[prop(into)]
+    label: String,
+    /// What will be lost, in words.
+    #[prop(into)]
+    warning: String,
+    /// Opens in the page flow (for a "delete" section) instead of as a popover (for tables).
+    #[prop(optional)]
+    inline: bool,
+    children: Children,
+) -> impl IntoView {
+    let panel = if inline {
+        "mt-3 max-w-lg rounded-lg border border-red-200 bg-red-50/40 p-4"
+    } else {
+        "absolute right-0 z-20 mt-2 w-80 rounded-lg border border-red-200 bg-white p-4 text-left shadow-lg"
+    };
+    view! {
+        <details class="group relative inline-block text-left">
+            <summary class="inline-flex cursor-pointer list-none items-center rounded-md px-3 py-1.5 text-sm font-semibold text-red-700 ring-1 ring-inset ring-red-200 hover:bg-red-50 group-open:bg-red-50 [&::-webkit-details-marker]:hidden">
+                {label}
+            </summary>
+            <div class=panel>
+                <p class="text-sm text-slate-700">{warning}</p>
+                <div class="mt-3 flex justify-end gap-2">{children()}</div>
+            </div>
+        </details>
+    }
+}
+
+/// A definition list row for detail pages.
+#[component]
+pub fn Detail(#[prop(into)] term: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="grid grid-cols-3 gap-4 py-2.5">
+            <dt class="text-sm font-medium text-slate-500">{term}</dt>
+            <dd class="col-span-2 text-sm text-slate-900 break-words">{children()}</dd>
+        </div>
+    }
+}
+
+/// A value or a muted dash when absent.
+pub fn or_dash(value: Option<String>) -> AnyView {
+    match value {
+        Some(v) => v.into_any(),
+        None => view! { <span class="text-slate-400">"—"</span> }.into_any(),
+    }
+}
+
+/// Empties `form` each time `succeeded` turns true (its action's latest result is a success),
+/// ready for the next entry. Without JavaScript the page reloads, which empties it anyway.
+pub fn reset_after_success(
+    succeeded: impl Fn() -> bool + 'static,
+    form: NodeRef<leptos::html::Form>,
+    also: impl Fn() + 'static,
+) {
+    Effect::new(move |_| {
+        if succeeded() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+            also();
+        }
+    });
+}

@@ -1,0 +1,429 @@
+//! DFSPs in the portal: an environment's DFSP list with the add form, and one DFSP's page with
+//! its edit form.
+
+use domain::dfsps::{default_security_group, Dfsp};
+use domain::environments::EnvironmentId;
+use domain::monetary_zones::MonetaryZone;
+use domain::DomainError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::*;
+use crate::error::PortalError;
+use crate::layout::{current_environment, use_environment_id, ErrorPage};
+use crate::urls;
+
+#[server(prefix = "/rpc", endpoint = "dfsps/list")]
+pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.dfsps().list(&who, env_id).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "dfsps/get")]
+pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<Dfsp, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "dfsps/create")]
+pub async fn create_dfsp(
+    env_id: EnvironmentId,
+    dfsp_id: String,
+    name: String,
+    monetary_zone_id: Option<String>,
+    security_group: Option<String>,
+) -> Result<Dfsp, PortalError> {
+    use domain::text::blank_to_none;
+    let (services, who) = crate::server::context()?;
+    let input = domain::dfsps::NewDfsp {
+        dfsp_id: Some(dfsp_id),
+        name: Some(name),
+        monetary_zone_id: blank_to_none(monetary_zone_id),
+        security_group: blank_to_none(security_group),
+    };
+    Ok(services.dfsps().create(&who, env_id, &input).await?)
+}
+
+/// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
+/// an empty security group restores the default one.
+#[server(prefix = "/rpc", endpoint = "dfsps/update")]
+pub async fn update_dfsp(
+    env_id: EnvironmentId,
+    dfsp_id: String,
+    name: String,
+    monetary_zone_id: Option<String>,
+    security_group: Option<String>,
+) -> Result<Dfsp, PortalError> {
+    use domain::text::blank_to_none;
+    let (services, who) = crate::server::context()?;
+    let changes = domain::dfsps::DfspChanges {
+        name: Some(Some(name)),
+        monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
+        security_group: Some(blank_to_none(security_group)),
+    };
+    Ok(services
+        .dfsps()
+        .update(&who, env_id, &dfsp_id, &changes)
+        .await?)
+}
+
+/// Deletes a DFSP, then shows the environment's DFSP list.
+#[server(prefix = "/rpc", endpoint = "dfsps/delete")]
+pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), PortalError> {
+    let (services, who) = crate::server::context()?;
+    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
+    crate::server::redirect(&urls::dfsps(env_id));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
+pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.monetary_zones().list(&who).await?)
+}
+
+const DELETE_WARNING: &str =
+    "This deletes the DFSP with its endpoints, enrollments and certificates. It cannot be undone.";
+
+fn zone_label(zones: &[MonetaryZone], id: Option<&str>) -> Option<String> {
+    let id = id?;
+    Some(
+        zones
+            .iter()
+            .find(|z| z.monetary_zone_id == id)
+            .map(MonetaryZone::label)
+            .unwrap_or_else(|| id.to_owned()),
+    )
+}
+
+/// `/environments/{id}/dfsps`
+#[component]
+pub fn DfspsPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = current_environment();
+    let create = ServerAction::<CreateDfsp>::new();
+    let delete = ServerAction::<DeleteDfsp>::new();
+    let dfsps = Resource::new(
+        move || (env_id.get(), create.version().get(), delete.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => list_dfsps(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let zones = Resource::new(|| (), |_| list_monetary_zones());
+    let env_name = move || {
+        environment
+            .get()
+            .and_then(Result::ok)
+            .map(|e| e.name)
+            .unwrap_or_default()
+    };
+    view! {
+        <Title text=move || format!("DFSPs · {}", env_name())/>
+        <PageHeader
+            title="DFSPs"
+            subtitle=Signal::derive(move || Some(format!("The participants that connect to the Hub in {}.", env_name())))
+        />
+        <div class="grid items-start gap-6 xl:grid-cols-3">
+            <div class="space-y-4 xl:col-span-2">
+                {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
+                <Transition fallback=|| view! { <Loading what="DFSPs"/> }>
+                    {move || Suspend::new(async move {
+                        let zones = zones.await.unwrap_or_default();
+                        match dfsps.await {
+                            Ok(list) if list.is_empty() => view! {
+                                <EmptyState
+                                    title="No DFSPs in this environment yet"
+                                    body="Add the first DFSP with the form: its id is how the Hub, its certificates and the API refer to it."
+                                />
+                            }.into_any(),
+                            Ok(list) => view! { <DfspTable list zones delete/> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+            <AddDfspCard create zones/>
+        </div>
+    }
+}
+
+#[component]
+fn DfspTable(
+    list: Vec<Dfsp>,
+    zones: Vec<MonetaryZone>,
+    delete: ServerAction<DeleteDfsp>,
+) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="dfsps-table">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="px-4 py-3">"Id"</th>
+                        <th scope="col" class="px-4 py-3">"Name"</th>
+                        <th scope="col" class="px-4 py-3">"Monetary zone"</th>
+                        <th scope="col" class="px-4 py-3">"Security group"</th>
+                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {list.into_iter().map(|dfsp| {
+                        let href = urls::dfsp(dfsp.env_id, &dfsp.id);
+                        let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
+                        let warning = format!("Delete DFSP {}? {DELETE_WARNING}", dfsp.id);
+                        let delete_label = format!("Delete {}", dfsp.id);
+                        let delete_id = dfsp.id.clone();
+                        view! {
+                            <tr class="hover:bg-slate-50">
+                                <td class="px-4 py-3 font-mono text-xs">
+                                    <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.clone()}</A>
+                                </td>
+                                <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>
+                                <td class="px-4 py-3 text-slate-700">{or_dash(zone)}</td>
+                                <td class="max-w-56 truncate px-4 py-3 font-mono text-xs text-slate-600" title=dfsp.security_group.clone()>
+                                    {dfsp.security_group.clone()}
+                                </td>
+                                <td class="whitespace-nowrap px-4 py-3 text-right">
+                                    <div class="flex items-center justify-end gap-2">
+                                        <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
+                                        <ConfirmDelete label="Delete" warning>
+                                            <ActionForm action=delete>
+                                                <input type="hidden" name="env_id" value=dfsp.env_id/>
+                                                <input type="hidden" name="dfsp_id" value=delete_id/>
+                                                <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                            </ActionForm>
+                                        </ConfirmDelete>
+                                    </div>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A select of the active zones, with "none" first.
+#[component]
+fn ZoneSelect(
+    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
+    #[prop(optional)] selected: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for="field-monetary_zone_id" class="mb-1 block text-sm font-medium text-slate-700">"Monetary zone"</label>
+            <select id="field-monetary_zone_id" name="monetary_zone_id" class=INPUT_CLASS
+                aria-invalid=move || error.get().is_some().to_string()>
+                <option value="">"No monetary zone"</option>
+                <Transition fallback=|| ()>
+                    {move || {
+                        let selected = selected.clone();
+                        Suspend::new(async move {
+                            zones.await.unwrap_or_default().into_iter().map(|zone| {
+                                let is_selected = selected.as_deref() == Some(zone.monetary_zone_id.as_str());
+                                view! {
+                                    <option value=zone.monetary_zone_id.clone() selected=is_selected>{zone.label()}</option>
+                                }
+                            }).collect_view()
+                        })
+                    }}
+                </Transition>
+            </select>
+            {move || error.get().map(|e| view! { <p class="mt-1 text-sm text-red-700" data-testid="field-error">{e}</p> })}
+        </div>
+    }
+}
+
+#[component]
+fn AddDfspCard(
+    create: ServerAction<CreateDfsp>,
+    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
+) -> impl IntoView {
+    let env_id = use_environment_id();
+    let result = create.value();
+    let error = move || result.get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(field)))
+    };
+    // A duplicate id is a conflict with what is stored; it belongs next to the id field.
+    let id_error = Signal::derive(move || match error() {
+        Some(PortalError::Domain(DomainError::Conflict(message))) => Some(message),
+        Some(e) => e.field_message("dfspId"),
+        None => None,
+    });
+    // The id follows the name until the user edits it, as in the MCM portal.
+    let dfsp_id = RwSignal::new(String::new());
+    let id_edited = RwSignal::new(false);
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_after_success(
+        move || result.with(|r| matches!(r, Some(Ok(_)))),
+        form,
+        move || {
+            dfsp_id.set(String::new());
+            id_edited.set(false);
+        },
+    );
+    let default_group = Signal::derive(move || {
+        let id = dfsp_id.get();
+        let id = if id.trim().is_empty() {
+            "<id>"
+        } else {
+            id.trim()
+        };
+        format!("Default: {}", default_security_group(id))
+    });
+    view! {
+        <Card title="Add a DFSP">
+            <ActionForm action=create node_ref=form attr:class="space-y-4" attr:id="new-dfsp">
+                {move || match result.get() {
+                    Some(Ok(dfsp)) => view! {
+                        <SuccessNotice>
+                            "DFSP "<strong>{dfsp.id.clone()}</strong>" added. "
+                            <A href=urls::dfsp(dfsp.env_id, &dfsp.id) attr:class=LINK_CLASS>"Open it"</A>
+                        </SuccessNotice>
+                    }.into_any(),
+                    Some(Err(error)) => view! { <FormError error/> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <input type="hidden" name="env_id" value=move || env_id.get().unwrap_or_default()/>
+                <TextField label="Name" name="name" required=true maxlength=domain::dfsps::NAME_MAX
+                    placeholder="Bank One" error=field_error("name")
+                    on_input=Callback::new(move |name: String| if !id_edited.get_untracked() { dfsp_id.set(name) })/>
+                <TextField label="DFSP id" name="dfsp_id" required=true maxlength=domain::dfsps::DFSP_ID_MAX
+                    placeholder="BANK1" hint="How the Hub, the API and certificates name this DFSP. Unique in the environment; spaces are allowed."
+                    error=id_error live_value=dfsp_id
+                    on_input=Callback::new(move |id: String| { id_edited.set(true); dfsp_id.set(id) })/>
+                <ZoneSelect zones error=field_error("monetaryZoneId")/>
+                <div>
+                    <TextField label="Security group (optional)" name="security_group"
+                        maxlength=domain::dfsps::SECURITY_GROUP_MAX error=field_error("securityGroup")/>
+                    <p class="mt-1 text-xs text-slate-500" data-testid="default-group">{default_group}</p>
+                </div>
+                <SubmitButton label="Add DFSP" pending_label="Adding…" pending=create.pending()/>
+            </ActionForm>
+        </Card>
+    }
+}
+
+/// `/environments/{id}/dfsps/{dfspId}`
+#[component]
+pub fn DfspPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let params = use_params_map();
+    let dfsp_id = Memo::new(move |_| params.read().get("dfsp_id").unwrap_or_default());
+    let update = ServerAction::<UpdateDfsp>::new();
+    let delete = ServerAction::<DeleteDfsp>::new();
+    let dfsp = Resource::new(
+        move || (env_id.get(), dfsp_id.get(), update.version().get()),
+        |(env, id, _)| async move {
+            match env {
+                Some(env) => get_dfsp(env, id).await,
+                None => Err(PortalError::Domain(DomainError::NotFound(
+                    "This environment does not exist".into(),
+                ))),
+            }
+        },
+    );
+    let zones = Resource::new(|| (), |_| list_monetary_zones());
+    view! {
+        <Transition fallback=|| view! { <Loading what="the DFSP"/> }>
+            {move || Suspend::new(async move {
+                let all_zones = zones.await.unwrap_or_default();
+                match dfsp.await {
+                    Ok(dfsp) => view! { <DfspDetails dfsp all_zones zones update delete/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DfspDetails(
+    dfsp: Dfsp,
+    all_zones: Vec<MonetaryZone>,
+    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
+    update: ServerAction<UpdateDfsp>,
+    delete: ServerAction<DeleteDfsp>,
+) -> impl IntoView {
+    let result = update.value();
+    let error = move || result.get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(field)))
+    };
+    let zone = zone_label(&all_zones, dfsp.monetary_zone_id.as_deref());
+    let is_default_group = dfsp.security_group == default_security_group(&dfsp.id);
+    let Dfsp {
+        env_id,
+        id,
+        name,
+        monetary_zone_id,
+        security_group,
+    } = dfsp;
+    let title = format!("DFSP {id}");
+    let details = {
+        let (id, name, security_group) = (id.clone(), name.clone(), security_group.clone());
+        view! {
+        <dl class="divide-y divide-slate-100" data-testid="dfsp-details">
+            <Detail term="DFSP id"><span class="font-mono">{id}</span></Detail>
+            <Detail term="Name">{name}</Detail>
+            <Detail term="Monetary zone">{or_dash(zone)}</Detail>
+            <Detail term="Security group">
+                <span class="font-mono">{security_group}</span>
+                {is_default_group.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">"default"</span> })}
+            </Detail>
+        </dl>
+        }
+    };
+    let edit_form = {
+        let (id, name) = (id.clone(), name.clone());
+        view! {
+        <ActionForm action=update attr:class="space-y-4" attr:id="edit-dfsp">
+            {move || match result.get() {
+                Some(Ok(_)) => view! { <SuccessNotice>"Changes saved."</SuccessNotice> }.into_any(),
+                Some(Err(error)) => view! { <FormError error/> }.into_any(),
+                None => ().into_any(),
+            }}
+            <input type="hidden" name="env_id" value=env_id/>
+            <input type="hidden" name="dfsp_id" value=id.clone()/>
+            <TextField label="Name" name="name" required=true value=name.clone()
+                maxlength=domain::dfsps::NAME_MAX error=field_error("name")/>
+            <ZoneSelect zones selected=monetary_zone_id.unwrap_or_default() error=field_error("monetaryZoneId")/>
+            <TextField label="Security group" name="security_group" value=security_group
+                maxlength=domain::dfsps::SECURITY_GROUP_MAX error=field_error("securityGroup")
+                hint=format!("Leave empty to restore the default, {}.", default_security_group(&id))/>
+            <SubmitButton label="Save changes" pending_label="Saving…" pending=update.pending()/>
+        </ActionForm>
+        }
+    };
+    let delete_form = view! {
+        {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
+        <ConfirmDelete label=format!("Delete {id}…") warning=format!("Delete DFSP {id}? {DELETE_WARNING}") inline=true>
+            <ActionForm action=delete>
+                <input type="hidden" name="env_id" value=env_id/>
+                <input type="hidden" name="dfsp_id" value=id.clone()/>
+                <SubmitButton label="Delete DFSP" pending_label="Deleting…" pending=delete.pending() danger=true/>
+            </ActionForm>
+        </ConfirmDelete>
+    };
+    view! {
+        <Title text=title.clone()/>
+        <nav class="mb-2 text-sm" aria-label="Breadcrumb">
+            <A href=urls::dfsps(env_id) attr:class=LINK_CLASS>"← All DFSPs"</A>
+        </nav>
+        <PageHeader title=name subtitle=title/>
+        <div class="grid items-start gap-6 xl:grid-cols-2">
+            <Card title="Details">{details}</Card>
+            <Card title="Edit">{edit_form}</Card>
+        </div>
+        <div class="mt-6">
+            <Card title="Delete this DFSP" description=DELETE_WARNING>{delete_form}</Card>
+        </div>
+    }
+}

@@ -1,0 +1,273 @@
+//! Environments in the portal: the list with its create form, and one environment's overview.
+
+use domain::environments::{Environment, EnvironmentId};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::components::*;
+use crate::dfsps::list_dfsps;
+use crate::error::PortalError;
+use crate::layout::{current_environment, environment_actions, use_environment_id};
+use crate::urls;
+
+#[server(prefix = "/rpc", endpoint = "environments/list")]
+pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.environments().list(&who).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "environments/get")]
+pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.environments().get(&who, id).await?)
+}
+
+/// Creates an environment from the form's fields; empty optional fields are "not set".
+#[server(prefix = "/rpc", endpoint = "environments/create")]
+pub async fn create_environment(
+    name: String,
+    cn: Option<String>,
+    o: Option<String>,
+    ou: Option<String>,
+    l: Option<String>,
+    st: Option<String>,
+    c: Option<String>,
+) -> Result<Environment, PortalError> {
+    use domain::environments::{DistinguishedName, NewEnvironment};
+    use domain::text::blank_to_none;
+    let (services, who) = crate::server::context()?;
+    let input = NewEnvironment {
+        name: Some(name),
+        default_dn: Some(DistinguishedName {
+            cn: blank_to_none(cn),
+            o: blank_to_none(o),
+            ou: blank_to_none(ou),
+            c: blank_to_none(c),
+            st: blank_to_none(st),
+            l: blank_to_none(l),
+        }),
+    };
+    Ok(services.environments().create(&who, &input).await?)
+}
+
+/// Deletes an environment with everything in it, then shows the list of environments.
+#[server(prefix = "/rpc", endpoint = "environments/delete")]
+pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
+    let (services, who) = crate::server::context()?;
+    services.environments().delete(&who, id).await?;
+    crate::server::redirect(&urls::environments());
+    Ok(())
+}
+
+const DELETE_WARNING: &str =
+    "This deletes the environment with all its DFSPs, endpoints and certificates. It cannot be undone.";
+
+#[component]
+pub fn EnvironmentsPage() -> impl IntoView {
+    let actions = environment_actions();
+    let environments = Resource::new(move || actions.version(), |_| list_environments());
+    view! {
+        <Title text="Environments"/>
+        <PageHeader
+            title="Environments"
+            subtitle="Each environment (development, test, production…) has its own DFSPs, endpoints and certificates."
+        />
+        <div class="grid items-start gap-6 lg:grid-cols-3">
+            <div class="space-y-4 lg:col-span-2">
+                {move || actions.delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
+                <Transition fallback=|| view! { <Loading what="environments"/> }>
+                    {move || Suspend::new(async move {
+                        match environments.await {
+                            Ok(list) if list.is_empty() => view! {
+                                <EmptyState
+                                    title="No environments yet"
+                                    body="Create the first environment with the form: give it a name such as DEV, and optionally the default subject for its certificates."
+                                />
+                            }.into_any(),
+                            Ok(list) => view! { <EnvironmentTable list/> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+            <CreateEnvironmentCard/>
+        </div>
+    }
+}
+
+#[component]
+fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
+    let actions = environment_actions();
+    view! {
+        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="environments-table">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="px-4 py-3">"Name"</th>
+                        <th scope="col" class="px-4 py-3">"Default subject"</th>
+                        <th scope="col" class="px-4 py-3">"Id"</th>
+                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {list.into_iter().map(|env| {
+                        let dn = env.default_dn.display();
+                        let dn_shown = (!dn.is_empty()).then(|| dn.clone());
+                        let warning = format!("Delete {}? {DELETE_WARNING}", env.name);
+                        let delete_label = format!("Delete {}", env.name);
+                        view! {
+                            <tr class="hover:bg-slate-50">
+                                <td class="px-4 py-3 font-medium">
+                                    <A href=urls::environment(env.id) attr:class=LINK_CLASS>{env.name.clone()}</A>
+                                </td>
+                                <td class="max-w-xs truncate px-4 py-3 text-slate-600" title=dn.clone()>
+                                    {or_dash(dn_shown)}
+                                </td>
+                                <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id}</td>
+                                <td class="px-4 py-3 text-right">
+                                    <ConfirmDelete label="Delete" warning>
+                                        <ActionForm action=actions.delete>
+                                            <input type="hidden" name="id" value=env.id/>
+                                            <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
+                                        </ActionForm>
+                                    </ConfirmDelete>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn CreateEnvironmentCard() -> impl IntoView {
+    let create = environment_actions().create;
+    let result = create.value();
+    let error = move || result.get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(field)))
+    };
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_after_success(
+        move || result.with(|r| matches!(r, Some(Ok(_)))),
+        form,
+        || (),
+    );
+    view! {
+        <Card title="New environment" description="The default subject is used for the certificates made in this environment.">
+            <ActionForm action=create node_ref=form attr:class="space-y-4" attr:id="new-environment">
+                {move || match result.get() {
+                    Some(Ok(env)) => view! {
+                        <SuccessNotice>
+                            "Environment "<strong>{env.name.clone()}</strong>" created. "
+                            <A href=urls::environment(env.id) attr:class=LINK_CLASS>"Open it"</A>
+                        </SuccessNotice>
+                    }.into_any(),
+                    Some(Err(error)) => view! { <FormError error/> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <TextField label="Name" name="name" required=true maxlength=domain::environments::NAME_MAX
+                    placeholder="DEV" error=field_error("name")/>
+                <fieldset class="space-y-3 rounded-md border border-slate-200 p-3">
+                    <legend class="px-1 text-sm font-medium text-slate-700">"Default subject (optional)"</legend>
+                    <TextField label="Common name (CN)" name="cn" maxlength=domain::environments::CN_MAX
+                        placeholder="hub.example.com" error=field_error("defaultDN.CN")/>
+                    <div class="grid grid-cols-2 gap-3">
+                        <TextField label="Organization (O)" name="o" maxlength=domain::environments::O_MAX
+                            error=field_error("defaultDN.O")/>
+                        <TextField label="Unit (OU)" name="ou" maxlength=domain::environments::OU_MAX
+                            error=field_error("defaultDN.OU")/>
+                        <TextField label="Locality (L)" name="l" maxlength=domain::environments::L_MAX
+                            error=field_error("defaultDN.L")/>
+                        <TextField label="State (ST)" name="st" maxlength=domain::environments::ST_MAX
+                            error=field_error("defaultDN.ST")/>
+                    </div>
+                    <TextField label="Country (C)" name="c" maxlength=2usize pattern="[A-Za-z]{2}"
+                        placeholder="US" hint="Two letters (ISO 3166)" error=field_error("defaultDN.C")/>
+                </fieldset>
+                <SubmitButton label="Create environment" pending_label="Creating…" pending=create.pending()/>
+            </ActionForm>
+        </Card>
+    }
+}
+
+/// `/environments/{id}`: what the environment is, what is in it, and its deletion.
+#[component]
+pub fn EnvironmentOverview() -> impl IntoView {
+    let environment = current_environment();
+    let delete = environment_actions().delete;
+    let env_id = use_environment_id();
+    let dfsps = Resource::new(
+        move || env_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => list_dfsps(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <Loading what="the environment"/> }>
+            {move || Suspend::new(async move {
+                let env = match environment.await {
+                    Ok(env) => env,
+                    Err(error) => return view! { <ErrorPanel error/> }.into_any(),
+                };
+                let dn = env.default_dn.clone();
+                view! {
+                    <Title text=env.name.clone()/>
+                    <PageHeader title=env.name.clone() subtitle=format!("Environment id {}", env.id)/>
+                    <div class="space-y-6">
+                        <Card title="Default subject" description="Used for the certificates made in this environment.">
+                            <dl class="divide-y divide-slate-100" data-testid="default-dn">
+                                <Detail term="Common name (CN)">{or_dash(dn.cn)}</Detail>
+                                <Detail term="Organization (O)">{or_dash(dn.o)}</Detail>
+                                <Detail term="Organizational unit (OU)">{or_dash(dn.ou)}</Detail>
+                                <Detail term="Locality (L)">{or_dash(dn.l)}</Detail>
+                                <Detail term="State (ST)">{or_dash(dn.st)}</Detail>
+                                <Detail term="Country (C)">{or_dash(dn.c)}</Detail>
+                            </dl>
+                        </Card>
+                        <Card title="DFSPs">
+                            <Transition fallback=|| view! { <Loading what="DFSPs"/> }>
+                                {move || Suspend::new(async move {
+                                    match dfsps.await {
+                                        Ok(list) => {
+                                            let count = list.len();
+                                            let text = match count {
+                                                0 => "No DFSP has been added yet.".to_owned(),
+                                                1 => "1 DFSP.".to_owned(),
+                                                n => format!("{n} DFSPs."),
+                                            };
+                                            view! {
+                                                <div class="flex items-center justify-between gap-4">
+                                                    <p class="text-sm text-slate-700" data-testid="dfsp-count">{text}</p>
+                                                    <A href=urls::dfsps(env.id) attr:class=SECONDARY_BUTTON>
+                                                        {if count == 0 { "Add DFSPs" } else { "Manage DFSPs" }}
+                                                    </A>
+                                                </div>
+                                            }.into_any()
+                                        }
+                                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
+                        </Card>
+                        <Card title="Delete this environment" description=DELETE_WARNING>
+                            {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
+                            <ConfirmDelete label=format!("Delete {}…", env.name) warning=format!("Delete {}? {DELETE_WARNING}", env.name) inline=true>
+                                <ActionForm action=delete>
+                                    <input type="hidden" name="id" value=env.id/>
+                                    <SubmitButton label="Delete environment" pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                </ActionForm>
+                            </ConfirmDelete>
+                        </Card>
+                    </div>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,258 @@
+//! The frame around every page: header with the environment switcher, the auth banner, the
+//! environment sidebar, and the "not found" page.
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::components::{ErrorPanel, Loading, LINK_CLASS};
+use crate::environments::{
+    get_environment, list_environments, CreateEnvironment, DeleteEnvironment,
+};
+use crate::error::PortalError;
+use crate::{get_portal_info, urls};
+use domain::environments::Environment;
+
+/// The environment actions, shared so that every list of environments (the page, the
+/// switcher) refreshes after one is created or deleted.
+#[derive(Clone, Copy)]
+pub struct EnvironmentActions {
+    pub create: ServerAction<CreateEnvironment>,
+    pub delete: ServerAction<DeleteEnvironment>,
+}
+
+impl EnvironmentActions {
+    /// Changes whenever an environment was created or deleted.
+    pub fn version(&self) -> usize {
+        self.create.version().get() + self.delete.version().get()
+    }
+}
+
+pub fn environment_actions() -> EnvironmentActions {
+    expect_context::<EnvironmentActions>()
+}
+
+/// Closes the `<details>` menu that contains the clicked element.
+pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
+    let element = ev
+        .target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok());
+    if let Some(Ok(Some(menu))) = element.map(|e| e.closest("details")) {
+        let _ = menu.remove_attribute("open");
+    }
+}
+
+#[component]
+pub fn AppShell() -> impl IntoView {
+    // Created inside <Router>, so that a form posted without JavaScript gets its error back.
+    provide_context(EnvironmentActions {
+        create: ServerAction::new(),
+        delete: ServerAction::new(),
+    });
+    let info = Resource::new(|| (), |_| get_portal_info());
+    view! {
+        <div class="min-h-full">
+            <header class="bg-slate-900 text-white shadow">
+                <div class="mx-auto flex max-w-7xl items-center gap-4 px-4 py-3 sm:px-6">
+                    <a href="/environments" class="flex items-center gap-2 text-base font-semibold tracking-tight">
+                        <img src="/favicon.svg" alt="" class="h-7 w-7"/>
+                        "Connection Manager"
+                    </a>
+                    <EnvironmentSwitcher/>
+                    <div class="ml-auto flex items-center gap-3 text-sm">
+                        <a href="/docs" class="text-slate-300 hover:text-white" rel="external">"API docs"</a>
+                    </div>
+                </div>
+            </header>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match info.await {
+                        Ok(info) if !info.auth_enabled => view! {
+                            <div class="border-b border-amber-200 bg-amber-50" data-testid="auth-disabled">
+                                <p class="mx-auto max-w-7xl px-4 py-2 text-sm text-amber-900 sm:px-6">
+                                    <span class="font-semibold">"Authentication is disabled."</span>
+                                    " Anyone who can reach this server acts as a hub operator with full access. Set AUTH_ENABLED to protect it."
+                                </p>
+                            </div>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
+            <main class="mx-auto max-w-7xl px-4 py-8 sm:px-6"><Outlet/></main>
+        </div>
+    }
+}
+
+/// The header's environment menu. A `<details>` element, so it opens without JavaScript.
+#[component]
+fn EnvironmentSwitcher() -> impl IntoView {
+    let actions = environment_actions();
+    let environments = Resource::new(move || actions.version(), |_| list_environments());
+    let location = use_location();
+    let current_id = Memo::new(move |_| {
+        let path = location.pathname.get();
+        path.strip_prefix("/environments/")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    view! {
+        <details class="relative" data-testid="environment-switcher">
+            <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md bg-slate-800 px-3 py-1.5 text-sm text-slate-100 ring-1 ring-inset ring-slate-700 hover:bg-slate-700 [&::-webkit-details-marker]:hidden">
+                <span class="text-slate-400">"Environment:"</span>
+                <Transition fallback=|| view! { <span>"…"</span> }>
+                    {move || Suspend::new(async move {
+                        let list = environments.await.unwrap_or_default();
+                        let name = current_id
+                            .get()
+                            .and_then(|id| list.iter().find(|e| e.id == id).map(|e| e.name.clone()))
+                            .unwrap_or_else(|| "choose…".into());
+                        view! { <span class="max-w-48 truncate font-medium">{name}</span> }
+                    })}
+                </Transition>
+                <svg class="h-4 w-4 text-slate-400" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                    <path fill-rule="evenodd" d="M5.23 7.21a.75.75 0 011.06.02L10 11.17l3.71-3.94a.75.75 0 111.08 1.04l-4.25 4.5a.75.75 0 01-1.08 0l-4.25-4.5a.75.75 0 01.02-1.06z" clip-rule="evenodd"/>
+                </svg>
+            </summary>
+            <div class="absolute left-0 z-30 mt-2 w-72 overflow-hidden rounded-lg border border-slate-200 bg-white text-slate-900 shadow-xl">
+                <Transition fallback=|| view! { <p class="px-4 py-3 text-sm text-slate-500">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match environments.await {
+                            Ok(list) if list.is_empty() => view! {
+                                <p class="px-4 py-3 text-sm text-slate-600">"No environments yet."</p>
+                            }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="max-h-80 overflow-y-auto py-1">
+                                    {list.into_iter().map(|env| {
+                                        let selected = move || current_id.get() == Some(env.id);
+                                        view! {
+                                            <li>
+                                                <A href=urls::environment(env.id)
+                                                    attr:class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
+                                                    on:click=close_enclosing_menu>
+                                                    <span class="truncate">{env.name.clone()}</span>
+                                                    <span class="ml-3 text-xs text-slate-400">"#"{env.id}</span>
+                                                </A>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <p class="px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+                <div class="border-t border-slate-200 bg-slate-50 px-4 py-2 text-sm">
+                    <A href=urls::environments() attr:class=LINK_CLASS on:click=close_enclosing_menu>"All environments"</A>
+                </div>
+            </div>
+        </details>
+    }
+}
+
+/// The sidebar and content of every page inside one environment. Shows "not found" instead of
+/// the page when the environment does not exist.
+#[component]
+pub fn EnvironmentLayout() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = Resource::new(
+        move || env_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_environment(id).await,
+                None => Err(PortalError::Domain(domain::DomainError::NotFound(
+                    "This environment does not exist".into(),
+                ))),
+            }
+        },
+    );
+    provide_context(environment);
+    view! {
+        <Transition fallback=|| view! { <Loading what="the environment"/> }>
+            {move || Suspend::new(async move {
+                match environment.await {
+                    Ok(env) => view! { <EnvironmentFrame env/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EnvironmentFrame(env: Environment) -> impl IntoView {
+    let nav_link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800";
+    view! {
+        <div class="flex flex-col gap-8 md:flex-row">
+            <aside class="md:w-56 md:shrink-0">
+                <div class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+                    <p class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Environment"</p>
+                    <p class="mt-1 truncate text-lg font-semibold text-slate-900" title=env.name.clone()>{env.name.clone()}</p>
+                    <p class="text-xs text-slate-500">"id "{env.id}</p>
+                    <nav class="mt-4 space-y-1" aria-label="Environment sections">
+                        <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
+                        <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
+                    </nav>
+                </div>
+            </aside>
+            <div class="min-w-0 flex-1">
+                <Outlet/>
+            </div>
+        </div>
+    }
+}
+
+/// The environment id of the current URL, if it is a valid one.
+pub fn use_environment_id() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("env_id")
+            .and_then(|raw| domain::environments::parse_id(&raw).ok())
+    })
+}
+
+/// The environment of the current page, loaded once by [`EnvironmentLayout`].
+pub fn current_environment() -> Resource<Result<Environment, PortalError>> {
+    expect_context::<Resource<Result<Environment, PortalError>>>()
+}
+
+/// A page-level error. Missing things are answered with HTTP 404 when rendered on the server.
+#[component]
+pub fn ErrorPage(error: PortalError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::StatusCode;
+        response.set_status(if error.is_not_found() {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        });
+    }
+    let title = if error.is_not_found() {
+        "Not found"
+    } else {
+        "Something went wrong"
+    };
+    view! {
+        <Title text=title/>
+        <div class="mx-auto max-w-xl py-10">
+            <ErrorPanel error/>
+            <p class="mt-4 text-sm">
+                <a href="/environments" class=LINK_CLASS>"Back to all environments"</a>
+            </p>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <ErrorPage error=PortalError::Domain(domain::DomainError::NotFound(
+            "There is no page at this address.".into(),
+        ))/>
+    }
+}

@@ -1,0 +1,97 @@
+//! The Connection Manager portal: a Leptos app rendered on the server and hydrated in the
+//! browser. Pages call server functions, which call the same domain services as the REST API.
+//! Forms are plain HTML forms first (they work before hydration and without JavaScript) and
+//! are enhanced once the page is hydrated.
+
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod dfsps;
+pub mod environments;
+pub mod error;
+mod layout;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod urls;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use serde::{Deserialize, Serialize};
+
+pub use error::PortalError;
+
+/// Where server functions live. Not `/api`, which belongs to the REST API.
+pub const SERVER_FN_PREFIX: &str = "/rpc";
+
+/// Facts about this server that the portal shows (its header, the auth banner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalInfo {
+    pub auth_enabled: bool,
+    pub version: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "portal_info")]
+pub async fn get_portal_info() -> Result<PortalInfo, PortalError> {
+    use_context::<PortalInfo>().ok_or_else(|| {
+        PortalError::Domain(domain::DomainError::Internal(
+            "The portal information is missing from the request context".into(),
+        ))
+    })
+}
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class="h-full bg-slate-50">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="h-full text-slate-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: the mark tells tests (and curious people) that the page
+    // is hydrated and its forms are enhanced.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/connection-manager.css"/>
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Connection Manager".to_owned() } else { format!("{text} · Connection Manager") }
+        }/>
+        <Router>
+            // The shell is a route itself: only inside <Routes> do actions see the error that
+            // a form posted without JavaScript brings back. Pages render once their data is
+            // loaded (SsrMode::Async), so a missing environment is answered with a real 404.
+            <Routes fallback=layout::NotFound>
+                <ParentRoute path=path!("") view=layout::AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/environments"/> }/>
+                    <Route path=path!("/environments") view=environments::EnvironmentsPage/>
+                    <ParentRoute path=path!("/environments/:env_id") view=layout::EnvironmentLayout>
+                        <Route path=path!("") view=environments::EnvironmentOverview/>
+                        <Route path=path!("dfsps") view=dfsps::DfspsPage/>
+                        <Route path=path!("dfsps/:dfsp_id") view=dfsps::DfspPage/>
+                    </ParentRoute>
+                    <Route path=path!("/*any") view=layout::NotFound/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,58 @@
+//! Portal URLs, built in one place so links and routes agree. DFSP ids may hold spaces and
+//! other characters that must be percent-encoded in a path segment.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// Everything but unreserved characters (RFC 3986) is encoded in a segment.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+pub fn segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+pub fn environments() -> String {
+    "/environments".into()
+}
+
+pub fn environment(env_id: i64) -> String {
+    format!("/environments/{env_id}")
+}
+
+pub fn dfsps(env_id: i64) -> String {
+    format!("/environments/{env_id}/dfsps")
+}
+
+pub fn dfsp(env_id: i64, dfsp_id: &str) -> String {
+    format!("/environments/{env_id}/dfsps/{}", segment(dfsp_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dfsp_ids_are_encoded_as_one_segment() {
+        assert_eq!(dfsp(3, "DFSP Bob"), "/environments/3/dfsps/DFSP%20Bob");
+        assert_eq!(
+            dfsp(3, "a/b?c#d%"),
+            "/environments/3/dfsps/a%2Fb%3Fc%23d%25"
+        );
+        assert_eq!(dfsp(3, "Zé-1"), "/environments/3/dfsps/Z%C3%A9-1");
+    }
+}

@@ -1,0 +1,273 @@
+//! DFSPs: the participants (banks, wallets) of an environment. Each is known by its external
+//! id (`dfspId`, unique per environment), may belong to a monetary zone, and is owned by a
+//! security group that DFSP operators must hold to act for it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::environments::EnvironmentId;
+use crate::error::{DomainResult, FieldErrors};
+use crate::monetary_zones::is_currency_code;
+use crate::text;
+
+#[cfg(feature = "server")]
+mod repository;
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub use service::DfspService;
+
+pub const DFSP_ID_MAX: usize = 256;
+pub const NAME_MAX: usize = 512;
+pub const SECURITY_GROUP_MAX: usize = 512;
+pub const SECURITY_GROUP_PREFIX: &str = "Application/DFSP:";
+
+/// A DFSP as the API lists it (MCM's `DFSP`). `id` is the external DFSP id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Dfsp {
+    /// The environment the DFSP belongs to.
+    #[cfg_attr(feature = "server", schema(example = 1))]
+    pub env_id: EnvironmentId,
+    /// The DFSP id (`dfspId`): unique in its environment, used in every DFSP path.
+    #[cfg_attr(feature = "server", schema(example = "DFSP1"))]
+    pub id: String,
+    #[cfg_attr(feature = "server", schema(example = "DFSP 1"))]
+    pub name: String,
+    /// Omitted when the DFSP has no zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(example = "EUR"))]
+    pub monetary_zone_id: Option<String>,
+    /// The group a DFSP operator must hold to act for this DFSP.
+    #[cfg_attr(feature = "server", schema(example = "Application/DFSP:DFSP1"))]
+    pub security_group: String,
+}
+
+/// The request to create a DFSP (MCM's `DFSPCreate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = DFSPCreate))]
+#[serde(rename_all = "camelCase")]
+pub struct NewDfsp {
+    /// DFSP identifier on the Hub; unique in the environment. Spaces are allowed.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_256, required = true))]
+    pub dfsp_id: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_512, required = true))]
+    pub name: Option<String>,
+    /// A monetary zone id from `GET /monetaryzones`.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "server",
+        schema(pattern = "^[A-Z]{3}$", nullable = true, example = "EUR")
+    )]
+    pub monetary_zone_id: Option<String>,
+    /// OAuth group that owns the DFSP. Default: `Application/DFSP:<dfspId>` with spaces as dashes.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_512))]
+    pub security_group: Option<String>,
+}
+
+/// A partial update of a DFSP (MCM's `DFSPUpdate`): absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = DFSPUpdate))]
+#[serde(rename_all = "camelCase")]
+pub struct DfspChanges {
+    /// New display name.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_512))]
+    pub name: Option<Option<String>>,
+    /// New monetary zone; `null` removes the DFSP from its zone.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, pattern = "^[A-Z]{3}$", nullable = true, example = "EUR"))]
+    pub monetary_zone_id: Option<Option<String>>,
+    /// New security group; `null` restores the default derived from the DFSP id.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_512))]
+    pub security_group: Option<Option<String>>,
+}
+
+/// A `NewDfsp` that passed validation. The zone's existence is checked by the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidDfsp {
+    pub dfsp_id: String,
+    pub name: String,
+    pub monetary_zone_id: Option<String>,
+    pub security_group: String,
+}
+
+/// The validated changes; `None` means "leave as is".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidChanges {
+    pub name: Option<String>,
+    pub monetary_zone_id: Option<Option<String>>,
+    /// `Some(None)`: back to the default group.
+    pub security_group: Option<Option<String>>,
+}
+
+/// MCM's default owner group: `Application/DFSP:` and the id with spaces as dashes.
+pub fn default_security_group(dfsp_id: &str) -> String {
+    format!("{SECURITY_GROUP_PREFIX}{}", dfsp_id.replace(' ', "-"))
+}
+
+fn check_zone(errors: &mut FieldErrors, zone: Option<&str>) -> Option<String> {
+    let zone = zone?;
+    if is_currency_code(zone) {
+        Some(zone.to_owned())
+    } else {
+        errors.push(
+            "monetaryZoneId",
+            format!(
+                "must be a monetary zone id of three capital letters, such as EUR (got '{zone}')"
+            ),
+        );
+        None
+    }
+}
+
+impl NewDfsp {
+    pub fn validate(&self) -> DomainResult<ValidDfsp> {
+        let mut errors = FieldErrors::default();
+        let dfsp_id = errors.check(
+            "dfspId",
+            text::required(self.dfsp_id.as_deref(), DFSP_ID_MAX),
+        );
+        let name = errors.check("name", text::required(self.name.as_deref(), NAME_MAX));
+        let monetary_zone_id = check_zone(&mut errors, self.monetary_zone_id.as_deref());
+        let security_group = errors
+            .check(
+                "securityGroup",
+                text::optional(self.security_group.as_deref(), SECURITY_GROUP_MAX),
+            )
+            .flatten();
+        errors.finish("DFSP")?;
+        let dfsp_id = dfsp_id.unwrap_or_default();
+        Ok(ValidDfsp {
+            security_group: security_group.unwrap_or_else(|| default_security_group(&dfsp_id)),
+            dfsp_id,
+            name: name.unwrap_or_default(),
+            monetary_zone_id,
+        })
+    }
+}
+
+impl DfspChanges {
+    pub fn validate(&self) -> DomainResult<ValidChanges> {
+        let mut errors = FieldErrors::default();
+        let name = match &self.name {
+            None => None,
+            Some(None) => {
+                errors.push("name", "must not be null (a DFSP always has a name)");
+                None
+            }
+            Some(Some(name)) => errors.check("name", text::required(Some(name), NAME_MAX)),
+        };
+        let monetary_zone_id = self
+            .monetary_zone_id
+            .as_ref()
+            .map(|zone| check_zone(&mut errors, zone.as_deref()));
+        let security_group = self.security_group.as_ref().map(|group| {
+            errors
+                .check(
+                    "securityGroup",
+                    text::optional(group.as_deref(), SECURITY_GROUP_MAX),
+                )
+                .flatten()
+        });
+        errors.finish("DFSP update")?;
+        Ok(ValidChanges {
+            name,
+            monetary_zone_id,
+            security_group,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn security_group_defaults_to_the_id_with_dashes() {
+        let valid = NewDfsp {
+            dfsp_id: Some(" MTN CI ".into()),
+            name: Some("MTN Côte d'Ivoire".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(valid.dfsp_id, "MTN CI");
+        assert_eq!(valid.security_group, "Application/DFSP:MTN-CI");
+        assert_eq!(valid.monetary_zone_id, None);
+    }
+
+    #[test]
+    fn a_given_security_group_is_kept() {
+        let valid = NewDfsp {
+            dfsp_id: Some("DFSP1".into()),
+            name: Some("DFSP 1".into()),
+            monetary_zone_id: Some("EUR".into()),
+            security_group: Some("Application/Bank-One".into()),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(valid.security_group, "Application/Bank-One");
+        assert_eq!(valid.monetary_zone_id.as_deref(), Some("EUR"));
+    }
+
+    #[test]
+    fn invalid_dfsp_reports_every_field() {
+        let err = NewDfsp {
+            dfsp_id: None,
+            name: Some(" ".into()),
+            monetary_zone_id: Some("eur".into()),
+            security_group: Some("".into()),
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            ["dfspId", "name", "monetaryZoneId", "securityGroup"]
+        );
+    }
+
+    #[test]
+    fn changes_tell_absent_from_null() {
+        let changes: DfspChanges =
+            serde_json::from_str(r#"{"monetaryZoneId": null, "securityGroup": null}"#).unwrap();
+        let valid = changes.validate().unwrap();
+        assert_eq!(valid.name, None);
+        assert_eq!(valid.monetary_zone_id, Some(None));
+        assert_eq!(valid.security_group, Some(None));
+
+        let empty: DfspChanges = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty.validate().unwrap(), ValidChanges::default());
+
+        let null_name: DfspChanges = serde_json::from_str(r#"{"name": null}"#).unwrap();
+        assert!(null_name
+            .validate()
+            .unwrap_err()
+            .field_message("name")
+            .is_some());
+    }
+}

@@ -1,0 +1,97 @@
+//! SQL for environments.
+
+use sqlx::FromRow;
+
+use super::{DistinguishedName, Environment, EnvironmentId, ValidEnvironment};
+use crate::db::{inserted_id, Conn};
+
+#[derive(FromRow)]
+struct EnvironmentRow {
+    id: i64,
+    name: String,
+    cn: Option<String>,
+    o: Option<String>,
+    ou: Option<String>,
+    c: Option<String>,
+    st: Option<String>,
+    l: Option<String>,
+}
+
+impl From<EnvironmentRow> for Environment {
+    fn from(row: EnvironmentRow) -> Self {
+        Environment {
+            id: row.id,
+            name: row.name,
+            default_dn: DistinguishedName {
+                cn: row.cn,
+                o: row.o,
+                ou: row.ou,
+                c: row.c,
+                st: row.st,
+                l: row.l,
+            },
+        }
+    }
+}
+
+const COLUMNS: &str = "id, name, cn, o, ou, c, st, l";
+
+pub(super) async fn list(conn: &mut Conn) -> Result<Vec<Environment>, sqlx::Error> {
+    let rows: Vec<EnvironmentRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments ORDER BY id"))
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(Environment::from).collect())
+}
+
+pub(super) async fn find(
+    conn: &mut Conn,
+    id: EnvironmentId,
+) -> Result<Option<Environment>, sqlx::Error> {
+    let row: Option<EnvironmentRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(Environment::from))
+}
+
+pub(crate) async fn exists(conn: &mut Conn, id: EnvironmentId) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM environments WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub(super) async fn insert(
+    conn: &mut Conn,
+    env: &ValidEnvironment,
+    created_at: &str,
+) -> Result<EnvironmentId, sqlx::Error> {
+    let dn = &env.default_dn;
+    let result = sqlx::query(
+        "INSERT INTO environments (name, cn, o, ou, c, st, l, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&env.name)
+    .bind(&dn.cn)
+    .bind(&dn.o)
+    .bind(&dn.ou)
+    .bind(&dn.c)
+    .bind(&dn.st)
+    .bind(&dn.l)
+    .bind(created_at)
+    .execute(&mut *conn)
+    .await?;
+    inserted_id(conn, &result).await
+}
+
+/// Deletes the environment and, through the foreign keys, everything it owns.
+pub(super) async fn delete(conn: &mut Conn, id: EnvironmentId) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM environments WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() > 0)
+}

@@ -1,0 +1,26 @@
+//! The Connection Manager domain.
+//!
+//! Without features this crate holds only the types shared by the server and the portal's
+//! WebAssembly bundle (entities, inputs, validation and the domain error). The `server` feature
+//! adds the services, their repositories over the database, the clock and the initial data load.
+//! Both adapters, the REST API and the portal's server functions, call the same services.
+
+pub mod dfsps;
+pub mod environments;
+pub mod error;
+pub mod input;
+pub mod monetary_zones;
+pub mod principal;
+pub mod text;
+
+#[cfg(feature = "server")]
+pub mod clock;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+mod services;
+
+pub use error::{DomainError, DomainResult, FieldError};
+pub use principal::Principal;
+#[cfg(feature = "server")]
+pub use services::Services;

@@ -1,0 +1,133 @@
+//! Who is acting. Every service operation takes a `Principal`, so authorization lives in the
+//! domain layer and both adapters (REST and portal) get the same rules.
+//!
+//! Roles follow MCM: a hub operator (PTA) manages everything; a DFSP operator (MTA) reaches
+//! only the DFSPs whose security group it holds; any signed-in user may read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, DomainResult};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// PTA: manages environments, DFSPs and the Hub's PKI.
+    HubOperator,
+    /// MTA: manages its own DFSP(s), named by the security groups it holds.
+    DfspOperator,
+    /// Any signed-in user: may read shared information.
+    Everyone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// A stable identifier for logs and audit (the token's `sub`, or `local` with auth off).
+    pub subject: String,
+    pub roles: Vec<Role>,
+    /// Security groups held, e.g. `Application/DFSP:DFSP1`.
+    pub groups: Vec<String>,
+}
+
+impl Principal {
+    /// The principal of every request when authentication is disabled: it may do anything,
+    /// as in MCM with `AUTH_ENABLED` unset.
+    pub fn local_operator() -> Self {
+        Principal {
+            subject: "local".into(),
+            roles: vec![Role::HubOperator, Role::Everyone],
+            groups: Vec::new(),
+        }
+    }
+
+    pub fn has_role(&self, role: &Role) -> bool {
+        self.roles.contains(role)
+    }
+
+    pub fn is_hub_operator(&self) -> bool {
+        self.has_role(&Role::HubOperator)
+    }
+
+    /// Hub-wide changes: environments, DFSP records, the Hub's own configuration.
+    pub fn ensure_hub_operator(&self, action: &str) -> DomainResult<()> {
+        if self.is_hub_operator() {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "Only a hub operator may {action}"
+            )))
+        }
+    }
+
+    /// Reading what every participant may see (environment names, DFSP list, zones).
+    pub fn ensure_can_read(&self) -> DomainResult<()> {
+        if self.roles.is_empty() {
+            Err(DomainError::Forbidden(
+                "Your account has no Connection Manager role".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Work on one DFSP: a hub operator always may; a DFSP operator only with the DFSP's
+    /// security group.
+    pub fn ensure_dfsp_access(&self, dfsp_id: &str, security_group: &str) -> DomainResult<()> {
+        if self.is_hub_operator()
+            || (self.has_role(&Role::DfspOperator)
+                && self.groups.iter().any(|g| g == security_group))
+        {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "You may not act for DFSP '{dfsp_id}': it requires the security group '{security_group}'"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dfsp_operator(group: &str) -> Principal {
+        Principal {
+            subject: "alice".into(),
+            roles: vec![Role::DfspOperator, Role::Everyone],
+            groups: vec![group.into()],
+        }
+    }
+
+    #[test]
+    fn local_operator_may_do_everything() {
+        let p = Principal::local_operator();
+        assert!(p.ensure_hub_operator("create environments").is_ok());
+        assert!(p.ensure_can_read().is_ok());
+        assert!(p.ensure_dfsp_access("X", "Application/DFSP:X").is_ok());
+    }
+
+    #[test]
+    fn dfsp_operator_reaches_only_its_own_dfsp() {
+        let p = dfsp_operator("Application/DFSP:DFSP1");
+        assert!(p.ensure_can_read().is_ok());
+        assert!(p
+            .ensure_dfsp_access("DFSP1", "Application/DFSP:DFSP1")
+            .is_ok());
+        let err = p
+            .ensure_dfsp_access("DFSP2", "Application/DFSP:DFSP2")
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)));
+        assert_eq!(
+            p.ensure_hub_operator("create environments").unwrap_err(),
+            DomainError::Forbidden("Only a hub operator may create environments".into())
+        );
+    }
+
+    #[test]
+    fn principal_without_roles_may_not_read() {
+        let p = Principal {
+            subject: "nobody".into(),
+            roles: vec![],
+            groups: vec![],
+        };
+        assert!(p.ensure_can_read().is_err());
+    }
+}

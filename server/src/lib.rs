@@ -1,0 +1,9 @@
+#![recursion_limit = "256"]
+//! Connection Manager server: configuration, start-up, the REST API and the portal's SSR.
+
+pub mod auth;
+pub mod config;
+pub mod portal;
+pub mod rest;
+pub mod startup;
+pub mod telemetry;

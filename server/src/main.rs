@@ -1,0 +1,27 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use domain::clock::SystemClock;
+use server::config::Config;
+use server::startup::Application;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::telemetry::init();
+    let result = async {
+        let config = Config::from_env()?;
+        Application::build(&config, Arc::new(SystemClock))
+            .await?
+            .run_until_stopped()
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("connection-manager: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

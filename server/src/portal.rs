@@ -1,0 +1,68 @@
+//! The portal: server-side rendering of the Leptos app, its server functions under `/rpc`,
+//! and its static assets. Server functions get the same `Services` as the REST API.
+
+use app::{shell, App, PortalInfo};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::Router;
+use domain::Services;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+
+#[derive(Clone)]
+struct PortalState {
+    options: LeptosOptions,
+    services: Services,
+    info: PortalInfo,
+}
+
+impl axum::extract::FromRef<PortalState> for LeptosOptions {
+    fn from_ref(state: &PortalState) -> Self {
+        state.options.clone()
+    }
+}
+
+pub fn router(options: LeptosOptions, services: Services, info: PortalInfo) -> Router {
+    let state = PortalState {
+        options: options.clone(),
+        services,
+        info,
+    };
+    // The app's catch-all page ("not found" inside the portal frame) must not become an axum
+    // route: it would swallow /pkg and the other static files. Unknown paths reach the fallback,
+    // which serves a file if there is one and otherwise renders that page with a 404.
+    let routes: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|route| !route.path().contains('*'))
+        .collect();
+    let context = {
+        let state = state.clone();
+        move || provide_portal_context(&state)
+    };
+    Router::new()
+        .route(
+            &format!("{}/{{*fn_name}}", app::SERVER_FN_PREFIX),
+            post(server_fn_handler),
+        )
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<PortalState, _>(shell))
+        .with_state(state)
+}
+
+fn provide_portal_context(state: &PortalState) {
+    provide_context(state.services.clone());
+    provide_context(state.info.clone());
+}
+
+async fn server_fn_handler(
+    State(state): State<PortalState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_portal_context(&state), request).await
+}

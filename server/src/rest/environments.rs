@@ -1,0 +1,96 @@
+//! `/api/environments`: list, create, read and delete environments.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use domain::environments::{self, Environment, NewEnvironment};
+use domain::Services;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Acting, ApiJson, ApiPath};
+
+pub fn routes() -> OpenApiRouter<Services> {
+    OpenApiRouter::new()
+        .routes(routes!(get_environments, create_environment))
+        .routes(routes!(get_environment, delete_environment))
+}
+
+/// Returns all the environments
+#[utoipa::path(
+    get, path = "/api/environments", tag = "env-dfsp-config", operation_id = "getEnvironments",
+    responses(
+        (status = 200, description = "The environments, oldest first", body = [Environment]),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+    )
+)]
+async fn get_environments(
+    State(services): State<Services>,
+    Acting(who): Acting,
+) -> Result<Json<Vec<Environment>>, ApiError> {
+    Ok(Json(services.environments().list(&who).await?))
+}
+
+/// Creates an environment
+#[utoipa::path(
+    post, path = "/api/environments", tag = "env-dfsp-config", operation_id = "createEnvironment",
+    request_body(content = NewEnvironment, description = "Environment initial info",
+        example = json!({"name": "DEV", "defaultDN": {"CN": "tes1.centralhub.modusbox.live", "O": "Modusbox", "OU": "MCM"}})),
+    responses(
+        (status = 200, description = "The new environment", body = Environment, links(
+            ("GetEnvironment" = (operation_id = "getEnvironmentById", parameters(("envId" = "$response.body#/id")))),
+            ("DeleteEnvironment" = (operation_id = "deleteEnvironment", parameters(("envId" = "$response.body#/id")))),
+            ("ListDfsps" = (operation_id = "getEnvironmentDFSPs", parameters(("envId" = "$response.body#/id")))),
+            ("CreateDfsp" = (operation_id = "createDFSP", parameters(("envId" = "$response.body#/id")))),
+        )),
+        (status = 400, description = "Invalid body", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+    )
+)]
+async fn create_environment(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    ApiJson(input): ApiJson<NewEnvironment>,
+) -> Result<Json<Environment>, ApiError> {
+    Ok(Json(services.environments().create(&who, &input).await?))
+}
+
+/// Finds an environment by its id
+#[utoipa::path(
+    get, path = "/api/environments/{envId}", tag = "env-dfsp-config", operation_id = "getEnvironmentById",
+    params(("envId" = String, Path, description = "ID of environment")),
+    responses(
+        (status = 200, description = "The environment", body = Environment),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Environment not found", body = ErrorBody),
+    )
+)]
+async fn get_environment(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    ApiPath(env_id): ApiPath<String>,
+) -> Result<Json<Environment>, ApiError> {
+    let id = environments::parse_id(&env_id)?;
+    Ok(Json(services.environments().get(&who, id).await?))
+}
+
+/// Deletes an environment and all its data (DFSPs, enrollments, keys, ...)
+#[utoipa::path(
+    delete, path = "/api/environments/{envId}", tag = "env-dfsp-config", operation_id = "deleteEnvironment",
+    params(("envId" = String, Path, description = "ID of environment")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Environment not found", body = ErrorBody),
+    )
+)]
+async fn delete_environment(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    ApiPath(env_id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = environments::parse_id(&env_id)?;
+    services.environments().delete(&who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,121 @@
+//! The REST error: every failure of `/api` becomes MCM's body
+//! `{"payload": {"id": <error class>, "message": ..., ...}, "message": ...}`, mapped here and
+//! nowhere else.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::{DomainError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    id: &'static str,
+    message: String,
+    validation_errors: Vec<FieldError>,
+}
+
+/// MCM's error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub payload: ErrorPayload,
+    /// The same text as `payload.message`.
+    #[schema(example = "Environment '42' not found")]
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    /// The error class, as in MCM: `ValidationError`, `NotFoundError`, `ConflictError`, ...
+    #[schema(example = "NotFoundError")]
+    pub id: String,
+    #[schema(example = "Environment '42' not found")]
+    pub message: String,
+    /// For `ValidationError`: what is wrong with each field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<FieldProblem>)]
+    pub validation_errors: Vec<FieldError>,
+}
+
+/// One field's problem.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the shape of `FieldError` in the OpenAPI document
+pub struct FieldProblem {
+    #[schema(example = "defaultDN.C")]
+    field: String,
+    #[schema(example = "must be a two-letter country code such as US or DE (got 'USA')")]
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, id: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            id,
+            message: message.into(),
+            validation_errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "ValidationError", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFoundError", message)
+    }
+
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowedError",
+            message,
+        )
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaTypeError",
+            message,
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid { message, fields } => ApiError {
+                validation_errors: fields,
+                ..Self::bad_request(message)
+            },
+            DomainError::NotFound(m) => Self::not_found(m),
+            DomainError::Conflict(m) => Self::new(StatusCode::CONFLICT, "ConflictError", m),
+            DomainError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "ForbiddenError", m),
+            DomainError::Internal(m) => {
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", m)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            message: self.message.clone(),
+            payload: ErrorPayload {
+                id: self.id.to_owned(),
+                message: self.message,
+                validation_errors: self.validation_errors,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,63 @@
+//! `/api/health`: is the server up, and can it reach its database.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use domain::Services;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn routes() -> OpenApiRouter<Services> {
+    OpenApiRouter::new().routes(routes!(get_health))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "healthy")]
+    status: HealthStatus,
+    #[schema(example = "connected")]
+    database: DatabaseStatus,
+}
+
+#[derive(Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+}
+
+#[derive(Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseStatus {
+    Connected,
+    Disconnected,
+}
+
+/// Reports whether the server can reach its database
+#[utoipa::path(
+    get, path = "/api/health", tag = "health", operation_id = "getHealth",
+    responses(
+        (status = 200, description = "Healthy", body = Health),
+        (status = 503, description = "The database cannot be reached", body = Health),
+    )
+)]
+async fn get_health(State(services): State<Services>) -> (StatusCode, Json<Health>) {
+    if services.db().is_reachable().await {
+        (
+            StatusCode::OK,
+            Json(Health {
+                status: HealthStatus::Healthy,
+                database: DatabaseStatus::Connected,
+            }),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: HealthStatus::Unhealthy,
+                database: DatabaseStatus::Disconnected,
+            }),
+        )
+    }
+}

@@ -1,0 +1,67 @@
+//! The REST API under `/api`, compatible with MCM 2020 (see `docs/compatibility.md` for the
+//! deliberate differences). Handlers only parse, call a domain service and map its errors; the
+//! OpenAPI document is generated from the same handlers, so the two cannot drift apart.
+
+mod dfsps;
+mod environments;
+pub mod error;
+mod extract;
+mod health;
+mod monetary_zones;
+
+use axum::http::{Method, Uri};
+use axum::routing::any;
+use axum::Router;
+use domain::Services;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use error::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Connection Manager API",
+        description = "Onboarding of DFSPs to a Mojaloop Hub: environments, DFSPs, network \
+            configuration and PKI. Compatible with the Mojaloop Connection Manager API (2020); \
+            errors have the body `{\"payload\": {\"id\", \"message\"}, \"message\"}`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "env-dfsp-config", description = "Environments and DFSPs setup"),
+        (name = "monetaryzones", description = "Monetary zones"),
+        (name = "health", description = "Service health"),
+    )
+)]
+struct ApiDoc;
+
+/// The `/api` routes and the OpenAPI document that describes them.
+pub fn router() -> (Router<Services>, utoipa::openapi::OpenApi) {
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(environments::routes())
+        .merge(dfsps::routes())
+        .merge(monetary_zones::routes())
+        .merge(health::routes())
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let router = router
+        .route("/api", any(unknown_path))
+        .route("/api/", any(unknown_path))
+        .route("/api/{*path}", any(unknown_path))
+        .method_not_allowed_fallback(method_not_allowed);
+    (router, api)
+}
+
+async fn unknown_path(uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "There is no API resource at {}; /docs lists every operation",
+        uri.path()
+    ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::method_not_allowed(format!(
+        "{method} is not supported on {}; /docs lists the methods of each path",
+        uri.path()
+    ))
+}

@@ -1,0 +1,29 @@
+//! `/api/monetaryzones`: the active monetary zones.
+
+use axum::extract::State;
+use axum::Json;
+use domain::monetary_zones::MonetaryZone;
+use domain::Services;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::Acting;
+
+pub fn routes() -> OpenApiRouter<Services> {
+    OpenApiRouter::new().routes(routes!(get_monetary_zones))
+}
+
+/// Returns the monetary zones supported
+#[utoipa::path(
+    get, path = "/api/monetaryzones", tag = "monetaryzones", operation_id = "getMonetaryZones",
+    responses(
+        (status = 200, description = "The active monetary zones, by id", body = [MonetaryZone]),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+    )
+)]
+async fn get_monetary_zones(
+    State(services): State<Services>,
+    Acting(who): Acting,
+) -> Result<Json<Vec<MonetaryZone>>, ApiError> {
+    Ok(Json(services.monetary_zones().list(&who).await?))
+}

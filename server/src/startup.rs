@@ -1,0 +1,285 @@
+//! Start-up: connect (with retries), migrate, load the initial data, then listen. Nothing is
+//! served before the database is ready.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use app::PortalInfo;
+use axum::extract::Request;
+use axum::Router;
+use domain::clock::Clock;
+use domain::db::{Db, DbError, DbOptions};
+use domain::monetary_zones::{CurrencyCode, DataConfiguration};
+use domain::{DomainError, Services};
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{Config, ConfigError};
+
+/// The name cargo-leptos gives the portal's assets (`/pkg/connection-manager.{js,wasm,css}`).
+pub const OUTPUT_NAME: &str = "connection-manager";
+
+const BUILTIN_CURRENCY_CODES: &str = include_str!("../data/currencyCodes.json");
+const BUILTIN_DATA_CONFIGURATION: &str = include_str!("../data/sampleConfiguration.json");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration error: {0}")]
+    Config(#[from] ConfigError),
+    #[error(
+        "AUTH_ENABLED=true, but this version does not implement authentication yet; \
+         unset AUTH_ENABLED (or set it to false) to run without authentication"
+    )]
+    AuthNotAvailable,
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("could not read {what} from {path}: {message}")]
+    DataFile {
+        what: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("the initial data could not be loaded: {0}")]
+    InitialData(DomainError),
+    #[error("could not listen on {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    app: Router,
+    services: Services,
+}
+
+impl Application {
+    /// Prepares everything and binds the port, without serving yet.
+    pub async fn build(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, StartupError> {
+        if config.auth_enabled {
+            return Err(StartupError::AuthNotAvailable);
+        }
+        for (name, value) in config.summary() {
+            tracing::info!("config {name}: {value}");
+        }
+
+        let db = Db::connect(&DbOptions {
+            url: config.database.url.expose().to_owned(),
+            max_connections: config.database.pool_size,
+            attempts: config.database.attempts,
+            retry_wait: config.database.retry_wait,
+            create_if_missing: config.database.run_migrations,
+        })
+        .await?;
+        tracing::info!("connected to {}", db.backend().name());
+        if config.database.run_migrations {
+            db.migrate().await?;
+            tracing::info!("database schema is up to date");
+        } else {
+            tracing::info!("RUN_MIGRATIONS=false: the schema is left as it is");
+        }
+
+        let services = Services::new(db, clock);
+        let currencies: Vec<CurrencyCode> = read_json(
+            "the currency codes",
+            config.currency_codes.as_deref(),
+            BUILTIN_CURRENCY_CODES,
+        )?;
+        let data_configuration: DataConfiguration = read_json(
+            "the initial data configuration",
+            config.data_configuration_file.as_deref(),
+            BUILTIN_DATA_CONFIGURATION,
+        )?;
+        let report = services
+            .monetary_zones()
+            .load_initial_data(&currencies, &data_configuration)
+            .await
+            .map_err(StartupError::InitialData)?;
+        tracing::info!(
+            currencies_added = report.currencies_added,
+            zones_added = report.zones_added,
+            "initial data loaded"
+        );
+
+        let address = SocketAddr::new(config.host, config.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| StartupError::Bind { address, source })?;
+        let local_address = listener.local_addr().map_err(StartupError::Serve)?;
+        let options = leptos_options(config, local_address);
+        let info = PortalInfo {
+            auth_enabled: config.auth_enabled,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let app = app_router(services.clone(), options, info);
+        Ok(Application {
+            listener,
+            app,
+            services,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until ctrl-c or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        tracing::info!("listening on http://{}", self.local_addr());
+        let service = tower::util::MapRequestLayer::new(trim_api_trailing_slash).layer(self.app);
+        axum::serve(
+            self.listener,
+            axum::ServiceExt::<Request>::into_make_service(service),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+        self.services.db().close().await;
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface: REST API, OpenAPI + Swagger UI, portal.
+pub fn app_router(services: Services, options: LeptosOptions, info: PortalInfo) -> Router {
+    let (api, openapi) = crate::rest::router();
+    Router::new()
+        .merge(api.with_state(services.clone()))
+        .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))
+        .merge(crate::portal::router(options, services, info))
+        .layer(axum::middleware::from_fn(crate::auth::attach_principal))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+fn leptos_options(config: &Config, address: SocketAddr) -> LeptosOptions {
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("PROD") | Ok("prod") | Ok("production") => Env::PROD,
+        _ => Env::DEV,
+    };
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .env(env)
+        .site_addr(address)
+        .reload_port(3011)
+        .build()
+}
+
+/// MCM accepted `.../inbound/` as well as `.../inbound`; so do we, for the API only (the
+/// Swagger UI lives at `/docs/` and must keep its slash).
+fn trim_api_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if path.starts_with("/api/") && path.len() > "/api/".len() && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let new = match request.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = new.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    path: Option<&Path>,
+    builtin: &str,
+) -> Result<T, StartupError> {
+    let (source, text) = match path {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).map_err(|e| StartupError::DataFile {
+                what,
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?,
+        ),
+        None => ("the built-in copy".to_owned(), builtin.to_owned()),
+    };
+    serde_json::from_str(&text).map_err(|e| StartupError::DataFile {
+        what,
+        path: source,
+        message: e.to_string(),
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_api_paths_lose_their_trailing_slash() {
+        let path = |p: &str| {
+            trim_api_trailing_slash(Request::builder().uri(p).body(Default::default()).unwrap())
+                .uri()
+                .to_string()
+        };
+        assert_eq!(path("/api/environments/"), "/api/environments");
+        assert_eq!(
+            path("/api/environments/1/dfsps/?x=1"),
+            "/api/environments/1/dfsps?x=1"
+        );
+        assert_eq!(path("/api/"), "/api/");
+        assert_eq!(path("/docs/"), "/docs/");
+    }
+
+    #[test]
+    fn the_builtin_data_files_parse() {
+        let currencies: Vec<CurrencyCode> =
+            read_json("currencies", None, BUILTIN_CURRENCY_CODES).unwrap();
+        assert_eq!(currencies.len(), 299);
+        let config: DataConfiguration =
+            read_json("configuration", None, BUILTIN_DATA_CONFIGURATION).unwrap();
+        let zones: Vec<_> = config
+            .monetary_zones
+            .iter()
+            .map(|z| z.monetary_zone_id.as_str())
+            .collect();
+        assert_eq!(zones, ["EUR", "XOF", "MAD"]);
+    }
+}

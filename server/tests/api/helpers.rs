@@ -1,0 +1,251 @@
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use domain::clock::FixedClock;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::startup::{Application, StartupError};
+use sqlx::migrate::MigrateDatabase;
+use time::macros::datetime;
+
+/// Runs each listed test function once per database backend, as `<name>::sqlite` and
+/// `<name>::mysql`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn mysql() {
+                    super::$name($crate::helpers::Backend::MySql).await
+                }
+            }
+        )*
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    MySql,
+}
+
+pub const FIXED_NOW: time::OffsetDateTime = datetime!(2026-11-28 09:30:00 UTC);
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var("TEST_LOG").is_ok() {
+        server::telemetry::init();
+    }
+});
+
+/// A fresh, empty database that disappears with this value.
+pub struct TestDatabase {
+    pub url: String,
+    backend: Backend,
+    sqlite_dir: Option<PathBuf>,
+}
+
+impl TestDatabase {
+    pub fn new(backend: Backend) -> Self {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("cm-test-{unique}"));
+                TestDatabase {
+                    url: format!("sqlite://{}/cm.db", dir.display()),
+                    backend,
+                    sqlite_dir: Some(dir),
+                }
+            }
+            Backend::MySql => {
+                let server = std::env::var("TEST_MYSQL_URL")
+                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+                TestDatabase {
+                    url: format!("{}/cm_test_{unique}", server.trim_end_matches('/')),
+                    backend,
+                    sqlite_dir: None,
+                }
+            }
+        }
+    }
+
+    /// The number of rows in `table`, read behind the server's back.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url)
+            .await
+            .expect("test database");
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        count
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Sqlite => {
+                if let Some(dir) = &self.sqlite_dir {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            }
+            Backend::MySql => {
+                let url = self.url.clone();
+                // Drop runs inside the test's runtime, which cannot be blocked on; use another.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    runtime.block_on(async {
+                        if let Ok(true) = sqlx::MySql::database_exists(&url).await {
+                            let _ = sqlx::MySql::force_drop_database(&url).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub db: TestDatabase,
+    /// The running server's services, to reach behind its back (e.g. close its pool).
+    pub services: domain::Services,
+}
+
+/// Configuration for a test server on `db`, port 0, with `extra` variables on top.
+pub fn test_config(db: &TestDatabase, extra: &[(&str, &str)]) -> Config {
+    let mut vars: Vec<(String, String)> = vec![
+        ("DATABASE_URL".into(), db.url.clone()),
+        ("PORT".into(), "0".into()),
+        ("DB_RETRIES".into(), "1".into()),
+    ];
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Config::from_lookup(|name| {
+        vars.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("test configuration")
+}
+
+pub async fn try_spawn_on(
+    db: TestDatabase,
+    extra: &[(&str, &str)],
+) -> Result<TestApp, (StartupError, TestDatabase)> {
+    LazyLock::force(&TRACING);
+    let clock = FixedClock::new(FIXED_NOW);
+    let config = test_config(&db, extra);
+    match Application::build(&config, Arc::new(clock.clone())).await {
+        Ok(app) => {
+            let base = format!("http://{}", app.local_addr());
+            let services = app.services().clone();
+            tokio::spawn(app.run_until_stopped());
+            Ok(TestApp {
+                base,
+                client: Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .expect("http client"),
+                db,
+                services,
+            })
+        }
+        Err(e) => Err((e, db)),
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, &[]).await
+}
+
+pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    match try_spawn_on(TestDatabase::new(backend), extra).await {
+        Ok(app) => app,
+        Err((e, _)) => panic!("the server did not start on {backend:?}: {e}"),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    /// Creates an environment and returns its id.
+    pub async fn create_environment(&self, name: &str) -> i64 {
+        let response = self
+            .post_json("/api/environments", &json!({ "name": name }))
+            .await;
+        let body = expect_json(response, StatusCode::OK).await;
+        body["id"].as_i64().expect("environment id")
+    }
+
+    pub async fn create_dfsp(&self, env: i64, body: Value) {
+        let response = self
+            .post_json(&format!("/api/environments/{env}/dfsps"), &body)
+            .await;
+        expect_json(response, StatusCode::OK).await;
+    }
+}
+
+/// Asserts the status and returns the JSON body.
+pub async fn expect_json(response: Response, status: StatusCode) -> Value {
+    let actual = response.status();
+    let url = response.url().clone();
+    let text = response.text().await.expect("body");
+    assert_eq!(actual, status, "{url} answered {actual}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {text}"))
+}
+
+/// Asserts an MCM error body with this status and error id; returns its message.
+pub async fn expect_error(response: Response, status: StatusCode, id: &str) -> String {
+    let body = expect_json(response, status).await;
+    assert_eq!(body["payload"]["id"], id, "{body}");
+    let message = body["message"].as_str().expect("message").to_owned();
+    assert_eq!(body["payload"]["message"], message.as_str(), "{body}");
+    assert!(!message.is_empty());
+    message
+}

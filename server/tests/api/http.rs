@@ -1,0 +1,109 @@
+//! The HTTP surface around the operations: unknown paths, methods, health, API documents.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(
+    unknown_api_paths_and_methods_answer_json,
+    health_reports_the_database
+);
+
+async fn unknown_api_paths_and_methods_answer_json(backend: Backend) {
+    let app = spawn(backend).await;
+    for path in [
+        "/api",
+        "/api/",
+        "/api/nothing",
+        "/api/environments/1/unknown/deeper",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        expect_error(response, StatusCode::NOT_FOUND, "NotFoundError").await;
+    }
+    let response = app
+        .client
+        .patch(app.url("/api/environments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET,HEAD,POST");
+    let message = expect_error(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowedError",
+    )
+    .await;
+    assert_eq!(
+        message,
+        "PATCH is not supported on /api/environments; /docs lists the methods of each path"
+    );
+    let response = app
+        .client
+        .post(app.url("/api/environments/1"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowedError",
+    )
+    .await;
+}
+
+async fn health_reports_the_database(backend: Backend) {
+    let app = spawn(backend).await;
+    assert_eq!(
+        expect_json(app.get("/api/health").await, StatusCode::OK).await,
+        json!({"status": "healthy", "database": "connected"})
+    );
+    app.services.db().close().await;
+    assert_eq!(
+        expect_json(app.get("/api/health").await, StatusCode::SERVICE_UNAVAILABLE).await,
+        json!({"status": "unhealthy", "database": "disconnected"})
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_and_swagger_ui_are_served() {
+    let app = spawn(Backend::Sqlite).await;
+    let spec = expect_json(app.get("/api-docs").await, StatusCode::OK).await;
+    assert!(
+        spec["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        spec["openapi"]
+    );
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/environments",
+        "/api/environments/{envId}",
+        "/api/environments/{envId}/dfsps",
+        "/api/environments/{envId}/dfsps/{dfspId}",
+        "/api/environments/{envId}/monetaryzones/{monetaryZoneId}/dfsps",
+        "/api/monetaryzones",
+        "/api/health",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    assert_eq!(
+        spec["paths"]["/api/environments"]["post"]["operationId"],
+        "createEnvironment"
+    );
+    let ui = app.get("/docs/").await;
+    assert_eq!(ui.status(), StatusCode::OK);
+    assert!(ui.text().await.unwrap().contains("swagger"));
+    let bundle = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(
+        bundle.status(),
+        StatusCode::OK,
+        "Swagger UI is served from local assets"
+    );
+}

@@ -1,0 +1,11 @@
+//! Integration tests: each test starts the real server on a random port against a fresh
+//! database, once on SQLite and once on MariaDB/MySQL (`TEST_MYSQL_URL`, default
+//! `mysql://root@127.0.0.1:3306`), and talks to it over HTTP.
+
+mod helpers;
+
+mod dfsps;
+mod environments;
+mod http;
+mod portal;
+mod startup;

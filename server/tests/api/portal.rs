@@ -1,0 +1,199 @@
+//! The portal as a browser without JavaScript sees it: server-rendered pages, deep links, and
+//! plain HTML form posts to the server functions.
+
+use reqwest::header::{ACCEPT, LOCATION, REFERER};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(
+    pages_render_and_deep_links_work,
+    forms_work_without_javascript
+);
+
+async fn html(app: &TestApp, path: &str, status: StatusCode) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), status, "{path}");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{path}"
+    );
+    response.text().await.unwrap()
+}
+
+/// Posts a form the way a browser does without JavaScript, returning the redirect target.
+async fn post_form(
+    app: &TestApp,
+    function: &str,
+    referer: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    let response = app
+        .client
+        .post(app.url(&format!("/rpc/{function}")))
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .header(REFERER, app.url(referer))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND, "{function}");
+    // Leptos leaves a bare `?` where it removed an earlier error from the URL.
+    response.headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_end_matches('?')
+        .to_owned()
+}
+
+async fn pages_render_and_deep_links_work(backend: Backend) {
+    let app = spawn(backend).await;
+    let root = app
+        .client
+        .get(app.url("/"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(root.status().is_redirection(), "{}", root.status());
+    assert_eq!(root.headers()[LOCATION], "/environments");
+
+    let empty = html(&app, "/environments", StatusCode::OK).await;
+    assert!(empty.contains("No environments yet"), "{empty}");
+    assert!(empty.contains("Authentication is disabled"));
+
+    let env = app.create_environment("Pre-production").await;
+    app.create_dfsp(
+        env,
+        json!({"dfspId": "DFSP Bob", "name": "Bob's bank", "monetaryZoneId": "EUR"}),
+    )
+    .await;
+    let list = html(&app, "/environments", StatusCode::OK).await;
+    assert!(list.contains("Pre-production"));
+    let page = html(&app, &format!("/environments/{env}"), StatusCode::OK).await;
+    assert!(
+        page.contains("Pre-production") && page.contains("1 DFSP."),
+        "{page}"
+    );
+    let dfsps = html(&app, &format!("/environments/{env}/dfsps"), StatusCode::OK).await;
+    assert!(
+        dfsps.contains("Bob&#x27;s bank") || dfsps.contains("Bob's bank"),
+        "{dfsps}"
+    );
+    assert!(dfsps.contains("EUR - Euro"));
+    assert!(dfsps.contains(&format!("/environments/{env}/dfsps/DFSP%20Bob")));
+    let dfsp = html(
+        &app,
+        &format!("/environments/{env}/dfsps/DFSP%20Bob"),
+        StatusCode::OK,
+    )
+    .await;
+    assert!(dfsp.contains("Application/DFSP:DFSP-Bob"));
+
+    for missing in [
+        "/environments/999".to_owned(),
+        "/environments/abc/dfsps".to_owned(),
+        format!("/environments/{env}/dfsps/Nobody"),
+        "/no/such/page".to_owned(),
+    ] {
+        html(&app, &missing, StatusCode::NOT_FOUND).await;
+    }
+}
+
+async fn forms_work_without_javascript(backend: Backend) {
+    let app = spawn(backend).await;
+    let location = post_form(
+        &app,
+        "environments/create",
+        "/environments",
+        &[
+            ("name", "DEV"),
+            ("cn", "hub.example.com"),
+            ("o", ""),
+            ("ou", ""),
+            ("l", ""),
+            ("st", ""),
+            ("c", "us"),
+        ],
+    )
+    .await;
+    assert_eq!(location, app.url("/environments"));
+    let envs = expect_json(app.get("/api/environments").await, StatusCode::OK).await;
+    assert_eq!(
+        envs[0]["defaultDN"],
+        json!({"CN":"hub.example.com","O":null,"OU":null,"C":"US","ST":null,"L":null})
+    );
+    let env = envs[0]["id"].as_i64().unwrap();
+
+    // A refused form comes back to the page with the error, which the page then shows.
+    let location = post_form(
+        &app,
+        "environments/create",
+        "/environments",
+        &[("name", "  "), ("c", "USA")],
+    )
+    .await;
+    assert!(location.contains("__err="), "{location}");
+    let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
+    assert!(page.contains("must not be blank"), "{page}");
+    assert_eq!(app.db.count("environments").await, 1);
+
+    let dfsps = format!("/environments/{env}/dfsps");
+    let env_field = env.to_string();
+    let add = [
+        ("env_id", env_field.as_str()),
+        ("dfsp_id", "DFSP1"),
+        ("name", "One"),
+        ("monetary_zone_id", "MAD"),
+        ("security_group", ""),
+    ];
+    post_form(&app, "dfsps/create", &dfsps, &add).await;
+    let location = post_form(&app, "dfsps/create", &dfsps, &add).await;
+    let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
+    assert!(page.contains("already exists"), "{page}");
+
+    let update = [
+        ("env_id", env_field.as_str()),
+        ("dfsp_id", "DFSP1"),
+        ("name", "Uno"),
+        ("monetary_zone_id", ""),
+        ("security_group", "Custom/Group"),
+    ];
+    post_form(&app, "dfsps/update", &format!("{dfsps}/DFSP1"), &update).await;
+    let dfsp = expect_json(
+        app.get(&format!("/api/environments/{env}/dfsps/DFSP1"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        dfsp,
+        json!({"envId": env, "id": "DFSP1", "name": "Uno", "securityGroup": "Custom/Group"})
+    );
+
+    let location = post_form(
+        &app,
+        "dfsps/delete",
+        &format!("{dfsps}/DFSP1"),
+        &[("env_id", &env_field), ("dfsp_id", "DFSP1")],
+    )
+    .await;
+    assert!(
+        location.ends_with(&dfsps),
+        "after deleting, the DFSP list: {location}"
+    );
+    let location = post_form(
+        &app,
+        "environments/delete",
+        &format!("/environments/{env}"),
+        &[("id", &env_field)],
+    )
+    .await;
+    assert!(location.ends_with("/environments"), "{location}");
+    assert_eq!(app.db.count("environments").await, 0);
+}
