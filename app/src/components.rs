@@ -261,6 +261,31 @@ pub fn ConfirmDelete(
     }
 }
 
+/// A list table: column headings (the last one, "Actions", only for screen readers) and the rows
+/// given as children.
+#[component]
+pub fn Table(
+    /// For tests: `data-testid` of the table.
+    #[prop(into)]
+    testid: String,
+    columns: &'static [&'static str],
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid=testid>
+                <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                        {columns.iter().map(|c| view! { <th scope="col" class="px-4 py-3">{*c}</th> }).collect_view()}
+                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 /// A definition list row for detail pages.
 #[component]
 pub fn Detail(#[prop(into)] term: String, children: Children) -> impl IntoView {

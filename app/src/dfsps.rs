@@ -18,13 +18,13 @@ use crate::urls;
 #[server(prefix = "/rpc", endpoint = "dfsps/list")]
 pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().list(&who, env_id).await?)
+    crate::server::respond(services.dfsps().list(&who, env_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/get")]
 pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<Dfsp, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
+    crate::server::respond(services.dfsps().get(&who, env_id, &dfsp_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/create")]
@@ -43,7 +43,7 @@ pub async fn create_dfsp(
         monetary_zone_id: blank_to_none(monetary_zone_id),
         security_group: blank_to_none(security_group),
     };
-    Ok(services.dfsps().create(&who, env_id, &input).await?)
+    crate::server::respond(services.dfsps().create(&who, env_id, &input).await)
 }
 
 /// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
@@ -63,17 +63,19 @@ pub async fn update_dfsp(
         monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
         security_group: Some(blank_to_none(security_group)),
     };
-    Ok(services
-        .dfsps()
-        .update(&who, env_id, &dfsp_id, &changes)
-        .await?)
+    crate::server::respond(
+        services
+            .dfsps()
+            .update(&who, env_id, &dfsp_id, &changes)
+            .await,
+    )
 }
 
 /// Deletes a DFSP, then shows the environment's DFSP list.
 #[server(prefix = "/rpc", endpoint = "dfsps/delete")]
 pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
+    crate::server::respond(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
     crate::server::redirect(&urls::dfsps(env_id));
     Ok(())
 }
@@ -81,7 +83,7 @@ pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), P
 #[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
 pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.monetary_zones().list(&who).await?)
+    crate::server::respond(services.monetary_zones().list(&who).await)
 }
 
 const DELETE_WARNING: &str =
@@ -115,19 +117,19 @@ pub fn DfspsPage() -> impl IntoView {
         },
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
-    let env_name = move || {
-        environment
-            .get()
-            .and_then(Result::ok)
-            .map(|e| e.name)
-            .unwrap_or_default()
-    };
     view! {
-        <Title text=move || format!("DFSPs · {}", env_name())/>
-        <PageHeader
-            title="DFSPs"
-            subtitle=Signal::derive(move || Some(format!("The participants that connect to the Hub in {}.", env_name())))
-        />
+        <Transition fallback=|| view! { <PageHeader title="DFSPs"/> }>
+            {move || Suspend::new(async move {
+                let name = environment.await.map(|e| e.name).unwrap_or_default();
+                view! {
+                    <Title text=format!("DFSPs · {name}")/>
+                    <PageHeader
+                        title="DFSPs"
+                        subtitle=format!("The participants that connect to the Hub in {name}.")
+                    />
+                }
+            })}
+        </Transition>
         <div class="grid items-start gap-6 xl:grid-cols-3">
             <div class="space-y-4 xl:col-span-2">
                 {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
@@ -147,7 +149,12 @@ pub fn DfspsPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <AddDfspCard create zones/>
+            <Transition fallback=|| view! { <Loading what="the form"/> }>
+                {move || Suspend::new(async move {
+                    let zones = zones.await.unwrap_or_default();
+                    view! { <AddDfspCard create zones/> }
+                })}
+            </Transition>
         </div>
     }
 }
@@ -159,59 +166,46 @@ fn DfspTable(
     delete: ServerAction<DeleteDfsp>,
 ) -> impl IntoView {
     view! {
-        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="dfsps-table">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    <tr>
-                        <th scope="col" class="px-4 py-3">"Id"</th>
-                        <th scope="col" class="px-4 py-3">"Name"</th>
-                        <th scope="col" class="px-4 py-3">"Monetary zone"</th>
-                        <th scope="col" class="px-4 py-3">"Security group"</th>
-                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+        <Table testid="dfsps-table" columns=&["Id", "Name", "Monetary zone", "Security group"]>
+            {list.into_iter().map(|dfsp| {
+                let href = urls::dfsp(dfsp.env_id, &dfsp.id);
+                let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
+                let warning = format!("Delete DFSP {}? {DELETE_WARNING}", dfsp.id);
+                let delete_label = format!("Delete {}", dfsp.id);
+                let delete_id = dfsp.id.clone();
+                view! {
+                    <tr class="hover:bg-slate-50">
+                        <td class="px-4 py-3 font-mono text-xs">
+                            <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.clone()}</A>
+                        </td>
+                        <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>
+                        <td class="px-4 py-3 text-slate-700">{or_dash(zone)}</td>
+                        <td class="max-w-56 truncate px-4 py-3 font-mono text-xs text-slate-600" title=dfsp.security_group.clone()>
+                            {dfsp.security_group.clone()}
+                        </td>
+                        <td class="whitespace-nowrap px-4 py-3 text-right">
+                            <div class="flex items-center justify-end gap-2">
+                                <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
+                                <ConfirmDelete label="Delete" warning>
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="env_id" value=dfsp.env_id/>
+                                        <input type="hidden" name="dfsp_id" value=delete_id/>
+                                        <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                    </ActionForm>
+                                </ConfirmDelete>
+                            </div>
+                        </td>
                     </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">
-                    {list.into_iter().map(|dfsp| {
-                        let href = urls::dfsp(dfsp.env_id, &dfsp.id);
-                        let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
-                        let warning = format!("Delete DFSP {}? {DELETE_WARNING}", dfsp.id);
-                        let delete_label = format!("Delete {}", dfsp.id);
-                        let delete_id = dfsp.id.clone();
-                        view! {
-                            <tr class="hover:bg-slate-50">
-                                <td class="px-4 py-3 font-mono text-xs">
-                                    <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.clone()}</A>
-                                </td>
-                                <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>
-                                <td class="px-4 py-3 text-slate-700">{or_dash(zone)}</td>
-                                <td class="max-w-56 truncate px-4 py-3 font-mono text-xs text-slate-600" title=dfsp.security_group.clone()>
-                                    {dfsp.security_group.clone()}
-                                </td>
-                                <td class="whitespace-nowrap px-4 py-3 text-right">
-                                    <div class="flex items-center justify-end gap-2">
-                                        <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
-                                        <ConfirmDelete label="Delete" warning>
-                                            <ActionForm action=delete>
-                                                <input type="hidden" name="env_id" value=dfsp.env_id/>
-                                                <input type="hidden" name="dfsp_id" value=delete_id/>
-                                                <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
-                                            </ActionForm>
-                                        </ConfirmDelete>
-                                    </div>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </Table>
     }
 }
 
 /// A select of the active zones, with "none" first.
 #[component]
 fn ZoneSelect(
-    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
+    zones: Vec<MonetaryZone>,
     #[prop(optional)] selected: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -221,19 +215,12 @@ fn ZoneSelect(
             <select id="field-monetary_zone_id" name="monetary_zone_id" class=INPUT_CLASS
                 aria-invalid=move || error.get().is_some().to_string()>
                 <option value="">"No monetary zone"</option>
-                <Transition fallback=|| ()>
-                    {move || {
-                        let selected = selected.clone();
-                        Suspend::new(async move {
-                            zones.await.unwrap_or_default().into_iter().map(|zone| {
-                                let is_selected = selected.as_deref() == Some(zone.monetary_zone_id.as_str());
-                                view! {
-                                    <option value=zone.monetary_zone_id.clone() selected=is_selected>{zone.label()}</option>
-                                }
-                            }).collect_view()
-                        })
-                    }}
-                </Transition>
+                {zones.into_iter().map(|zone| {
+                    let is_selected = selected.as_deref() == Some(zone.monetary_zone_id.as_str());
+                    view! {
+                        <option value=zone.monetary_zone_id.clone() selected=is_selected>{zone.label()}</option>
+                    }
+                }).collect_view()}
             </select>
             {move || error.get().map(|e| view! { <p class="mt-1 text-sm text-red-700" data-testid="field-error">{e}</p> })}
         </div>
@@ -241,10 +228,7 @@ fn ZoneSelect(
 }
 
 #[component]
-fn AddDfspCard(
-    create: ServerAction<CreateDfsp>,
-    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
-) -> impl IntoView {
+fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> impl IntoView {
     let env_id = use_environment_id();
     let result = create.value();
     let error = move || result.get().and_then(Result::err);
@@ -336,7 +320,7 @@ pub fn DfspPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
                 match dfsp.await {
-                    Ok(dfsp) => view! { <DfspDetails dfsp all_zones zones update delete/> }.into_any(),
+                    Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -347,8 +331,7 @@ pub fn DfspPage() -> impl IntoView {
 #[component]
 fn DfspDetails(
     dfsp: Dfsp,
-    all_zones: Vec<MonetaryZone>,
-    zones: Resource<Result<Vec<MonetaryZone>, PortalError>>,
+    zones: Vec<MonetaryZone>,
     update: ServerAction<UpdateDfsp>,
     delete: ServerAction<DeleteDfsp>,
 ) -> impl IntoView {
@@ -357,7 +340,7 @@ fn DfspDetails(
     let field_error = move |field: &'static str| {
         Signal::derive(move || error().and_then(|e| e.field_message(field)))
     };
-    let zone = zone_label(&all_zones, dfsp.monetary_zone_id.as_deref());
+    let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
     let is_default_group = dfsp.security_group == default_security_group(&dfsp.id);
     let Dfsp {
         env_id,

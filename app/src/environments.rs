@@ -14,13 +14,13 @@ use crate::urls;
 #[server(prefix = "/rpc", endpoint = "environments/list")]
 pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.environments().list(&who).await?)
+    crate::server::respond(services.environments().list(&who).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "environments/get")]
 pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.environments().get(&who, id).await?)
+    crate::server::respond(services.environments().get(&who, id).await)
 }
 
 /// Creates an environment from the form's fields; empty optional fields are "not set".
@@ -48,14 +48,14 @@ pub async fn create_environment(
             l: blank_to_none(l),
         }),
     };
-    Ok(services.environments().create(&who, &input).await?)
+    crate::server::respond(services.environments().create(&who, &input).await)
 }
 
 /// Deletes an environment with everything in it, then shows the list of environments.
 #[server(prefix = "/rpc", endpoint = "environments/delete")]
 pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    services.environments().delete(&who, id).await?;
+    crate::server::respond(services.environments().delete(&who, id).await)?;
     crate::server::redirect(&urls::environments());
     Ok(())
 }
@@ -100,45 +100,33 @@ pub fn EnvironmentsPage() -> impl IntoView {
 fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
     let actions = environment_actions();
     view! {
-        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="environments-table">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    <tr>
-                        <th scope="col" class="px-4 py-3">"Name"</th>
-                        <th scope="col" class="px-4 py-3">"Default subject"</th>
-                        <th scope="col" class="px-4 py-3">"Id"</th>
-                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+        <Table testid="environments-table" columns=&["Name", "Default subject", "Id"]>
+            {list.into_iter().map(|env| {
+                let dn = env.default_dn.display();
+                let dn_shown = (!dn.is_empty()).then(|| dn.clone());
+                let warning = format!("Delete {}? {DELETE_WARNING}", env.name);
+                let delete_label = format!("Delete {}", env.name);
+                view! {
+                    <tr class="hover:bg-slate-50">
+                        <td class="px-4 py-3 font-medium">
+                            <A href=urls::environment(env.id) attr:class=LINK_CLASS>{env.name.clone()}</A>
+                        </td>
+                        <td class="max-w-xs truncate px-4 py-3 text-slate-600" title=dn.clone()>
+                            {or_dash(dn_shown)}
+                        </td>
+                        <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id}</td>
+                        <td class="px-4 py-3 text-right">
+                            <ConfirmDelete label="Delete" warning>
+                                <ActionForm action=actions.delete>
+                                    <input type="hidden" name="id" value=env.id/>
+                                    <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
+                                </ActionForm>
+                            </ConfirmDelete>
+                        </td>
                     </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">
-                    {list.into_iter().map(|env| {
-                        let dn = env.default_dn.display();
-                        let dn_shown = (!dn.is_empty()).then(|| dn.clone());
-                        let warning = format!("Delete {}? {DELETE_WARNING}", env.name);
-                        let delete_label = format!("Delete {}", env.name);
-                        view! {
-                            <tr class="hover:bg-slate-50">
-                                <td class="px-4 py-3 font-medium">
-                                    <A href=urls::environment(env.id) attr:class=LINK_CLASS>{env.name.clone()}</A>
-                                </td>
-                                <td class="max-w-xs truncate px-4 py-3 text-slate-600" title=dn.clone()>
-                                    {or_dash(dn_shown)}
-                                </td>
-                                <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id}</td>
-                                <td class="px-4 py-3 text-right">
-                                    <ConfirmDelete label="Delete" warning>
-                                        <ActionForm action=actions.delete>
-                                            <input type="hidden" name="id" value=env.id/>
-                                            <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
-                                        </ActionForm>
-                                    </ConfirmDelete>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </Table>
     }
 }
 

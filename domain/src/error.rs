@@ -58,6 +58,17 @@ impl DomainError {
         }
     }
 
+    /// The HTTP status that answers this error, for every adapter that speaks HTTP.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            DomainError::Invalid { .. } => 400,
+            DomainError::Forbidden(_) => 403,
+            DomainError::NotFound(_) => 404,
+            DomainError::Conflict(_) => 409,
+            DomainError::Internal(_) => 500,
+        }
+    }
+
     /// Shorthand for an input error about a single field.
     pub fn invalid_field(what: &str, field: &str, message: impl Into<String>) -> Self {
         Self::invalid(what, vec![FieldError::new(field, message)])

@@ -16,8 +16,14 @@ function unique(prefix: string) {
 }
 
 test("an environment and its DFSPs, from creation to deletion", async ({ page }) => {
+  // Uncaught exceptions and console errors (hydration mismatches are reported there) fail the test.
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
+  // A refused form answers 4xx on purpose; the browser logs that too.
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" && !/status of 4\d\d/.test(text)) pageErrors.push(text);
+  });
   const envName = unique("DEV");
 
   await open(page, "/environments");

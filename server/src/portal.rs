@@ -10,7 +10,10 @@ use axum::Router;
 use domain::Services;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
+use std::sync::OnceLock;
 
 #[derive(Clone)]
 struct PortalState {
@@ -31,13 +34,7 @@ pub fn router(options: LeptosOptions, services: Services, info: PortalInfo) -> R
         services,
         info,
     };
-    // The app's catch-all page ("not found" inside the portal frame) must not become an axum
-    // route: it would swallow /pkg and the other static files. Unknown paths reach the fallback,
-    // which serves a file if there is one and otherwise renders that page with a 404.
-    let routes: Vec<_> = generate_route_list(App)
-        .into_iter()
-        .filter(|route| !route.path().contains('*'))
-        .collect();
+    let routes = route_list().to_vec();
     let context = {
         let state = state.clone();
         move || provide_portal_context(&state)
@@ -53,6 +50,23 @@ pub fn router(options: LeptosOptions, services: Services, info: PortalInfo) -> R
         })
         .fallback(leptos_axum::file_and_error_handler::<PortalState, _>(shell))
         .with_state(state)
+}
+
+/// The portal's routes, worked out once per process. Generating them renders the app with
+/// resource loading switched off process-wide, which would stall pages being rendered at the
+/// same moment by another server in the process (the integration tests run many).
+///
+/// The app's catch-all page ("not found" inside the portal frame) is left out: as an axum route
+/// it would swallow /pkg and the other static files. Unknown paths reach the fallback instead,
+/// which serves a file if there is one and otherwise renders that page with a 404.
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        generate_route_list(App)
+            .into_iter()
+            .filter(|route| !route.path().contains('*'))
+            .collect()
+    })
 }
 
 fn provide_portal_context(state: &PortalState) {

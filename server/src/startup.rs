@@ -142,13 +142,22 @@ impl Application {
 
     /// Serves until ctrl-c or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight and closes the
+    /// database pool.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
         tracing::info!("listening on http://{}", self.local_addr());
         let service = tower::util::MapRequestLayer::new(trim_api_trailing_slash).layer(self.app);
         axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartupError::Serve)?;
         self.services.db().close().await;

@@ -91,17 +91,20 @@ impl ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
-        match error {
-            DomainError::Invalid { message, fields } => ApiError {
-                validation_errors: fields,
-                ..Self::bad_request(message)
-            },
-            DomainError::NotFound(m) => Self::not_found(m),
-            DomainError::Conflict(m) => Self::new(StatusCode::CONFLICT, "ConflictError", m),
-            DomainError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "ForbiddenError", m),
-            DomainError::Internal(m) => {
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", m)
-            }
+        let status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (id, message, validation_errors) = match error {
+            DomainError::Invalid { message, fields } => ("ValidationError", message, fields),
+            DomainError::NotFound(m) => ("NotFoundError", m, Vec::new()),
+            DomainError::Conflict(m) => ("ConflictError", m, Vec::new()),
+            DomainError::Forbidden(m) => ("ForbiddenError", m, Vec::new()),
+            DomainError::Internal(m) => ("InternalError", m, Vec::new()),
+        };
+        ApiError {
+            status,
+            id,
+            message,
+            validation_errors,
         }
     }
 }

@@ -43,6 +43,19 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
+/// The runtime every test server runs on. Leptos keeps process-wide state (its executor, its
+/// reactive arena), so servers must not live on the tests' own runtimes, which end with each
+/// test: a task of one test's server could be left on another test's runtime as it shuts down.
+/// One shared runtime is also how the real server runs.
+static SERVER_RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("test-server")
+        .enable_all()
+        .build()
+        .expect("server runtime")
+});
+
 /// A fresh, empty database that disappears with this value.
 pub struct TestDatabase {
     pub url: String,
@@ -120,9 +133,21 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     pub base: String,
     pub client: Client,
-    pub db: TestDatabase,
     /// The running server's services, to reach behind its back (e.g. close its pool).
     pub services: domain::Services,
+    _server: StopOnDrop,
+    pub db: TestDatabase,
+}
+
+/// Stops the server when the test is done, closing its database connections.
+struct StopOnDrop(Option<tokio::sync::oneshot::Sender<()>>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if let Some(stop) = self.0.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
 /// Configuration for a test server on `db`, port 0, with `extra` variables on top.
@@ -149,19 +174,29 @@ pub async fn try_spawn_on(
     LazyLock::force(&TRACING);
     let clock = FixedClock::new(FIXED_NOW);
     let config = test_config(&db, extra);
-    match Application::build(&config, Arc::new(clock.clone())).await {
+    let built = SERVER_RUNTIME
+        .spawn(async move { Application::build(&config, Arc::new(clock)).await })
+        .await
+        .expect("start-up task");
+    match built {
         Ok(app) => {
             let base = format!("http://{}", app.local_addr());
             let services = app.services().clone();
-            tokio::spawn(app.run_until_stopped());
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            SERVER_RUNTIME.spawn(app.run_until(async move {
+                let _ = stopped.await;
+            }));
             Ok(TestApp {
                 base,
                 client: Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
+                    // A stuck request fails its test instead of hanging the run.
+                    .timeout(std::time::Duration::from_secs(30))
                     .build()
                     .expect("http client"),
-                db,
                 services,
+                _server: StopOnDrop(Some(stop)),
+                db,
             })
         }
         Err(e) => Err((e, db)),
@@ -185,7 +220,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     pub async fn delete(&self, path: &str) -> Response {

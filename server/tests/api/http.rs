@@ -67,7 +67,11 @@ async fn health_reports_the_database(backend: Backend) {
     );
     app.services.db().close().await;
     assert_eq!(
-        expect_json(app.get("/api/health").await, StatusCode::SERVICE_UNAVAILABLE).await,
+        expect_json(
+            app.get("/api/health").await,
+            StatusCode::SERVICE_UNAVAILABLE
+        )
+        .await,
         json!({"status": "unhealthy", "database": "disconnected"})
     );
 }

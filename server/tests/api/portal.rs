@@ -10,7 +10,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     pages_render_and_deep_links_work,
-    forms_work_without_javascript
+    forms_work_without_javascript,
+    concurrent_page_loads_all_complete,
 );
 
 async fn html(app: &TestApp, path: &str, status: StatusCode) -> String {
@@ -41,7 +42,7 @@ async fn post_form(
         .form(fields)
         .send()
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("POST {function}: {e}"));
     assert_eq!(response.status(), StatusCode::FOUND, "{function}");
     // Leptos leaves a bare `?` where it removed an earlier error from the URL.
     response.headers()[LOCATION]
@@ -157,6 +158,24 @@ async fn forms_work_without_javascript(backend: Backend) {
     let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
     assert!(page.contains("already exists"), "{page}");
 
+    // Called by the hydrated page (no text/html), a refusal has its own status and the error.
+    let response = app
+        .client
+        .post(app.url("/rpc/dfsps/create"))
+        .form(&add)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let error: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        error["Domain"]["Conflict"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{error}"
+    );
+
     let update = [
         ("env_id", env_field.as_str()),
         ("dfsp_id", "DFSP1"),
@@ -196,4 +215,44 @@ async fn forms_work_without_javascript(backend: Backend) {
     .await;
     assert!(location.ends_with("/environments"), "{location}");
     assert_eq!(app.db.count("environments").await, 0);
+}
+
+/// Many pages rendered at once must all finish: a page that reads its data outside a suspense
+/// boundary once left some renders waiting forever under load.
+async fn concurrent_page_loads_all_complete(backend: Backend) {
+    let app = spawn(backend).await;
+    let env = app.create_environment("DEV").await;
+    app.create_dfsp(
+        env,
+        json!({"dfspId": "A", "name": "A", "monetaryZoneId": "EUR"}),
+    )
+    .await;
+    let pages = [
+        "/environments".to_owned(),
+        format!("/environments/{env}"),
+        format!("/environments/{env}/dfsps"),
+        format!("/environments/{env}/dfsps/A"),
+        "/environments/999".to_owned(),
+    ];
+    use futures_util::StreamExt;
+    let requests = (0..600).map(|i| {
+        let url = app.url(&pages[i % pages.len()]);
+        let client = app.client.clone();
+        async move {
+            let response = client.get(&url).header(ACCEPT, "text/html").send().await?;
+            let status = response.status();
+            response.text().await.map(|_| status)
+        }
+    });
+    let statuses: Vec<_> = futures_util::stream::iter(requests)
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    for status in statuses {
+        let status = status.expect("every page load completes");
+        assert!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "{status}"
+        );
+    }
 }
