@@ -130,8 +130,9 @@ pub fn DfspsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div class="grid items-start gap-6 xl:grid-cols-3">
-            <div class="space-y-4 xl:col-span-2">
+        // The table gets the full width (DFSP rows are wide); the add form follows it.
+        <div class="space-y-6">
+            <div class="space-y-4">
                 {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
                 <Transition fallback=|| view! { <Loading what="DFSPs"/> }>
                     {move || Suspend::new(async move {
@@ -140,7 +141,7 @@ pub fn DfspsPage() -> impl IntoView {
                             Ok(list) if list.is_empty() => view! {
                                 <EmptyState
                                     title="No DFSPs in this environment yet"
-                                    body="Add the first DFSP with the form: its id is how the Hub, its certificates and the API refer to it."
+                                    body="Add the first DFSP with the form below: its id is how the Hub, its certificates and the API refer to it."
                                 />
                             }.into_any(),
                             Ok(list) => view! { <DfspTable list zones delete/> }.into_any(),
@@ -264,15 +265,17 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
     });
     view! {
         <Card title="Add a DFSP">
-            <ActionForm action=create node_ref=form attr:class="space-y-4" attr:id="new-dfsp">
+            <ActionForm action=create node_ref=form attr:class="grid gap-4 md:grid-cols-2" attr:id="new-dfsp">
                 {move || match result.get() {
                     Some(Ok(dfsp)) => view! {
-                        <SuccessNotice>
-                            "DFSP "<strong>{dfsp.id.clone()}</strong>" added. "
-                            <A href=urls::dfsp(dfsp.env_id, &dfsp.id) attr:class=LINK_CLASS>"Open it"</A>
-                        </SuccessNotice>
+                        <div class="md:col-span-2">
+                            <SuccessNotice>
+                                "DFSP "<strong>{dfsp.id.clone()}</strong>" added. "
+                                <A href=urls::dfsp(dfsp.env_id, &dfsp.id) attr:class=LINK_CLASS>"Open it"</A>
+                            </SuccessNotice>
+                        </div>
                     }.into_any(),
-                    Some(Err(error)) => view! { <FormError error/> }.into_any(),
+                    Some(Err(error)) => view! { <div class="md:col-span-2"><FormError error/></div> }.into_any(),
                     None => ().into_any(),
                 }}
                 <input type="hidden" name="env_id" value=move || env_id.get().unwrap_or_default()/>
@@ -289,7 +292,9 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                         maxlength=domain::dfsps::SECURITY_GROUP_MAX error=field_error("securityGroup")/>
                     <p class="mt-1 text-xs text-slate-500" data-testid="default-group">{default_group}</p>
                 </div>
-                <SubmitButton label="Add DFSP" pending_label="Adding…" pending=create.pending()/>
+                <div class="md:col-span-2">
+                    <SubmitButton label="Add DFSP" pending_label="Adding…" pending=create.pending()/>
+                </div>
             </ActionForm>
         </Card>
     }
