@@ -46,7 +46,8 @@ pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    // Created inside <Router>, so that a form posted without JavaScript gets its error back.
+    // Created inside <Routes> (this shell is a route), where a form posted without JavaScript
+    // finds the error it brought back.
     provide_context(EnvironmentActions {
         create: ServerAction::new(),
         delete: ServerAction::new(),
