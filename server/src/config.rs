@@ -233,8 +233,14 @@ fn parse_bool(
 }
 
 fn mysql_url(host: &str, port: u16, user: &str, password: &str, schema: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // Everything but RFC 3986's unreserved characters.
+    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let enc = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
     let credentials = if password.is_empty() {
         enc(user)
     } else {

@@ -120,7 +120,7 @@ impl Drop for TestDatabase {
                         .expect("runtime");
                     runtime.block_on(async {
                         if let Ok(true) = sqlx::MySql::database_exists(&url).await {
-                            let _ = sqlx::MySql::force_drop_database(&url).await;
+                            let _ = sqlx::MySql::drop_database(&url).await;
                         }
                     });
                 })
