@@ -18,13 +18,13 @@ use crate::urls;
 #[server(prefix = "/rpc", endpoint = "dfsps/list")]
 pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.dfsps().list(&who, env_id).await)
+    Ok(services.dfsps().list(&who, env_id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/get")]
 pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<Dfsp, PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.dfsps().get(&who, env_id, &dfsp_id).await)
+    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/create")]
@@ -43,7 +43,7 @@ pub async fn create_dfsp(
         monetary_zone_id: blank_to_none(monetary_zone_id),
         security_group: blank_to_none(security_group),
     };
-    crate::server::respond(services.dfsps().create(&who, env_id, &input).await)
+    Ok(services.dfsps().create(&who, env_id, &input).await?)
 }
 
 /// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
@@ -63,19 +63,17 @@ pub async fn update_dfsp(
         monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
         security_group: Some(blank_to_none(security_group)),
     };
-    crate::server::respond(
-        services
-            .dfsps()
-            .update(&who, env_id, &dfsp_id, &changes)
-            .await,
-    )
+    Ok(services
+        .dfsps()
+        .update(&who, env_id, &dfsp_id, &changes)
+        .await?)
 }
 
 /// Deletes a DFSP, then shows the environment's DFSP list.
 #[server(prefix = "/rpc", endpoint = "dfsps/delete")]
 pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
+    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
     crate::server::redirect(&urls::dfsps(env_id));
     Ok(())
 }
@@ -83,7 +81,7 @@ pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), P
 #[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
 pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.monetary_zones().list(&who).await)
+    Ok(services.monetary_zones().list(&who).await?)
 }
 
 const DELETE_WARNING: &str =

@@ -14,13 +14,13 @@ use crate::urls;
 #[server(prefix = "/rpc", endpoint = "environments/list")]
 pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.environments().list(&who).await)
+    Ok(services.environments().list(&who).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "environments/get")]
 pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.environments().get(&who, id).await)
+    Ok(services.environments().get(&who, id).await?)
 }
 
 /// Creates an environment from the form's fields; empty optional fields are "not set".
@@ -48,14 +48,14 @@ pub async fn create_environment(
             l: blank_to_none(l),
         }),
     };
-    crate::server::respond(services.environments().create(&who, &input).await)
+    Ok(services.environments().create(&who, &input).await?)
 }
 
 /// Deletes an environment with everything in it, then shows the list of environments.
 #[server(prefix = "/rpc", endpoint = "environments/delete")]
 pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    crate::server::respond(services.environments().delete(&who, id).await)?;
+    services.environments().delete(&who, id).await?;
     crate::server::redirect(&urls::environments());
     Ok(())
 }

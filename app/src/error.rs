@@ -10,9 +10,19 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum PortalError {
     #[error(transparent)]
-    Domain(#[from] DomainError),
+    Domain(DomainError),
     #[error("The request did not reach the server or its answer was unreadable ({0}). Check your connection and try again.")]
     Transport(String),
+}
+
+impl From<DomainError> for PortalError {
+    fn from(error: DomainError) -> Self {
+        // On the server this is where a service's failure leaves the domain, so this is where
+        // the response gets the failure's status.
+        #[cfg(feature = "ssr")]
+        crate::server::set_error_status(&error);
+        PortalError::Domain(error)
+    }
 }
 
 impl FromServerFnError for PortalError {

@@ -3,7 +3,7 @@
 
 use axum::http::header::ACCEPT;
 use axum::http::StatusCode;
-use domain::{DomainError, DomainResult, Principal, Services};
+use domain::{DomainError, Principal, Services};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -28,26 +28,23 @@ pub fn context() -> Result<(Services, Principal), PortalError> {
     Ok((services, principal))
 }
 
-/// Passes a service's result on, answering a failure with its HTTP status (409 for a conflict,
-/// not 500) so that logs and monitoring tell user errors from faults. A plain HTML form post
+/// Answers the current request with the HTTP status of `error` (409 for a conflict, not 500),
+/// so that logs and monitoring tell user errors from faults. Called by the conversion of every
+/// domain error into a [`PortalError`], so server functions just use `?`. A plain HTML form post
 /// keeps leptos' redirect back to the form, which carries the error instead.
-pub fn respond<T>(result: DomainResult<T>) -> Result<T, PortalError> {
-    if let Err(error) = &result {
-        let form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        });
-        if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>()) {
-            response.set_status(
-                StatusCode::from_u16(error.status_code())
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
+pub(crate) fn set_error_status(error: &DomainError) {
+    let form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>()) {
+        response.set_status(
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
-    result.map_err(PortalError::from)
 }
 
 /// Sends a browser that submitted a plain HTML form (no JavaScript) to `path` afterwards;
