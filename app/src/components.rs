@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use leptos_meta::Title;
+
 use crate::error::PortalError;
 
 pub const INPUT_CLASS: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20";
@@ -320,4 +322,32 @@ pub fn reset_after_success(
             also();
         }
     });
+}
+
+/// A page-level error. Missing things are answered with HTTP 404 when rendered on the server.
+#[component]
+pub fn ErrorPage(error: PortalError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::StatusCode;
+        response.set_status(if error.is_not_found() {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        });
+    }
+    let title = if error.is_not_found() {
+        "Not found"
+    } else {
+        "Something went wrong"
+    };
+    view! {
+        <Title text=title/>
+        <div class="mx-auto max-w-xl py-10">
+            <ErrorPanel error/>
+            <p class="mt-4 text-sm">
+                <a href="/environments" class=LINK_CLASS>"Back to all environments"</a>
+            </p>
+        </div>
+    }
 }

@@ -9,9 +9,10 @@ pub mod components;
 pub mod dfsps;
 pub mod environments;
 pub mod error;
-mod layout;
+pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod shell;
 pub mod urls;
 
 use leptos::prelude::*;
@@ -80,16 +81,16 @@ pub fn App() -> impl IntoView {
             // The shell is a route itself: only inside <Routes> do actions see the error that
             // a form posted without JavaScript brings back. Pages render once their data is
             // loaded (SsrMode::Async), so a missing environment is answered with a real 404.
-            <Routes fallback=layout::NotFound>
-                <ParentRoute path=path!("") view=layout::AppShell ssr=SsrMode::Async>
+            <Routes fallback=shell::NotFound>
+                <ParentRoute path=path!("") view=shell::AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/environments"/> }/>
-                    <Route path=path!("/environments") view=environments::EnvironmentsPage/>
-                    <ParentRoute path=path!("/environments/:env_id") view=layout::EnvironmentLayout>
-                        <Route path=path!("") view=environments::EnvironmentOverview/>
-                        <Route path=path!("dfsps") view=dfsps::DfspsPage/>
-                        <Route path=path!("dfsps/:dfsp_id") view=dfsps::DfspPage/>
+                    <Route path=path!("/environments") view=environments::pages::EnvironmentsPage/>
+                    <ParentRoute path=path!("/environments/:env_id") view=scope::EnvironmentLayout>
+                        <Route path=path!("") view=environments::pages::EnvironmentOverview/>
+                        <Route path=path!("dfsps") view=dfsps::pages::DfspsPage/>
+                        <Route path=path!("dfsps/:dfsp_id") view=dfsps::pages::DfspPage/>
                     </ParentRoute>
-                    <Route path=path!("/*any") view=layout::NotFound/>
+                    <Route path=path!("/*any") view=shell::NotFound/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,6 +1,7 @@
 //! Portal URLs, built in one place so links and routes agree. DFSP ids may hold spaces and
 //! other characters that must be percent-encoded in a path segment.
 
+use domain::environments::EnvironmentId;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// Everything but unreserved characters (RFC 3986) is encoded in a segment.
@@ -30,16 +31,16 @@ pub fn environments() -> String {
     "/environments".into()
 }
 
-pub fn environment(env_id: i64) -> String {
+pub fn environment(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}")
 }
 
-pub fn dfsps(env_id: i64) -> String {
+pub fn dfsps(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/dfsps")
 }
 
-pub fn dfsp(env_id: i64, dfsp_id: &str) -> String {
-    format!("/environments/{env_id}/dfsps/{}", segment(dfsp_id))
+pub fn dfsp(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("/environments/{env_id}/dfsps/{}", segment(dfsp_id.as_ref()))
 }
 
 #[cfg(test)]
@@ -48,11 +49,12 @@ mod tests {
 
     #[test]
     fn dfsp_ids_are_encoded_as_one_segment() {
-        assert_eq!(dfsp(3, "DFSP Bob"), "/environments/3/dfsps/DFSP%20Bob");
+        let env = EnvironmentId::new(3).unwrap();
+        assert_eq!(dfsp(env, "DFSP Bob"), "/environments/3/dfsps/DFSP%20Bob");
         assert_eq!(
-            dfsp(3, "a/b?c#d%"),
+            dfsp(env, "a/b?c#d%"),
             "/environments/3/dfsps/a%2Fb%3Fc%23d%25"
         );
-        assert_eq!(dfsp(3, "Zé-1"), "/environments/3/dfsps/Z%C3%A9-1");
+        assert_eq!(dfsp(env, "Zé-1"), "/environments/3/dfsps/Z%C3%A9-1");
     }
 }

@@ -1,20 +1,39 @@
 //! The database: one sqlx `Any` pool that speaks SQLite or MySQL/MariaDB, chosen by URL.
 //!
 //! Every query is written once, in the SQL both backends accept (`?` placeholders, no
-//! `RETURNING`, text timestamps, integer flags). Only the schema differs, so each backend has
-//! its own migration folder under `migrations/`.
+//! `RETURNING`, integer flags). Only the schema differs, so each backend has its own migration
+//! folder under `migrations/`. How values are stored so that both backends read them back
+//! through the `Any` driver:
+//!
+//! - **Text** up to a few thousand characters: `VARCHAR(n)` on MySQL, `TEXT` on SQLite, read as
+//!   `String`. Never MySQL `TEXT`/`MEDIUMTEXT`: the `Any` driver reports those as blobs, and
+//!   decoding them as `String` fails.
+//! - **Bytes and long text** (certificates, keys, CSRs, PEM chains): `LONGBLOB` on MySQL, `BLOB`
+//!   on SQLite, bound as `&[u8]` and read as `Vec<u8>` ([`long_text`] turns PEM back into text).
+//! - **Instants**: fixed-width UTC text (`clock::to_db`), which sorts and compares in SQL.
+//! - **Flags**: `SMALLINT`/`INTEGER` 0 or 1 (the driver decodes no `TINYINT` or `BOOLEAN`).
+//!
+//! `domain/tests/storage.rs` proves each of these on both backends.
+//!
+//! Services reach the database only through the [`db_read!`] and [`db_write!`] macros, which run
+//! their work on one connection (writes in a transaction that SQLite starts `IMMEDIATE`), retry
+//! what concurrency made fail transiently, and turn database failures into a `DomainError`,
+//! logged there and nowhere else.
 
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{MigrateDatabase, Migrator};
-use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
 
 use crate::error::DomainError;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
+
+/// How often a write that failed for a transient reason (a deadlock, a busy database) is tried
+/// in all before the failure is reported.
+const WRITE_ATTEMPTS: u32 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -70,6 +89,32 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
 }
 
+/// What can go wrong inside a unit of database work: a domain rule refused it, or the database
+/// failed. `?` turns either into this; [`Db::read`] and [`Db::write`] turn it back into a
+/// `DomainError`, retrying transient database failures and logging the others.
+#[derive(Debug)]
+pub enum Failure {
+    Domain(DomainError),
+    Store(sqlx::Error),
+}
+
+impl From<DomainError> for Failure {
+    fn from(error: DomainError) -> Self {
+        Failure::Domain(error)
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(error: sqlx::Error) -> Self {
+        Failure::Store(error)
+    }
+}
+
+/// The result of a unit of database work.
+pub type Outcome<T> = Result<T, Failure>;
+
+pub(crate) type Conn = AnyConnection;
+
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
@@ -118,9 +163,11 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets readers proceed while one writer commits. Foreign keys and
-                        // a busy timeout are already sqlx's SQLite defaults.
+                        // WAL lets readers proceed while one writer commits. Foreign keys are
+                        // sqlx's default; writers queue for up to the busy timeout instead of
+                        // failing at once.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
                     }
                     Ok(())
                 })
@@ -152,17 +199,153 @@ impl Db {
         }
     }
 
-    pub(crate) async fn conn(&self) -> Result<PoolConnection<Any>, DomainError> {
-        Ok(self.pool.acquire().await?)
-    }
-
-    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, Any>, DomainError> {
-        Ok(self.pool.begin().await?)
-    }
-
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// A pooled connection, for [`db_read!`].
+    pub(crate) async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A write transaction, for [`db_write!`]. On SQLite it takes the write lock when it begins
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
+    /// "database is locked" when another writer got there first, instead of waiting its turn.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.pool.begin().await,
+        }
+    }
+
+    /// After one attempt of a [`db_write!`]: the result to return, or `None` to try again after a
+    /// short wait because concurrency made the attempt fail transiently.
+    pub(crate) async fn after_write<T>(
+        &self,
+        outcome: Outcome<T>,
+        attempt: &mut u32,
+    ) -> Option<Result<T, DomainError>> {
+        match outcome {
+            Ok(value) => Some(Ok(value)),
+            Err(Failure::Store(error)) if is_transient(&error) && *attempt < WRITE_ATTEMPTS => {
+                tracing::debug!(attempt = *attempt, %error, "transient database failure; trying the write again");
+                tokio::time::sleep(Duration::from_millis(5 << *attempt)).await;
+                *attempt += 1;
+                None
+            }
+            Err(failure) => Some(Err(settle(failure, "write"))),
+        }
+    }
+}
+
+/// `db_read!(db, |conn| body)`: evaluates `body` (an `Outcome<T>`, typically an async block's
+/// awaited result, using `?` freely) with `conn` bound to one pooled connection, and returns a
+/// `DomainResult<T>`, database failures logged and reported without internals.
+///
+/// A macro rather than a method taking an async closure: the futures of async closures that
+/// borrow their captures are not provably `Send` (a compiler limitation), which axum handlers
+/// and server functions require.
+macro_rules! db_read {
+    ($db:expr, |$conn:ident| $body:expr) => {{
+        let db: &$crate::db::Db = &$db;
+        let outcome: $crate::db::Outcome<_> = async {
+            let mut connection = db.acquire().await?;
+            let $conn: &mut $crate::db::Conn = &mut connection;
+            $body
+        }
+        .await;
+        outcome.map_err(|failure| $crate::db::settle(failure, "read"))
+    }};
+}
+
+/// `db_write!(db, |conn| body)`: evaluates `body` (an `Outcome<T>`) inside one transaction bound to
+/// `conn`, and commits it; any failure rolls everything back, so nothing half-written stays. A
+/// transient failure (a MySQL deadlock, a busy SQLite) evaluates `body` again, up to
+/// `WRITE_ATTEMPTS` times in all, so `body` must not depend on a previous attempt.
+macro_rules! db_write {
+    ($db:expr, |$conn:ident| $body:expr) => {{
+        let db: &$crate::db::Db = &$db;
+        let mut attempt = 1;
+        loop {
+            let outcome: $crate::db::Outcome<_> = async {
+                let mut transaction = db.begin_write().await?;
+                let work: $crate::db::Outcome<_> = {
+                    let $conn: &mut $crate::db::Conn = &mut transaction;
+                    $body
+                };
+                let value = work?;
+                transaction.commit().await?;
+                Ok(value)
+            }
+            .await;
+            if let Some(result) = db.after_write(outcome, &mut attempt).await {
+                break result;
+            }
+        }
+    }};
+}
+
+pub(crate) use {db_read, db_write};
+
+/// The one place where a database failure becomes a domain error: logged in full, reported
+/// without internals.
+pub(crate) fn settle(failure: Failure, what: &str) -> DomainError {
+    match failure {
+        Failure::Domain(error) => error,
+        Failure::Store(error) => {
+            tracing::error!(%error, "database {what} failed");
+            DomainError::Internal(
+                "The database could not complete the request; the server log has the details."
+                    .into(),
+            )
+        }
+    }
+}
+
+/// Failures that concurrency causes and that the same work, tried again, gets past.
+fn is_transient(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(error) = error else {
+        return false;
+    };
+    if let Some(mysql) = error.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+        return matches!(mysql.number(), 1213 | 1205);
+    }
+    if error
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+        let code: i64 = error.code().and_then(|c| c.parse().ok()).unwrap_or(0);
+        return matches!(code & 0xff, 5 | 6);
+    }
+    false
+}
+
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+/// The id of the row the last INSERT on this connection created. MySQL reports it with the
+/// result; the Any driver drops SQLite's, so it is asked for on the same connection.
+pub(crate) async fn inserted_id(
+    conn: &mut Conn,
+    result: &sqlx::any::AnyQueryResult,
+) -> Result<i64, sqlx::Error> {
+    match result.last_insert_id() {
+        Some(id) => Ok(id),
+        None => {
+            sqlx::query_scalar("SELECT last_insert_rowid()")
+                .fetch_one(conn)
+                .await
+        }
+    }
+}
+
+/// Text stored as bytes (see the module documentation), read back. Stored text is always
+/// UTF-8; anything else is reported as a database fault, not passed on.
+pub fn long_text(bytes: Vec<u8>) -> Result<String, sqlx::Error> {
+    String::from_utf8(bytes).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
@@ -186,34 +369,11 @@ fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
     }
 }
 
-/// A database failure inside a service: logged in full, reported without internals.
-impl From<sqlx::Error> for DomainError {
-    fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        DomainError::Internal(
-            "The database could not complete the request; the server log has the details.".into(),
-        )
-    }
-}
-
-pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
-}
-
-pub(crate) type Conn = AnyConnection;
-
-/// The id of the row the last INSERT on this connection created. MySQL reports it with the
-/// result; the Any driver drops SQLite's, so it is asked for on the same connection.
-pub(crate) async fn inserted_id(
-    conn: &mut Conn,
-    result: &sqlx::any::AnyQueryResult,
-) -> Result<i64, sqlx::Error> {
-    match result.last_insert_id() {
-        Some(id) => Ok(id),
-        None => {
-            sqlx::query_scalar("SELECT last_insert_rowid()")
-                .fetch_one(conn)
-                .await
-        }
+impl Db {
+    /// The pool itself, for the tests of the storage conventions (`domain/tests/storage.rs`)
+    /// only; services go through [`db_read!`] and [`db_write!`].
+    #[doc(hidden)]
+    pub fn pool_for_storage_tests(&self) -> &AnyPool {
+        &self.pool
     }
 }

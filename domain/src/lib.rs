@@ -10,9 +10,12 @@ pub mod environments;
 pub mod error;
 pub mod input;
 pub mod monetary_zones;
+pub mod network;
 pub mod principal;
 pub mod text;
 
+#[cfg(feature = "server")]
+pub mod access;
 #[cfg(feature = "server")]
 pub mod clock;
 #[cfg(feature = "server")]

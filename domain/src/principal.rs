@@ -68,19 +68,18 @@ impl Principal {
         }
     }
 
+    /// Whether the principal may act for any DFSP at all (a hub operator, or a DFSP operator
+    /// for its own).
+    pub fn may_act_for_some_dfsp(&self) -> bool {
+        self.is_hub_operator() || self.has_role(&Role::DfspOperator)
+    }
+
     /// Work on one DFSP: a hub operator always may; a DFSP operator only with the DFSP's
-    /// security group.
-    pub fn ensure_dfsp_access(&self, dfsp_id: &str, security_group: &str) -> DomainResult<()> {
-        if self.is_hub_operator()
+    /// security group. (`access::DfspScope` is where this is asked.)
+    pub fn may_act_for_dfsp(&self, security_group: &str) -> bool {
+        self.is_hub_operator()
             || (self.has_role(&Role::DfspOperator)
                 && self.groups.iter().any(|g| g == security_group))
-        {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden(format!(
-                "You may not act for DFSP '{dfsp_id}': it requires the security group '{security_group}'"
-            )))
-        }
     }
 }
 
@@ -101,20 +100,16 @@ mod tests {
         let p = Principal::local_operator();
         assert!(p.ensure_hub_operator("create environments").is_ok());
         assert!(p.ensure_can_read().is_ok());
-        assert!(p.ensure_dfsp_access("X", "Application/DFSP:X").is_ok());
+        assert!(p.may_act_for_dfsp("Application/DFSP:X"));
     }
 
     #[test]
     fn dfsp_operator_reaches_only_its_own_dfsp() {
         let p = dfsp_operator("Application/DFSP:DFSP1");
         assert!(p.ensure_can_read().is_ok());
-        assert!(p
-            .ensure_dfsp_access("DFSP1", "Application/DFSP:DFSP1")
-            .is_ok());
-        let err = p
-            .ensure_dfsp_access("DFSP2", "Application/DFSP:DFSP2")
-            .unwrap_err();
-        assert!(matches!(err, DomainError::Forbidden(_)));
+        assert!(p.may_act_for_some_dfsp());
+        assert!(p.may_act_for_dfsp("Application/DFSP:DFSP1"));
+        assert!(!p.may_act_for_dfsp("Application/DFSP:DFSP2"));
         assert_eq!(
             p.ensure_hub_operator("create environments").unwrap_err(),
             DomainError::Forbidden("Only a hub operator may create environments".into())
@@ -129,5 +124,6 @@ mod tests {
             groups: vec![],
         };
         assert!(p.ensure_can_read().is_err());
+        assert!(!p.may_act_for_some_dfsp());
     }
 }

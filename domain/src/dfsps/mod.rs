@@ -5,21 +5,86 @@
 use serde::{Deserialize, Serialize};
 
 use crate::environments::EnvironmentId;
-use crate::error::{DomainResult, FieldErrors};
+use crate::error::{DomainError, DomainResult, FieldErrors};
 use crate::monetary_zones::is_currency_code;
-use crate::text;
+use crate::text::TextRule;
 
 #[cfg(feature = "server")]
-mod repository;
+pub(crate) mod repository;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub use service::DfspService;
 
-pub const DFSP_ID_MAX: usize = 256;
-pub const NAME_MAX: usize = 512;
-pub const SECURITY_GROUP_MAX: usize = 512;
+pub const DFSP_ID: TextRule = TextRule::new(256);
+pub const NAME: TextRule = TextRule::new(512);
+pub const SECURITY_GROUP: TextRule = TextRule::new(512);
 pub const SECURITY_GROUP_PREFIX: &str = "Application/DFSP:";
+/// A monetary zone id as a DFSP names it: three capital letters.
+pub const ZONE_PATTERN: &str = "^[A-Z]{3}$";
+
+#[cfg(feature = "server")]
+mod schema {
+    use crate::text::schema::{pattern, text};
+    use utoipa::openapi::schema::Object;
+
+    pub fn dfsp_id() -> Object {
+        text(super::DFSP_ID, false)
+    }
+    pub fn name() -> Object {
+        text(super::NAME, false)
+    }
+    pub fn security_group() -> Object {
+        text(super::SECURITY_GROUP, true)
+    }
+    pub fn zone() -> Object {
+        pattern(super::ZONE_PATTERN, 3, true, "EUR")
+    }
+}
+
+/// The id of a DFSP (`dfspId`): chosen by the Hub operator, unique in its environment, used in
+/// every DFSP path. Only validated text becomes one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(value_type = String, example = "DFSP1"))]
+#[serde(transparent)]
+pub struct DfspId(String);
+
+impl DfspId {
+    /// Reads a DFSP id from a URL path. Text that could not be a DFSP id names no DFSP.
+    pub fn parse(env_id: EnvironmentId, raw: &str) -> DomainResult<Self> {
+        match DFSP_ID.required(Some(raw)) {
+            Ok(id) if id == raw => Ok(DfspId(id)),
+            _ => Err(not_found(env_id, raw)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DfspId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl AsRef<str> for DfspId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The internal row key of a DFSP, which the rows it owns refer to. Never leaves the domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct DfspKey(pub(crate) i64);
+
+pub(crate) fn not_found(env_id: EnvironmentId, dfsp_id: impl std::fmt::Display) -> DomainError {
+    DomainError::NotFound(format!(
+        "DFSP '{dfsp_id}' not found in environment {env_id}"
+    ))
+}
 
 /// A DFSP as the API lists it (MCM's `DFSP`). `id` is the external DFSP id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,8 +95,7 @@ pub struct Dfsp {
     #[cfg_attr(feature = "server", schema(example = 1))]
     pub env_id: EnvironmentId,
     /// The DFSP id (`dfspId`): unique in its environment, used in every DFSP path.
-    #[cfg_attr(feature = "server", schema(example = "DFSP1"))]
-    pub id: String,
+    pub id: DfspId,
     #[cfg_attr(feature = "server", schema(example = "DFSP 1"))]
     pub name: String,
     /// Omitted when the DFSP has no zone.
@@ -51,22 +115,22 @@ pub struct Dfsp {
 pub struct NewDfsp {
     /// DFSP identifier on the Hub; unique in the environment. Spaces are allowed.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_256, required = true))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::dfsp_id, required = true))]
     pub dfsp_id: Option<String>,
     /// Display name.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_512, required = true))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::name, required = true))]
     pub name: Option<String>,
     /// A monetary zone id from `GET /monetaryzones`.
     #[serde(default)]
     #[cfg_attr(
         feature = "server",
-        schema(pattern = "^[A-Z]{3}$", nullable = true, example = "EUR")
+        schema(schema_with = schema::zone)
     )]
     pub monetary_zone_id: Option<String>,
     /// OAuth group that owns the DFSP. Default: `Application/DFSP:<dfspId>` with spaces as dashes.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_512))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::security_group))]
     pub security_group: Option<String>,
 }
 
@@ -82,7 +146,7 @@ pub struct DfspChanges {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_512))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::name))]
     pub name: Option<Option<String>>,
     /// New monetary zone; `null` removes the DFSP from its zone.
     #[serde(
@@ -90,7 +154,7 @@ pub struct DfspChanges {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "server", schema(value_type = Option<String>, pattern = "^[A-Z]{3}$", nullable = true, example = "EUR"))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::zone))]
     pub monetary_zone_id: Option<Option<String>>,
     /// New security group; `null` restores the default derived from the DFSP id.
     #[serde(
@@ -98,14 +162,14 @@ pub struct DfspChanges {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_512))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::security_group))]
     pub security_group: Option<Option<String>>,
 }
 
 /// A `NewDfsp` that passed validation. The zone's existence is checked by the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidDfsp {
-    pub dfsp_id: String,
+    pub dfsp_id: DfspId,
     pub name: String,
     pub monetary_zone_id: Option<String>,
     pub security_group: String,
@@ -143,22 +207,20 @@ fn check_zone(errors: &mut FieldErrors, zone: Option<&str>) -> Option<String> {
 impl NewDfsp {
     pub fn validate(&self) -> DomainResult<ValidDfsp> {
         let mut errors = FieldErrors::default();
-        let dfsp_id = errors.check(
-            "dfspId",
-            text::required(self.dfsp_id.as_deref(), DFSP_ID_MAX),
-        );
-        let name = errors.check("name", text::required(self.name.as_deref(), NAME_MAX));
+        let dfsp_id = errors.check("dfspId", DFSP_ID.required(self.dfsp_id.as_deref()));
+        let name = errors.check("name", NAME.required(self.name.as_deref()));
         let monetary_zone_id = check_zone(&mut errors, self.monetary_zone_id.as_deref());
         let security_group = errors
             .check(
                 "securityGroup",
-                text::optional(self.security_group.as_deref(), SECURITY_GROUP_MAX),
+                SECURITY_GROUP.optional(self.security_group.as_deref()),
             )
             .flatten();
         errors.finish("DFSP")?;
-        let dfsp_id = dfsp_id.unwrap_or_default();
+        let dfsp_id = DfspId(dfsp_id.unwrap_or_default());
         Ok(ValidDfsp {
-            security_group: security_group.unwrap_or_else(|| default_security_group(&dfsp_id)),
+            security_group: security_group
+                .unwrap_or_else(|| default_security_group(dfsp_id.as_str())),
             dfsp_id,
             name: name.unwrap_or_default(),
             monetary_zone_id,
@@ -175,7 +237,7 @@ impl DfspChanges {
                 errors.push("name", "must not be null (a DFSP always has a name)");
                 None
             }
-            Some(Some(name)) => errors.check("name", text::required(Some(name), NAME_MAX)),
+            Some(Some(name)) => errors.check("name", NAME.required(Some(name))),
         };
         let monetary_zone_id = self
             .monetary_zone_id
@@ -183,10 +245,7 @@ impl DfspChanges {
             .map(|zone| check_zone(&mut errors, zone.as_deref()));
         let security_group = self.security_group.as_ref().map(|group| {
             errors
-                .check(
-                    "securityGroup",
-                    text::optional(group.as_deref(), SECURITY_GROUP_MAX),
-                )
+                .check("securityGroup", SECURITY_GROUP.optional(group.as_deref()))
                 .flatten()
         });
         errors.finish("DFSP update")?;
@@ -211,7 +270,7 @@ mod tests {
         }
         .validate()
         .unwrap();
-        assert_eq!(valid.dfsp_id, "MTN CI");
+        assert_eq!(valid.dfsp_id.as_str(), "MTN CI");
         assert_eq!(valid.security_group, "Application/DFSP:MTN-CI");
         assert_eq!(valid.monetary_zone_id, None);
     }
@@ -249,6 +308,33 @@ mod tests {
             fields,
             ["dfspId", "name", "monetaryZoneId", "securityGroup"]
         );
+    }
+
+    #[test]
+    fn ids_with_control_characters_are_refused() {
+        let err = NewDfsp {
+            dfsp_id: Some("a\u{0}b".into()),
+            name: Some("A".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(
+            err.field_message("dfspId"),
+            Some("must not contain control characters (found U+0000)")
+        );
+    }
+
+    #[test]
+    fn path_ids_are_exact_valid_ids() {
+        let env = EnvironmentId::new(1).unwrap();
+        assert_eq!(DfspId::parse(env, "DFSP 1").unwrap().as_str(), "DFSP 1");
+        for raw in ["", " DFSP1", "a\u{0}b", &"x".repeat(257)] {
+            assert!(
+                matches!(DfspId::parse(env, raw), Err(DomainError::NotFound(_))),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! SQL for DFSPs. Rows are keyed internally by an integer; the API only ever sees `dfsp_id`.
+//! SQL for DFSPs. Rows are keyed internally by an integer ([`DfspKey`]); the API only ever sees
+//! the DFSP id. Functions on one DFSP's row take its [`DfspScope`], those on an environment's
+//! DFSPs an [`EnvScope`] or [`HubScope`].
 
 use sqlx::FromRow;
 
-use super::{Dfsp, ValidDfsp};
-use crate::db::Conn;
+use super::{Dfsp, DfspId, DfspKey, ValidChanges, ValidDfsp};
+use crate::access::{DfspScope, EnvScope, HubScope};
+use crate::db::{Conn, Outcome};
 use crate::environments::EnvironmentId;
 
 #[derive(FromRow)]
@@ -18,8 +21,8 @@ struct DfspRow {
 impl From<DfspRow> for Dfsp {
     fn from(row: DfspRow) -> Self {
         Dfsp {
-            env_id: row.env_id,
-            id: row.dfsp_id,
+            env_id: EnvironmentId(row.env_id),
+            id: DfspId(row.dfsp_id),
             name: row.name,
             monetary_zone_id: row.monetary_zone_id,
             security_group: row.security_group,
@@ -29,11 +32,11 @@ impl From<DfspRow> for Dfsp {
 
 const COLUMNS: &str = "env_id, dfsp_id, name, monetary_zone_id, security_group";
 
-pub(super) async fn list(conn: &mut Conn, env_id: EnvironmentId) -> Result<Vec<Dfsp>, sqlx::Error> {
+pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Dfsp>> {
     let rows: Vec<DfspRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? ORDER BY id"
     ))
-    .bind(env_id)
+    .bind(scope.env_id().get())
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(Dfsp::from).collect())
@@ -41,13 +44,13 @@ pub(super) async fn list(conn: &mut Conn, env_id: EnvironmentId) -> Result<Vec<D
 
 pub(super) async fn list_in_zone(
     conn: &mut Conn,
-    env_id: EnvironmentId,
+    scope: &EnvScope,
     zone: &str,
-) -> Result<Vec<Dfsp>, sqlx::Error> {
+) -> Outcome<Vec<Dfsp>> {
     let rows: Vec<DfspRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? AND monetary_zone_id = ? ORDER BY id"
     ))
-    .bind(env_id)
+    .bind(scope.env_id().get())
     .bind(zone)
     .fetch_all(conn)
     .await?;
@@ -56,66 +59,112 @@ pub(super) async fn list_in_zone(
 
 pub(super) async fn find(
     conn: &mut Conn,
-    env_id: EnvironmentId,
-    dfsp_id: &str,
-) -> Result<Option<Dfsp>, sqlx::Error> {
+    scope: &EnvScope,
+    dfsp_id: &DfspId,
+) -> Outcome<Option<Dfsp>> {
     let row: Option<DfspRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? AND dfsp_id = ?"
     ))
-    .bind(env_id)
-    .bind(dfsp_id)
+    .bind(scope.env_id().get())
+    .bind(dfsp_id.as_str())
     .fetch_optional(conn)
     .await?;
     Ok(row.map(Dfsp::from))
 }
 
-pub(super) async fn insert(
+/// The row key and security group of a DFSP, for the access checks that make scopes.
+pub(crate) async fn find_key(
     conn: &mut Conn,
     env_id: EnvironmentId,
+    dfsp_id: &DfspId,
+) -> Outcome<Option<(DfspKey, String)>> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, security_group FROM dfsps WHERE env_id = ? AND dfsp_id = ?")
+            .bind(env_id.get())
+            .bind(dfsp_id.as_str())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(key, group)| (DfspKey(key), group)))
+}
+
+/// The DFSP id of a row key, within the environment.
+pub(crate) async fn find_id_by_key(
+    conn: &mut Conn,
+    env_id: EnvironmentId,
+    key: DfspKey,
+) -> Outcome<Option<DfspId>> {
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT dfsp_id FROM dfsps WHERE env_id = ? AND id = ?")
+            .bind(env_id.get())
+            .bind(key.0)
+            .fetch_optional(conn)
+            .await?;
+    Ok(id.map(DfspId))
+}
+
+/// Inserts the DFSP; `Ok(false)` when its id is taken in the environment.
+pub(super) async fn insert(
+    conn: &mut Conn,
+    scope: &HubScope,
     dfsp: &ValidDfsp,
     created_at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Outcome<bool> {
+    let result = sqlx::query(
         "INSERT INTO dfsps (env_id, dfsp_id, name, monetary_zone_id, security_group, created_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
     )
-    .bind(env_id)
-    .bind(&dfsp.dfsp_id)
+    .bind(scope.env_id().get())
+    .bind(dfsp.dfsp_id.as_str())
     .bind(&dfsp.name)
     .bind(&dfsp.monetary_zone_id)
     .bind(&dfsp.security_group)
     .bind(created_at)
     .execute(conn)
-    .await?;
-    Ok(())
+    .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Writes every mutable field of `dfsp` (the service merges the changes first).
-pub(super) async fn update(conn: &mut Conn, dfsp: &Dfsp) -> Result<(), sqlx::Error> {
+/// Writes only the fields that `changes` sets, in one statement, so that two concurrent
+/// updates of different fields both stay. `default_group` replaces a group reset to null.
+pub(super) async fn update(
+    conn: &mut Conn,
+    scope: &DfspScope,
+    changes: &ValidChanges,
+    default_group: &str,
+) -> Outcome<()> {
+    let zone = changes.monetary_zone_id.as_ref();
+    let group = changes
+        .security_group
+        .as_ref()
+        .map(|group| group.as_deref().unwrap_or(default_group));
     sqlx::query(
-        "UPDATE dfsps SET name = ?, monetary_zone_id = ?, security_group = ? \
-         WHERE env_id = ? AND dfsp_id = ?",
+        "UPDATE dfsps SET \
+           name = CASE WHEN ? = 1 THEN ? ELSE name END, \
+           monetary_zone_id = CASE WHEN ? = 1 THEN ? ELSE monetary_zone_id END, \
+           security_group = CASE WHEN ? = 1 THEN ? ELSE security_group END \
+         WHERE id = ?",
     )
-    .bind(&dfsp.name)
-    .bind(&dfsp.monetary_zone_id)
-    .bind(&dfsp.security_group)
-    .bind(dfsp.env_id)
-    .bind(&dfsp.id)
+    .bind(i32::from(changes.name.is_some()))
+    .bind(changes.name.as_deref())
+    .bind(i32::from(zone.is_some()))
+    .bind(zone.and_then(|zone| zone.as_deref()))
+    .bind(i32::from(group.is_some()))
+    .bind(group)
+    .bind(scope.key().0)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Deletes the DFSP and, through the foreign keys, everything it owns.
-pub(super) async fn delete(
-    conn: &mut Conn,
-    env_id: EnvironmentId,
-    dfsp_id: &str,
-) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query("DELETE FROM dfsps WHERE env_id = ? AND dfsp_id = ?")
-        .bind(env_id)
-        .bind(dfsp_id)
+pub(super) async fn delete(conn: &mut Conn, scope: &DfspScope) -> Outcome<()> {
+    sqlx::query("DELETE FROM dfsps WHERE id = ?")
+        .bind(scope.key().0)
         .execute(conn)
         .await?;
-    Ok(result.rows_affected() > 0)
+    Ok(())
 }

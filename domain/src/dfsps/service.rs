@@ -1,7 +1,9 @@
-use super::{default_security_group, repository, Dfsp, DfspChanges, NewDfsp};
+use super::{default_security_group, not_found, repository, Dfsp, DfspChanges, DfspId, NewDfsp};
+use crate::access::{EnvScope, HubScope};
 use crate::clock::to_db;
-use crate::db::{is_unique_violation, Conn};
-use crate::environments::{ensure_exists as ensure_environment, EnvironmentId};
+use crate::db::{db_read, db_write};
+use crate::db::{Conn, Outcome};
+use crate::environments::EnvironmentId;
 use crate::monetary_zones::repository::find_active as find_zone;
 use crate::{DomainError, DomainResult, Principal, Services};
 
@@ -10,14 +12,8 @@ pub struct DfspService<'a> {
     pub(crate) services: &'a Services,
 }
 
-fn not_found(env_id: EnvironmentId, dfsp_id: &str) -> DomainError {
-    DomainError::NotFound(format!(
-        "DFSP '{dfsp_id}' not found in environment {env_id}"
-    ))
-}
-
 /// An unknown zone in a request body is bad input (400), not a missing resource.
-async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> DomainResult<()> {
+async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> Outcome<()> {
     let Some(zone) = zone else { return Ok(()) };
     if find_zone(conn, zone).await?.is_some() {
         Ok(())
@@ -26,30 +22,33 @@ async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> DomainResult<()> {
             "DFSP",
             "monetaryZoneId",
             format!("'{zone}' is not a known monetary zone (GET /api/monetaryzones lists them)"),
-        ))
+        )
+        .into())
     }
 }
 
 impl DfspService<'_> {
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<Dfsp>> {
-        who.ensure_can_read()?;
-        let mut conn = self.services.db.conn().await?;
-        ensure_environment(&mut conn, env_id).await?;
-        Ok(repository::list(&mut conn, env_id).await?)
+        db_read!(self.services.db, |conn| async {
+            let scope = EnvScope::check(conn, who, env_id).await?;
+            repository::list(conn, &scope).await
+        }
+        .await)
     }
 
     pub async fn get(
         &self,
         who: &Principal,
         env_id: EnvironmentId,
-        dfsp_id: &str,
+        dfsp_id: &DfspId,
     ) -> DomainResult<Dfsp> {
-        who.ensure_can_read()?;
-        let mut conn = self.services.db.conn().await?;
-        ensure_environment(&mut conn, env_id).await?;
-        repository::find(&mut conn, env_id, dfsp_id)
-            .await?
-            .ok_or_else(|| not_found(env_id, dfsp_id))
+        db_read!(self.services.db, |conn| async {
+            let scope = EnvScope::check(conn, who, env_id).await?;
+            repository::find(conn, &scope, dfsp_id)
+                .await?
+                .ok_or_else(|| not_found(env_id, dfsp_id).into())
+        }
+        .await)
     }
 
     pub async fn create(
@@ -60,22 +59,22 @@ impl DfspService<'_> {
     ) -> DomainResult<Dfsp> {
         who.ensure_hub_operator("create DFSPs")?;
         let valid = input.validate()?;
-        let mut tx = self.services.db.begin().await?;
-        ensure_environment(&mut tx, env_id).await?;
-        ensure_zone(&mut tx, valid.monetary_zone_id.as_deref()).await?;
         let created_at = to_db(self.services.clock.now());
-        match repository::insert(&mut tx, env_id, &valid, &created_at).await {
-            Ok(()) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DomainError::Conflict(format!(
+        db_write!(self.services.db, |conn| async {
+            let scope = HubScope::check(conn, who, env_id, "create DFSPs").await?;
+            ensure_zone(conn, valid.monetary_zone_id.as_deref()).await?;
+            if repository::insert(conn, &scope, &valid, &created_at).await? {
+                Ok(())
+            } else {
+                Err(DomainError::Conflict(format!(
                     "A DFSP with id '{}' already exists in environment {env_id}; choose another id",
                     valid.dfsp_id
-                )))
+                ))
+                .into())
             }
-            Err(e) => return Err(e.into()),
         }
-        tx.commit().await?;
-        tracing::info!(environment = env_id, dfsp = %valid.dfsp_id, by = %who.subject, "DFSP created");
+        .await)?;
+        tracing::info!(environment = %env_id, dfsp = %valid.dfsp_id, by = %who.subject, "DFSP created");
         Ok(Dfsp {
             env_id,
             id: valid.dfsp_id,
@@ -85,33 +84,35 @@ impl DfspService<'_> {
         })
     }
 
+    /// Changes only the fields given; returns the DFSP as stored afterwards.
     pub async fn update(
         &self,
         who: &Principal,
         env_id: EnvironmentId,
-        dfsp_id: &str,
+        dfsp_id: &DfspId,
         changes: &DfspChanges,
     ) -> DomainResult<Dfsp> {
         who.ensure_hub_operator("change DFSPs")?;
         let valid = changes.validate()?;
-        let mut tx = self.services.db.begin().await?;
-        ensure_environment(&mut tx, env_id).await?;
-        let mut dfsp = repository::find(&mut tx, env_id, dfsp_id)
-            .await?
-            .ok_or_else(|| not_found(env_id, dfsp_id))?;
-        if let Some(zone) = &valid.monetary_zone_id {
-            ensure_zone(&mut tx, zone.as_deref()).await?;
-            dfsp.monetary_zone_id = zone.clone();
+        let dfsp = db_write!(self.services.db, |conn| async {
+            let hub = HubScope::check(conn, who, env_id, "change DFSPs").await?;
+            let scope = hub.dfsp(conn, dfsp_id).await?;
+            if let Some(zone) = &valid.monetary_zone_id {
+                ensure_zone(conn, zone.as_deref()).await?;
+            }
+            repository::update(
+                conn,
+                &scope,
+                &valid,
+                &default_security_group(dfsp_id.as_str()),
+            )
+            .await?;
+            repository::find(conn, &hub.env(), dfsp_id)
+                .await?
+                .ok_or_else(|| not_found(env_id, dfsp_id).into())
         }
-        if let Some(name) = valid.name {
-            dfsp.name = name;
-        }
-        if let Some(group) = valid.security_group {
-            dfsp.security_group = group.unwrap_or_else(|| default_security_group(&dfsp.id));
-        }
-        repository::update(&mut tx, &dfsp).await?;
-        tx.commit().await?;
-        tracing::info!(environment = env_id, dfsp = %dfsp.id, by = %who.subject, "DFSP updated");
+        .await)?;
+        tracing::info!(environment = %env_id, dfsp = %dfsp.id, by = %who.subject, "DFSP updated");
         Ok(dfsp)
     }
 
@@ -120,17 +121,17 @@ impl DfspService<'_> {
         &self,
         who: &Principal,
         env_id: EnvironmentId,
-        dfsp_id: &str,
+        dfsp_id: &DfspId,
     ) -> DomainResult<()> {
         who.ensure_hub_operator("delete DFSPs")?;
-        let mut conn = self.services.db.conn().await?;
-        ensure_environment(&mut conn, env_id).await?;
-        if repository::delete(&mut conn, env_id, dfsp_id).await? {
-            tracing::info!(environment = env_id, dfsp = %dfsp_id, by = %who.subject, "DFSP deleted");
-            Ok(())
-        } else {
-            Err(not_found(env_id, dfsp_id))
+        db_write!(self.services.db, |conn| async {
+            let hub = HubScope::check(conn, who, env_id, "delete DFSPs").await?;
+            let scope = hub.dfsp(conn, dfsp_id).await?;
+            repository::delete(conn, &scope).await
         }
+        .await)?;
+        tracing::info!(environment = %env_id, dfsp = %dfsp_id, by = %who.subject, "DFSP deleted");
+        Ok(())
     }
 
     /// The DFSPs of an environment in one monetary zone. An unknown zone is "not found".
@@ -140,14 +141,15 @@ impl DfspService<'_> {
         env_id: EnvironmentId,
         zone: &str,
     ) -> DomainResult<Vec<Dfsp>> {
-        who.ensure_can_read()?;
-        let mut conn = self.services.db.conn().await?;
-        ensure_environment(&mut conn, env_id).await?;
-        if find_zone(&mut conn, zone).await?.is_none() {
-            return Err(DomainError::NotFound(format!(
-                "Monetary zone '{zone}' not found"
-            )));
+        db_read!(self.services.db, |conn| async {
+            let scope = EnvScope::check(conn, who, env_id).await?;
+            if find_zone(conn, zone).await?.is_none() {
+                return Err(
+                    DomainError::NotFound(format!("Monetary zone '{zone}' not found")).into(),
+                );
+            }
+            repository::list_in_zone(conn, &scope, zone).await
         }
-        Ok(repository::list_in_zone(&mut conn, env_id, zone).await?)
+        .await)
     }
 }

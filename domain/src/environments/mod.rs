@@ -4,27 +4,85 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, DomainResult, FieldErrors};
-use crate::text;
+use crate::text::TextRule;
 
 #[cfg(feature = "server")]
-mod repository;
+pub(crate) mod repository;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
-pub(crate) use service::ensure_exists;
-#[cfg(feature = "server")]
 pub use service::EnvironmentService;
 
-pub type EnvironmentId = i64;
+/// The id of an environment (`envId` in every path): a positive integer, never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = 1))]
+#[serde(transparent)]
+pub struct EnvironmentId(pub(crate) i64);
 
-pub const NAME_MAX: usize = 512;
+impl EnvironmentId {
+    /// Reads an environment id from a URL path. Anything that is not one of our ids is simply
+    /// an environment that does not exist.
+    pub fn parse(raw: &str) -> DomainResult<Self> {
+        raw.parse::<i64>()
+            .ok()
+            .and_then(Self::new)
+            .ok_or_else(|| not_found(raw))
+    }
+
+    /// `None` unless `id` could be one of ours (positive).
+    pub fn new(id: i64) -> Option<Self> {
+        (id > 0).then_some(EnvironmentId(id))
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for EnvironmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+pub const NAME: TextRule = TextRule::new(512);
 /// X.509 upper bounds (RFC 5280, Appendix A): the default DN becomes certificate subjects.
-pub const CN_MAX: usize = 64;
-pub const O_MAX: usize = 64;
-pub const OU_MAX: usize = 64;
-pub const L_MAX: usize = 128;
-pub const ST_MAX: usize = 128;
+pub const CN: TextRule = TextRule::new(64);
+pub const O: TextRule = TextRule::new(64);
+pub const OU: TextRule = TextRule::new(64);
+pub const L: TextRule = TextRule::new(128);
+pub const ST: TextRule = TextRule::new(128);
+/// A country: two letters (ISO 3166-1 alpha-2), in either case.
 pub const COUNTRY_PATTERN: &str = "^[A-Za-z]{2}$";
+
+#[cfg(feature = "server")]
+mod schema {
+    use crate::text::schema::{pattern, text};
+    use utoipa::openapi::schema::Object;
+
+    pub fn name() -> Object {
+        text(super::NAME, false)
+    }
+    pub fn cn() -> Object {
+        text(super::CN, true)
+    }
+    pub fn o() -> Object {
+        text(super::O, true)
+    }
+    pub fn ou() -> Object {
+        text(super::OU, true)
+    }
+    pub fn l() -> Object {
+        text(super::L, true)
+    }
+    pub fn st() -> Object {
+        text(super::ST, true)
+    }
+    pub fn country() -> Object {
+        pattern(super::COUNTRY_PATTERN, 2, true, "US")
+    }
+}
 
 /// The default distinguished name of an environment. Absent parts are `null`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,30 +91,27 @@ pub const COUNTRY_PATTERN: &str = "^[A-Za-z]{2}$";
 pub struct DistinguishedName {
     /// Common name
     #[serde(rename = "CN", default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_64))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::cn))]
     pub cn: Option<String>,
     /// Organization
     #[serde(rename = "O", default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_64))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::o))]
     pub o: Option<String>,
     /// Organizational unit
     #[serde(rename = "OU", default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_64))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::ou))]
     pub ou: Option<String>,
     /// Country: two letters (ISO 3166-1 alpha-2), stored in upper case
     #[serde(rename = "C", default)]
-    #[cfg_attr(
-        feature = "server",
-        schema(pattern = "^[A-Za-z]{2}$", nullable = true, example = "US")
-    )]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::country))]
     pub c: Option<String>,
     /// State or province
     #[serde(rename = "ST", default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_128))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::st))]
     pub st: Option<String>,
     /// Locality
     #[serde(rename = "L", default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::optional_text_128))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::l))]
     pub l: Option<String>,
 }
 
@@ -64,7 +119,6 @@ pub struct DistinguishedName {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Environment {
-    #[cfg_attr(feature = "server", schema(example = 1))]
     pub id: EnvironmentId,
     #[cfg_attr(feature = "server", schema(example = "DEV"))]
     pub name: String,
@@ -79,7 +133,7 @@ pub struct Environment {
 pub struct NewEnvironment {
     /// Dev, test, pre-prod, etc. Leading and trailing spaces are removed.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(schema_with = text::schema::text_512, required = true))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::name, required = true))]
     pub name: Option<String>,
     #[serde(
         rename = "defaultDN",
@@ -100,7 +154,7 @@ pub struct ValidEnvironment {
 impl NewEnvironment {
     pub fn validate(&self) -> DomainResult<ValidEnvironment> {
         let mut errors = FieldErrors::default();
-        let name = errors.check("name", text::required(self.name.as_deref(), NAME_MAX));
+        let name = errors.check("name", NAME.required(self.name.as_deref()));
         let default_dn = self
             .default_dn
             .as_ref()
@@ -118,19 +172,16 @@ impl DistinguishedName {
     /// Checks every part, recording problems under `prefix.<part>`, and returns the
     /// normalized name (trimmed parts, country in upper case).
     pub fn validate(&self, errors: &mut FieldErrors, prefix: &str) -> DistinguishedName {
-        let mut part = |key: &str, value: &Option<String>, max: usize| {
+        let mut part = |key: &str, value: &Option<String>, rule: TextRule| {
             errors
-                .check(
-                    &format!("{prefix}.{key}"),
-                    text::optional(value.as_deref(), max),
-                )
+                .check(&format!("{prefix}.{key}"), rule.optional(value.as_deref()))
                 .flatten()
         };
-        let cn = part("CN", &self.cn, CN_MAX);
-        let o = part("O", &self.o, O_MAX);
-        let ou = part("OU", &self.ou, OU_MAX);
-        let st = part("ST", &self.st, ST_MAX);
-        let l = part("L", &self.l, L_MAX);
+        let cn = part("CN", &self.cn, CN);
+        let o = part("O", &self.o, O);
+        let ou = part("OU", &self.ou, OU);
+        let st = part("ST", &self.st, ST);
+        let l = part("L", &self.l, L);
         let c = self.c.as_deref().and_then(|c| {
             if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
                 Some(c.to_ascii_uppercase())
@@ -167,15 +218,6 @@ impl DistinguishedName {
         .collect::<Vec<_>>()
         .join(", ")
     }
-}
-
-/// Reads an environment id from a URL path. Anything that is not one of our ids is simply
-/// an environment that does not exist.
-pub fn parse_id(raw: &str) -> DomainResult<EnvironmentId> {
-    raw.parse::<EnvironmentId>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| not_found(raw))
 }
 
 pub(crate) fn not_found(id: impl std::fmt::Display) -> DomainError {
@@ -240,10 +282,10 @@ mod tests {
 
     #[test]
     fn ids_that_are_not_ours_are_not_found() {
-        assert_eq!(parse_id("12"), Ok(12));
+        assert_eq!(EnvironmentId::parse("12").map(EnvironmentId::get), Ok(12));
         for raw in ["0", "-1", "abc", "", "1.5", "99999999999999999999"] {
             assert!(
-                matches!(parse_id(raw), Err(DomainError::NotFound(_))),
+                matches!(EnvironmentId::parse(raw), Err(DomainError::NotFound(_))),
                 "{raw}"
             );
         }

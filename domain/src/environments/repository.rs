@@ -2,8 +2,8 @@
 
 use sqlx::FromRow;
 
-use super::{DistinguishedName, Environment, EnvironmentId, ValidEnvironment};
-use crate::db::{inserted_id, Conn};
+use super::{not_found, DistinguishedName, Environment, EnvironmentId, ValidEnvironment};
+use crate::db::{inserted_id, Conn, Outcome};
 
 #[derive(FromRow)]
 struct EnvironmentRow {
@@ -20,7 +20,7 @@ struct EnvironmentRow {
 impl From<EnvironmentRow> for Environment {
     fn from(row: EnvironmentRow) -> Self {
         Environment {
-            id: row.id,
+            id: EnvironmentId(row.id),
             name: row.name,
             default_dn: DistinguishedName {
                 cn: row.cn,
@@ -36,7 +36,7 @@ impl From<EnvironmentRow> for Environment {
 
 const COLUMNS: &str = "id, name, cn, o, ou, c, st, l";
 
-pub(super) async fn list(conn: &mut Conn) -> Result<Vec<Environment>, sqlx::Error> {
+pub(super) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
     let rows: Vec<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments ORDER BY id"))
             .fetch_all(conn)
@@ -44,31 +44,32 @@ pub(super) async fn list(conn: &mut Conn) -> Result<Vec<Environment>, sqlx::Erro
     Ok(rows.into_iter().map(Environment::from).collect())
 }
 
-pub(super) async fn find(
-    conn: &mut Conn,
-    id: EnvironmentId,
-) -> Result<Option<Environment>, sqlx::Error> {
+pub(super) async fn find(conn: &mut Conn, id: EnvironmentId) -> Outcome<Option<Environment>> {
     let row: Option<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments WHERE id = ?"))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(conn)
             .await?;
     Ok(row.map(Environment::from))
 }
 
-pub(crate) async fn exists(conn: &mut Conn, id: EnvironmentId) -> Result<bool, sqlx::Error> {
+/// Fails with "not found" unless the environment exists; for operations inside one.
+pub(crate) async fn ensure_exists(conn: &mut Conn, id: EnvironmentId) -> Outcome<()> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM environments WHERE id = ?")
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(conn)
         .await?;
-    Ok(found.is_some())
+    match found {
+        Some(_) => Ok(()),
+        None => Err(not_found(id).into()),
+    }
 }
 
 pub(super) async fn insert(
     conn: &mut Conn,
     env: &ValidEnvironment,
     created_at: &str,
-) -> Result<EnvironmentId, sqlx::Error> {
+) -> Outcome<EnvironmentId> {
     let dn = &env.default_dn;
     let result = sqlx::query(
         "INSERT INTO environments (name, cn, o, ou, c, st, l, created_at) \
@@ -84,13 +85,13 @@ pub(super) async fn insert(
     .bind(created_at)
     .execute(&mut *conn)
     .await?;
-    inserted_id(conn, &result).await
+    Ok(EnvironmentId(inserted_id(conn, &result).await?))
 }
 
 /// Deletes the environment and, through the foreign keys, everything it owns.
-pub(super) async fn delete(conn: &mut Conn, id: EnvironmentId) -> Result<bool, sqlx::Error> {
+pub(super) async fn delete(conn: &mut Conn, id: EnvironmentId) -> Outcome<bool> {
     let result = sqlx::query("DELETE FROM environments WHERE id = ?")
-        .bind(id)
+        .bind(id.get())
         .execute(conn)
         .await?;
     Ok(result.rows_affected() > 0)

@@ -2,7 +2,8 @@ use std::collections::BTreeSet;
 
 use super::{is_currency_code, repository, CurrencyCode, DataConfiguration, MonetaryZone};
 use crate::clock::to_db;
-use crate::db::is_unique_violation;
+use crate::db::{db_read, db_write};
+use crate::db::{is_unique_violation, Failure};
 use crate::error::FieldErrors;
 use crate::{DomainResult, Principal, Services};
 
@@ -22,8 +23,9 @@ impl MonetaryZoneService<'_> {
     /// The active zones, ordered by id.
     pub async fn list(&self, who: &Principal) -> DomainResult<Vec<MonetaryZone>> {
         who.ensure_can_read()?;
-        let mut conn = self.services.db.conn().await?;
-        Ok(repository::list_active(&mut conn).await?)
+        db_read!(self.services.db, |conn| Ok(
+            repository::list_active(conn).await?
+        ))
     }
 
     /// Loads the currency list and the initial data configuration, in one transaction, adding
@@ -36,71 +38,69 @@ impl MonetaryZoneService<'_> {
     ) -> DomainResult<InitialDataReport> {
         check_initial_data(currencies, configuration)?;
         let created_at = to_db(self.services.clock.now());
-        let mut tx = self.services.db.begin().await?;
+        db_write!(self.services.db, |tx| async {
+            let mut known: BTreeSet<String> =
+                repository::currency_ids(tx).await?.into_iter().collect();
+            let mut currencies_added = 0;
+            for currency in currencies {
+                if known.contains(&currency.currency_id) {
+                    continue;
+                }
+                match repository::insert_currency(tx, currency, &created_at).await {
+                    Ok(()) => currencies_added += 1,
+                    // Another replica inserted it in the meantime.
+                    Err(e) if is_unique_violation(&e) => {}
+                    Err(e) => return Err(Failure::Store(e)),
+                }
+                known.insert(currency.currency_id.clone());
+            }
 
-        let mut known: BTreeSet<String> = repository::currency_ids(&mut tx)
-            .await?
-            .into_iter()
-            .collect();
-        let mut currencies_added = 0;
-        for currency in currencies {
-            if known.contains(&currency.currency_id) {
-                continue;
+            let mut unknown = FieldErrors::default();
+            for (i, enabled) in configuration.currencies.iter().enumerate() {
+                if known.contains(&enabled.currency_id) {
+                    repository::enable_currency(tx, &enabled.currency_id).await?;
+                } else {
+                    unknown.push(
+                        &format!("currencies[{i}].currencyId"),
+                        format!(
+                            "'{}' is not in the currency codes file",
+                            enabled.currency_id
+                        ),
+                    );
+                }
             }
-            match repository::insert_currency(&mut tx, currency, &created_at).await {
-                Ok(()) => currencies_added += 1,
-                // Another replica inserted it in the meantime.
-                Err(e) if is_unique_violation(&e) => {}
-                Err(e) => return Err(e.into()),
+            for (i, zone) in configuration.monetary_zones.iter().enumerate() {
+                if !known.contains(&zone.monetary_zone_id) {
+                    unknown.push(
+                        &format!("monetaryZones[{i}].monetaryZoneId"),
+                        format!(
+                            "'{}' must be a currency of the currency codes file",
+                            zone.monetary_zone_id
+                        ),
+                    );
+                }
             }
-            known.insert(currency.currency_id.clone());
-        }
+            unknown.finish("initial data configuration")?;
 
-        let mut unknown = FieldErrors::default();
-        for (i, enabled) in configuration.currencies.iter().enumerate() {
-            if known.contains(&enabled.currency_id) {
-                repository::enable_currency(&mut tx, &enabled.currency_id).await?;
-            } else {
-                unknown.push(
-                    &format!("currencies[{i}].currencyId"),
-                    format!(
-                        "'{}' is not in the currency codes file",
-                        enabled.currency_id
-                    ),
-                );
+            let existing_zones: BTreeSet<String> =
+                repository::zone_ids(tx).await?.into_iter().collect();
+            let mut zones_added = 0;
+            for zone in &configuration.monetary_zones {
+                if existing_zones.contains(&zone.monetary_zone_id) {
+                    continue;
+                }
+                match repository::insert_zone(tx, zone, &created_at).await {
+                    Ok(()) => zones_added += 1,
+                    Err(e) if is_unique_violation(&e) => {}
+                    Err(e) => return Err(Failure::Store(e)),
+                }
             }
+            Ok(InitialDataReport {
+                currencies_added,
+                zones_added,
+            })
         }
-        for (i, zone) in configuration.monetary_zones.iter().enumerate() {
-            if !known.contains(&zone.monetary_zone_id) {
-                unknown.push(
-                    &format!("monetaryZones[{i}].monetaryZoneId"),
-                    format!(
-                        "'{}' must be a currency of the currency codes file",
-                        zone.monetary_zone_id
-                    ),
-                );
-            }
-        }
-        unknown.finish("initial data configuration")?;
-
-        let existing_zones: BTreeSet<String> =
-            repository::zone_ids(&mut tx).await?.into_iter().collect();
-        let mut zones_added = 0;
-        for zone in &configuration.monetary_zones {
-            if existing_zones.contains(&zone.monetary_zone_id) {
-                continue;
-            }
-            match repository::insert_zone(&mut tx, zone, &created_at).await {
-                Ok(()) => zones_added += 1,
-                Err(e) if is_unique_violation(&e) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        tx.commit().await?;
-        Ok(InitialDataReport {
-            currencies_added,
-            zones_added,
-        })
+        .await)
     }
 }
 

@@ -1,38 +1,42 @@
 //! `/api/environments/{envId}/dfsps`: the DFSPs of an environment, and DFSPs by monetary zone.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
-use domain::dfsps::{Dfsp, DfspChanges, NewDfsp};
-use domain::environments;
+use domain::dfsps::{Dfsp, DfspChanges, DfspId, NewDfsp};
 use domain::Services;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::{Acting, ApiJson, ApiPath};
+use super::error::{ApiError, ReadErrors, WriteErrors};
+use super::extract::{Acting, ApiJson, ApiPath, DfspPath, EnvPath};
 
 pub fn routes() -> OpenApiRouter<Services> {
     OpenApiRouter::new()
         .routes(routes!(get_environment_dfsps, create_dfsp))
         .routes(routes!(get_dfsp, update_dfsp, delete_dfsp))
         .routes(routes!(get_dfsps_by_monetary_zone))
+        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ZonePath {
+    monetary_zone_id: String,
 }
 
 /// MCM's `ObjectCreatedResponse` for a DFSP: its `dfspId`.
 #[derive(Serialize, ToSchema)]
 pub struct DfspCreated {
-    #[schema(example = "DFSP1")]
-    id: String,
+    id: DfspId,
 }
 
 /// The DFSP after an update (MCM's response shape for `updateDFSP`).
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DfspUpdated {
-    #[schema(example = "DFSP1")]
-    dfsp_id: String,
+    dfsp_id: DfspId,
     #[schema(example = "DFSP 1")]
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,26 +49,24 @@ pub struct DfspUpdated {
 /// Returns the DFSPs of the environment
 #[utoipa::path(
     get, path = "/api/environments/{envId}/dfsps", tag = "env-dfsp-config", operation_id = "getEnvironmentDFSPs",
-    params(("envId" = String, Path, description = "ID of environment")),
+    params(EnvPath),
     responses(
         (status = 200, description = "The DFSPs, in creation order", body = [Dfsp]),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn get_environment_dfsps(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath(env_id): ApiPath<String>,
+    EnvPath(env_id): EnvPath,
 ) -> Result<Json<Vec<Dfsp>>, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     Ok(Json(services.dfsps().list(&who, env_id).await?))
 }
 
 /// Creates a DFSP in the environment
 #[utoipa::path(
     post, path = "/api/environments/{envId}/dfsps", tag = "env-dfsp-config", operation_id = "createDFSP",
-    params(("envId" = String, Path, description = "ID of environment")),
+    params(EnvPath),
     request_body(content = NewDfsp, description = "DFSP initial info",
         example = json!({"dfspId": "DFSP1", "name": "DFSP 1", "monetaryZoneId": "EUR"})),
     responses(
@@ -73,20 +75,15 @@ async fn get_environment_dfsps(
             ("UpdateDfsp" = (operation_id = "updateDFSP", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("DeleteDfsp" = (operation_id = "deleteDFSP", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
         )),
-        (status = 400, description = "Invalid body or unknown monetary zone", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment not found", body = ErrorBody),
-        (status = 409, description = "A DFSP with this dfspId already exists in the environment", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        WriteErrors,
     )
 )]
 async fn create_dfsp(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath(env_id): ApiPath<String>,
+    EnvPath(env_id): EnvPath,
     ApiJson(input): ApiJson<NewDfsp>,
 ) -> Result<Json<DfspCreated>, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     let dfsp = services.dfsps().create(&who, env_id, &input).await?;
     Ok(Json(DfspCreated { id: dfsp.id }))
 }
@@ -94,49 +91,37 @@ async fn create_dfsp(
 /// Returns one DFSP
 #[utoipa::path(
     get, path = "/api/environments/{envId}/dfsps/{dfspId}", tag = "env-dfsp-config", operation_id = "getDFSP",
-    params(
-        ("envId" = String, Path, description = "ID of environment"),
-        ("dfspId" = String, Path, description = "ID of the DFSP (URL-encoded: `DFSP%20Bob`)"),
-    ),
+    params(DfspPath),
     responses(
         (status = 200, description = "The DFSP", body = Dfsp),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment or DFSP not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn get_dfsp(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath((env_id, dfsp_id)): ApiPath<(String, String)>,
+    DfspPath(env_id, dfsp_id): DfspPath,
 ) -> Result<Json<Dfsp>, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     Ok(Json(services.dfsps().get(&who, env_id, &dfsp_id).await?))
 }
 
 /// Updates a DFSP's name, monetary zone or security group
 #[utoipa::path(
     put, path = "/api/environments/{envId}/dfsps/{dfspId}", tag = "env-dfsp-config", operation_id = "updateDFSP",
-    params(
-        ("envId" = String, Path, description = "ID of environment"),
-        ("dfspId" = String, Path, description = "ID of the DFSP (URL-encoded: `DFSP%20Bob`)"),
-    ),
+    params(DfspPath),
     request_body(content = DfspChanges, description = "The fields to change; absent fields stay as they are",
         example = json!({"name": "DFSP One", "monetaryZoneId": "XOF"})),
     responses(
         (status = 200, description = "The DFSP as updated", body = DfspUpdated),
-        (status = 400, description = "Invalid body or unknown monetary zone", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment or DFSP not found", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        WriteErrors,
     )
 )]
 async fn update_dfsp(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath((env_id, dfsp_id)): ApiPath<(String, String)>,
+    DfspPath(env_id, dfsp_id): DfspPath,
     ApiJson(changes): ApiJson<DfspChanges>,
 ) -> Result<Json<DfspUpdated>, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     let dfsp = services
         .dfsps()
         .update(&who, env_id, &dfsp_id, &changes)
@@ -152,22 +137,17 @@ async fn update_dfsp(
 /// Deletes a DFSP and everything it owns
 #[utoipa::path(
     delete, path = "/api/environments/{envId}/dfsps/{dfspId}", tag = "env-dfsp-config", operation_id = "deleteDFSP",
-    params(
-        ("envId" = String, Path, description = "ID of environment"),
-        ("dfspId" = String, Path, description = "ID of the DFSP (URL-encoded: `DFSP%20Bob`)"),
-    ),
+    params(DfspPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment or DFSP not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn delete_dfsp(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath((env_id, dfsp_id)): ApiPath<(String, String)>,
+    DfspPath(env_id, dfsp_id): DfspPath,
 ) -> Result<StatusCode, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     services.dfsps().delete(&who, env_id, &dfsp_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -182,17 +162,19 @@ async fn delete_dfsp(
     ),
     responses(
         (status = 200, description = "The DFSPs in the zone (possibly none)", body = [Dfsp]),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment or monetary zone not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn get_dfsps_by_monetary_zone(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath((env_id, zone)): ApiPath<(String, String)>,
+    EnvPath(env_id): EnvPath,
+    ApiPath(ZonePath { monetary_zone_id }): ApiPath<ZonePath>,
 ) -> Result<Json<Vec<Dfsp>>, ApiError> {
-    let env_id = environments::parse_id(&env_id)?;
     Ok(Json(
-        services.dfsps().list_in_zone(&who, env_id, &zone).await?,
+        services
+            .dfsps()
+            .list_in_zone(&who, env_id, &monetary_zone_id)
+            .await?,
     ))
 }

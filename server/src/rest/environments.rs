@@ -1,19 +1,20 @@
 //! `/api/environments`: list, create, read and delete environments.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
-use domain::environments::{self, Environment, NewEnvironment};
+use domain::environments::{Environment, NewEnvironment};
 use domain::Services;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::{Acting, ApiJson, ApiPath};
+use super::error::{ApiError, CreateErrors, ListErrors, ReadErrors};
+use super::extract::{Acting, ApiJson, EnvPath};
 
 pub fn routes() -> OpenApiRouter<Services> {
     OpenApiRouter::new()
         .routes(routes!(get_environments, create_environment))
         .routes(routes!(get_environment, delete_environment))
+        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
 }
 
 /// Returns all the environments
@@ -21,7 +22,7 @@ pub fn routes() -> OpenApiRouter<Services> {
     get, path = "/api/environments", tag = "env-dfsp-config", operation_id = "getEnvironments",
     responses(
         (status = 200, description = "The environments, oldest first", body = [Environment]),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ListErrors,
     )
 )]
 async fn get_environments(
@@ -43,9 +44,7 @@ async fn get_environments(
             ("ListDfsps" = (operation_id = "getEnvironmentDFSPs", parameters(("envId" = "$response.body#/id")))),
             ("CreateDfsp" = (operation_id = "createDFSP", parameters(("envId" = "$response.body#/id")))),
         )),
-        (status = 400, description = "Invalid body", body = ErrorBody),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        CreateErrors,
     )
 )]
 async fn create_environment(
@@ -59,38 +58,34 @@ async fn create_environment(
 /// Finds an environment by its id
 #[utoipa::path(
     get, path = "/api/environments/{envId}", tag = "env-dfsp-config", operation_id = "getEnvironmentById",
-    params(("envId" = String, Path, description = "ID of environment")),
+    params(EnvPath),
     responses(
         (status = 200, description = "The environment", body = Environment),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn get_environment(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath(env_id): ApiPath<String>,
+    EnvPath(id): EnvPath,
 ) -> Result<Json<Environment>, ApiError> {
-    let id = environments::parse_id(&env_id)?;
     Ok(Json(services.environments().get(&who, id).await?))
 }
 
 /// Deletes an environment and all its data (DFSPs, enrollments, keys, ...)
 #[utoipa::path(
     delete, path = "/api/environments/{envId}", tag = "env-dfsp-config", operation_id = "deleteEnvironment",
-    params(("envId" = String, Path, description = "ID of environment")),
+    params(EnvPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not allowed", body = ErrorBody),
-        (status = 404, description = "Environment not found", body = ErrorBody),
+        ReadErrors,
     )
 )]
 async fn delete_environment(
     State(services): State<Services>,
     Acting(who): Acting,
-    ApiPath(env_id): ApiPath<String>,
+    EnvPath(id): EnvPath,
 ) -> Result<StatusCode, ApiError> {
-    let id = environments::parse_id(&env_id)?;
     services.environments().delete(&who, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,11 +3,15 @@
 //! nowhere else.
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use domain::{DomainError, FieldError};
 use serde::Serialize;
-use utoipa::ToSchema;
+use std::collections::BTreeMap;
+
+use utoipa::openapi::response::{Response as OpenApiResponse, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{IntoResponses, ToSchema};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -84,6 +88,14 @@ impl ApiError {
         )
     }
 
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PayloadTooLargeError",
+            message,
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -110,7 +122,7 @@ impl From<DomainError> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(self) -> axum::response::Response {
         let body = ErrorBody {
             message: self.message.clone(),
             payload: ErrorPayload {
@@ -122,3 +134,61 @@ impl IntoResponse for ApiError {
         (self.status, Json(body)).into_response()
     }
 }
+
+/// The documented error answers of an operation, as one `responses(...)` entry. Each status has
+/// one general description; the body always is [`ErrorBody`], whose message is specific.
+fn error_response(status: u16) -> RefOr<OpenApiResponse> {
+    let description = match status {
+        400 => "The input is invalid; the message and `validationErrors` say what to fix",
+        403 => "The acting principal may not do this",
+        404 => "The environment, DFSP or item in the path does not exist",
+        409 => "The request conflicts with what is stored; the message says how",
+        413 => "The body is larger than this operation accepts",
+        415 => "The body is not JSON",
+        _ => "Error",
+    };
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+macro_rules! error_set {
+    ($(#[$doc:meta])* $name:ident: $($status:literal),+) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<OpenApiResponse>> {
+                [$(($status.to_string(), error_response($status))),+].into_iter().collect()
+            }
+        }
+    };
+}
+
+error_set!(
+    /// Reading what is not inside an environment.
+    ListErrors: 403
+);
+error_set!(
+    /// Creating at the top level, with a JSON body.
+    CreateErrors: 400, 403, 413, 415
+);
+error_set!(
+    /// Reading something in an environment.
+    ReadErrors: 403, 404
+);
+error_set!(
+    /// Changing something, with a JSON body.
+    WriteErrors: 400, 403, 404, 409, 413, 415
+);
+error_set!(
+    /// Acting without a body (delete, confirm).
+    ActionErrors: 403, 404, 409
+);

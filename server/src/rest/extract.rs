@@ -6,8 +6,16 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use domain::Principal;
+use axum::http::StatusCode;
+use std::collections::HashMap;
+
+use domain::dfsps::DfspId;
+use domain::environments::EnvironmentId;
+use domain::{DomainError, Principal};
 use serde::de::DeserializeOwned;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
+use utoipa::IntoParams;
 
 use super::error::ApiError;
 
@@ -35,9 +43,15 @@ where
                 "Send the request body as JSON, with the header Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request(format!("Could not read the request body: {e}")))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::payload_too_large(
+                    "The request body is larger than this operation accepts; send only the fields it documents",
+                )
+            } else {
+                ApiError::bad_request(format!("Could not read the request body: {e}"))
+            }
+        })?;
         // Every body of this API is an object. serde would also accept an array for a struct
         // (by field position), which no client means.
         match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
@@ -106,5 +120,78 @@ impl<S: Send + Sync> FromRequestParts<S> for Acting {
                     "The request carries no principal; the auth layer is missing".into(),
                 ))
             })
+    }
+}
+
+/// The named parameters of the path, percent-decoded.
+async fn path_params(parts: &mut Parts) -> Result<HashMap<String, String>, ApiError> {
+    match Path::<HashMap<String, String>>::from_request_parts(parts, &()).await {
+        Ok(Path(params)) => Ok(params),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "Invalid path parameter: {}",
+            e.body_text()
+        ))),
+    }
+}
+
+fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Result<&'a str, ApiError> {
+    params.get(name).map(String::as_str).ok_or_else(|| {
+        ApiError::from(DomainError::Internal(format!(
+            "The route has no path parameter {name}"
+        )))
+    })
+}
+
+fn path_parameter(name: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+const ENV_ID_DESCRIPTION: &str = "ID of environment";
+const DFSP_ID_DESCRIPTION: &str = "ID of the DFSP (URL-encoded: `DFSP%20Bob`)";
+
+/// The environment of a path with `{envId}`. An id that is not one of ours is a 404.
+pub struct EnvPath(pub EnvironmentId);
+
+impl<S: Send + Sync> FromRequestParts<S> for EnvPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        Ok(EnvPath(EnvironmentId::parse(param(&params, "envId")?)?))
+    }
+}
+
+impl IntoParams for EnvPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter("envId", ENV_ID_DESCRIPTION)]
+    }
+}
+
+/// The DFSP of a path with `{envId}` and `{dfspId}`.
+pub struct DfspPath(pub EnvironmentId, pub DfspId);
+
+impl<S: Send + Sync> FromRequestParts<S> for DfspPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        let env_id = EnvironmentId::parse(param(&params, "envId")?)?;
+        let dfsp_id = DfspId::parse(env_id, param(&params, "dfspId")?)?;
+        Ok(DfspPath(env_id, dfsp_id))
+    }
+}
+
+impl IntoParams for DfspPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            path_parameter("envId", ENV_ID_DESCRIPTION),
+            path_parameter("dfspId", DFSP_ID_DESCRIPTION),
+        ]
     }
 }

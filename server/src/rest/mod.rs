@@ -18,6 +18,14 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use error::ApiError;
 
+/// The largest request body each group of operations accepts, chosen per group: a body over the
+/// limit is answered 413 before it is read in full. Environments and DFSPs are a few short
+/// fields; certificate chains (later) need far more.
+pub mod body_limits {
+    /// Environments and DFSPs: a handful of fields of at most 512 characters.
+    pub const RECORDS: usize = 16 * 1024;
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

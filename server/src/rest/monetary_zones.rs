@@ -6,7 +6,7 @@ use domain::monetary_zones::MonetaryZone;
 use domain::Services;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ListErrors};
 use super::extract::Acting;
 
 pub fn routes() -> OpenApiRouter<Services> {
@@ -18,7 +18,7 @@ pub fn routes() -> OpenApiRouter<Services> {
     get, path = "/api/monetaryzones", tag = "monetaryzones", operation_id = "getMonetaryZones",
     responses(
         (status = 200, description = "The active monetary zones, by id", body = [MonetaryZone]),
-        (status = 403, description = "Not allowed", body = ErrorBody),
+        ListErrors,
     )
 )]
 async fn get_monetary_zones(

@@ -12,7 +12,72 @@ on_both_backends!(
     updates_change_only_what_is_given,
     dfsps_by_monetary_zone,
     monetary_zones_are_seeded,
+    oversized_bodies_are_413,
+    creation_times_come_from_the_clock_and_compare_in_sql,
 );
+
+/// The harness's clock is the server's: moving it moves the stored creation times, which
+/// compare in SQL as instants on both backends.
+async fn creation_times_come_from_the_clock_and_compare_in_sql(backend: Backend) {
+    let app = spawn(backend).await;
+    let env = app.create_environment("DEV").await;
+    app.create_dfsp(env, json!({"dfspId": "early", "name": "Early"}))
+        .await;
+    app.clock.advance(time::Duration::milliseconds(1500));
+    app.create_dfsp(env, json!({"dfspId": "late", "name": "Late"}))
+        .await;
+    let cut = domain::clock::to_db(FIXED_NOW + time::Duration::seconds(1));
+    assert_eq!(
+        app.db
+            .strings(
+                "SELECT dfsp_id FROM dfsps WHERE created_at < ? ORDER BY created_at",
+                &cut
+            )
+            .await,
+        ["early"]
+    );
+    assert_eq!(
+        app.db
+            .strings("SELECT created_at FROM dfsps WHERE created_at > ?", &cut)
+            .await,
+        ["2026-11-28T09:30:01.500Z"]
+    );
+}
+
+/// A body over the operation's limit is refused before it is read in full, with MCM's error
+/// body, and nothing is stored. (`http.rs` sends 5 MB over a raw connection.)
+async fn oversized_bodies_are_413(backend: Backend) {
+    let app = spawn(backend).await;
+    let env = app.create_environment("DEV").await;
+    // Twice the limit: small enough that the client finishes sending before the server, which
+    // answers as soon as it knows, closes the connection.
+    let huge = json!({"dfspId": "D1", "name": "x".repeat(32 * 1024)});
+    for path in [
+        format!("/api/environments/{env}/dfsps"),
+        "/api/environments".to_owned(),
+    ] {
+        let message = expect_error(
+            app.post_json(&path, &huge).await,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PayloadTooLargeError",
+        )
+        .await;
+        assert!(
+            message.contains("larger than this operation accepts"),
+            "{message}"
+        );
+    }
+    let message = expect_error(
+        app.put_json(&format!("/api/environments/{env}/dfsps/D1"), &huge)
+            .await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PayloadTooLargeError",
+    )
+    .await;
+    assert!(!message.is_empty());
+    assert_eq!(app.db.count("dfsps").await, 0);
+    assert_eq!(app.db.count("environments").await, 1);
+}
 
 async fn dfsp_lifecycle_with_spaces_in_the_id(backend: Backend) {
     let app = spawn(backend).await;
@@ -144,6 +209,18 @@ async fn invalid_dfsps_are_rejected(backend: Backend) {
         (
             json!({"dfspId": "d".repeat(257), "name": "One"}),
             "dfspId: must be at most 256 characters",
+        ),
+        (
+            json!({"dfspId": "a\u{0}b", "name": "One"}),
+            "dfspId: must not contain control characters (found U+0000)",
+        ),
+        (
+            json!({"dfspId": "D1", "name": "Line\nbreak"}),
+            "name: must not contain control characters (found U+000A)",
+        ),
+        (
+            json!({"dfspId": "D1", "name": "One", "securityGroup": "a\u{202e}b"}),
+            "securityGroup: must not contain control characters (found U+202E)",
         ),
         (
             json!({"dfspId": 7, "name": "One"}),
@@ -302,9 +379,9 @@ async fn monetary_zones_are_seeded(backend: Backend) {
     assert_eq!(
         zones,
         json!([
-            {"monetaryZoneId": "EUR", "name": "Euro", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00Z", "createdBy": "admin"},
-            {"monetaryZoneId": "MAD", "name": "Moroccan Dirham", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00Z", "createdBy": "admin"},
-            {"monetaryZoneId": "XOF", "name": "CFA Franc BCEAO", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00Z", "createdBy": "admin"}
+            {"monetaryZoneId": "EUR", "name": "Euro", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00.000Z", "createdBy": "admin"},
+            {"monetaryZoneId": "MAD", "name": "Moroccan Dirham", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00.000Z", "createdBy": "admin"},
+            {"monetaryZoneId": "XOF", "name": "CFA Franc BCEAO", "description": null, "isActive": true, "createdDate": "2026-11-28T09:30:00.000Z", "createdBy": "admin"}
         ])
     );
     assert_eq!(app.db.count("currencies").await, 299);

@@ -100,6 +100,22 @@ impl TestDatabase {
         pool.close().await;
         count
     }
+
+    /// The strings one column query returns (`SELECT x FROM ... WHERE y < ?` with `bind`),
+    /// read behind the server's back.
+    pub async fn strings(&self, sql: &str, bind: &str) -> Vec<String> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url)
+            .await
+            .expect("test database");
+        let rows: Vec<String> = sqlx::query_scalar(sql)
+            .bind(bind)
+            .fetch_all(&pool)
+            .await
+            .expect("query");
+        pool.close().await;
+        rows
+    }
 }
 
 impl Drop for TestDatabase {
@@ -135,6 +151,8 @@ pub struct TestApp {
     pub client: Client,
     /// The running server's services, to reach behind its back (e.g. close its pool).
     pub services: domain::Services,
+    /// The server's clock: a test moves it to see what time changes.
+    pub clock: FixedClock,
     _server: StopOnDrop,
     pub db: TestDatabase,
 }
@@ -174,8 +192,9 @@ pub async fn try_spawn_on(
     LazyLock::force(&TRACING);
     let clock = FixedClock::new(FIXED_NOW);
     let config = test_config(&db, extra);
+    let server_clock = clock.clone();
     let built = SERVER_RUNTIME
-        .spawn(async move { Application::build(&config, Arc::new(clock)).await })
+        .spawn(async move { Application::build(&config, Arc::new(server_clock)).await })
         .await
         .expect("start-up task");
     match built {
@@ -195,6 +214,7 @@ pub async fn try_spawn_on(
                     .build()
                     .expect("http client"),
                 services,
+                clock,
                 _server: StopOnDrop(Some(stop)),
                 db,
             })

@@ -7,6 +7,7 @@ use crate::helpers::*;
 use crate::on_both_backends;
 
 on_both_backends!(
+    five_megabytes_are_refused_with_413,
     unknown_api_paths_and_methods_answer_json,
     health_reports_the_database
 );
@@ -110,4 +111,45 @@ async fn openapi_document_and_swagger_ui_are_served() {
         StatusCode::OK,
         "Swagger UI is served from local assets"
     );
+}
+
+/// A 5 MB body, sent as a client that keeps writing would: the answer is a 413 with MCM's
+/// error body, sent as soon as the declared length is seen. A raw connection, because an HTTP
+/// client library reports the connection closed mid-body instead of the answer.
+async fn five_megabytes_are_refused_with_413(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn(backend).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let body = format!(r#"{{"name": "{}"}}"#, "x".repeat(5 * 1024 * 1024));
+    let head = format!(
+        "POST /api/environments HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    // Keep sending while reading; the server may stop reading the body at any point.
+    let sender = tokio::spawn(async move {
+        let _ = writer.write_all(body.as_bytes()).await;
+    });
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match reader.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&chunk[..n]),
+        }
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}") {
+            break;
+        }
+    }
+    sender.abort();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains(r#""id":"PayloadTooLargeError""#),
+        "{answer}"
+    );
+    assert_eq!(app.db.count("environments").await, 0);
 }

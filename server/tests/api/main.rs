@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod concurrency;
 mod dfsps;
 mod environments;
 mod http;

@@ -1,38 +1,16 @@
-//! The frame around every page: header with the environment switcher, the auth banner, the
-//! environment sidebar, and the "not found" page.
+//! The frame around every page: the header with the environment switcher, the auth banner,
+//! and the "not found" page.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
 
-use crate::components::{ErrorPanel, Loading, LINK_CLASS};
-use crate::environments::{
-    get_environment, list_environments, CreateEnvironment, DeleteEnvironment,
-};
+use crate::components::{ErrorPage, LINK_CLASS};
+use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
+use crate::scope::{environment_actions, EnvironmentActions};
 use crate::{get_portal_info, urls};
-use domain::environments::Environment;
-
-/// The environment actions, shared so that every list of environments (the page, the
-/// switcher) refreshes after one is created or deleted.
-#[derive(Clone, Copy)]
-pub struct EnvironmentActions {
-    pub create: ServerAction<CreateEnvironment>,
-    pub delete: ServerAction<DeleteEnvironment>,
-}
-
-impl EnvironmentActions {
-    /// Changes whenever an environment was created or deleted.
-    pub fn version(&self) -> usize {
-        self.create.version().get() + self.delete.version().get()
-    }
-}
-
-pub fn environment_actions() -> EnvironmentActions {
-    expect_context::<EnvironmentActions>()
-}
 
 /// Closes the `<details>` menu that contains the clicked element.
 pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
@@ -97,7 +75,7 @@ fn EnvironmentSwitcher() -> impl IntoView {
         let path = location.pathname.get();
         path.strip_prefix("/environments/")
             .and_then(|rest| rest.split('/').next())
-            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| domain::environments::EnvironmentId::parse(id).ok())
     });
     view! {
         <details class="relative" data-testid="environment-switcher">
@@ -134,7 +112,7 @@ fn EnvironmentSwitcher() -> impl IntoView {
                                                     attr:class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
                                                     on:click=close_enclosing_menu>
                                                     <span class="truncate">{env.name.clone()}</span>
-                                                    <span class="ml-3 text-xs text-slate-400">"#"{env.id}</span>
+                                                    <span class="ml-3 text-xs text-slate-400">"#"{env.id.get()}</span>
                                                 </A>
                                             </li>
                                         }
@@ -150,102 +128,6 @@ fn EnvironmentSwitcher() -> impl IntoView {
                 </div>
             </div>
         </details>
-    }
-}
-
-/// The sidebar and content of every page inside one environment. Shows "not found" instead of
-/// the page when the environment does not exist.
-#[component]
-pub fn EnvironmentLayout() -> impl IntoView {
-    let env_id = use_environment_id();
-    let environment = Resource::new(
-        move || env_id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_environment(id).await,
-                None => Err(PortalError::Domain(domain::DomainError::NotFound(
-                    "This environment does not exist".into(),
-                ))),
-            }
-        },
-    );
-    provide_context(environment);
-    view! {
-        <Transition fallback=|| view! { <Loading what="the environment"/> }>
-            {move || Suspend::new(async move {
-                match environment.await {
-                    Ok(env) => view! { <EnvironmentFrame env/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn EnvironmentFrame(env: Environment) -> impl IntoView {
-    let nav_link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800";
-    view! {
-        <div class="flex flex-col gap-8 md:flex-row">
-            <aside class="md:w-56 md:shrink-0">
-                <div class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-                    <p class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Environment"</p>
-                    <p class="mt-1 truncate text-lg font-semibold text-slate-900" title=env.name.clone()>{env.name.clone()}</p>
-                    <p class="text-xs text-slate-500">"id "{env.id}</p>
-                    <nav class="mt-4 space-y-1" aria-label="Environment sections">
-                        <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
-                        <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
-                    </nav>
-                </div>
-            </aside>
-            <div class="min-w-0 flex-1">
-                <Outlet/>
-            </div>
-        </div>
-    }
-}
-
-/// The environment id of the current URL, if it is a valid one.
-pub fn use_environment_id() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("env_id")
-            .and_then(|raw| domain::environments::parse_id(&raw).ok())
-    })
-}
-
-/// The environment of the current page, loaded once by [`EnvironmentLayout`].
-pub fn current_environment() -> Resource<Result<Environment, PortalError>> {
-    expect_context::<Resource<Result<Environment, PortalError>>>()
-}
-
-/// A page-level error. Missing things are answered with HTTP 404 when rendered on the server.
-#[component]
-pub fn ErrorPage(error: PortalError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        use axum::http::StatusCode;
-        response.set_status(if error.is_not_found() {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::INTERNAL_SERVER_ERROR
-        });
-    }
-    let title = if error.is_not_found() {
-        "Not found"
-    } else {
-        "Something went wrong"
-    };
-    view! {
-        <Title text=title/>
-        <div class="mx-auto max-w-xl py-10">
-            <ErrorPanel error/>
-            <p class="mt-4 text-sm">
-                <a href="/environments" class=LINK_CLASS>"Back to all environments"</a>
-            </p>
-        </div>
     }
 }
 

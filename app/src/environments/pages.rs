@@ -1,64 +1,15 @@
 //! Environments in the portal: the list with its create form, and one environment's overview.
 
-use domain::environments::{Environment, EnvironmentId};
+use domain::environments::Environment;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::*;
-use crate::dfsps::list_dfsps;
-use crate::error::PortalError;
-use crate::layout::{current_environment, environment_actions, use_environment_id};
+use crate::dfsps::rpc::list_dfsps;
+use crate::environments::rpc::*;
+use crate::scope::{current_environment, environment_actions, use_environment_id};
 use crate::urls;
-
-#[server(prefix = "/rpc", endpoint = "environments/list")]
-pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    Ok(services.environments().list(&who).await?)
-}
-
-#[server(prefix = "/rpc", endpoint = "environments/get")]
-pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    Ok(services.environments().get(&who, id).await?)
-}
-
-/// Creates an environment from the form's fields; empty optional fields are "not set".
-#[server(prefix = "/rpc", endpoint = "environments/create")]
-pub async fn create_environment(
-    name: String,
-    cn: Option<String>,
-    o: Option<String>,
-    ou: Option<String>,
-    l: Option<String>,
-    st: Option<String>,
-    c: Option<String>,
-) -> Result<Environment, PortalError> {
-    use domain::environments::{DistinguishedName, NewEnvironment};
-    use domain::text::blank_to_none;
-    let (services, who) = crate::server::context()?;
-    let input = NewEnvironment {
-        name: Some(name),
-        default_dn: Some(DistinguishedName {
-            cn: blank_to_none(cn),
-            o: blank_to_none(o),
-            ou: blank_to_none(ou),
-            c: blank_to_none(c),
-            st: blank_to_none(st),
-            l: blank_to_none(l),
-        }),
-    };
-    Ok(services.environments().create(&who, &input).await?)
-}
-
-/// Deletes an environment with everything in it, then shows the list of environments.
-#[server(prefix = "/rpc", endpoint = "environments/delete")]
-pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    services.environments().delete(&who, id).await?;
-    crate::server::redirect(&urls::environments());
-    Ok(())
-}
 
 const DELETE_WARNING: &str =
     "This deletes the environment with all its DFSPs, endpoints and certificates. It cannot be undone.";
@@ -114,11 +65,11 @@ fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
                         <td class="max-w-xs truncate px-4 py-3 text-slate-600" title=dn.clone()>
                             {or_dash(dn_shown)}
                         </td>
-                        <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id}</td>
+                        <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id.get()}</td>
                         <td class="px-4 py-3 text-right">
                             <ConfirmDelete label="Delete" warning>
                                 <ActionForm action=actions.delete>
-                                    <input type="hidden" name="id" value=env.id/>
+                                    <input type="hidden" name="id" value=env.id.get()/>
                                     <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
                                 </ActionForm>
                             </ConfirmDelete>
@@ -157,20 +108,20 @@ fn CreateEnvironmentCard() -> impl IntoView {
                     Some(Err(error)) => view! { <FormError error/> }.into_any(),
                     None => ().into_any(),
                 }}
-                <TextField label="Name" name="name" required=true maxlength=domain::environments::NAME_MAX
+                <TextField label="Name" name="name" required=true maxlength=domain::environments::NAME.max_chars
                     placeholder="DEV" error=field_error("name")/>
                 <fieldset class="space-y-3 rounded-md border border-slate-200 p-3">
                     <legend class="px-1 text-sm font-medium text-slate-700">"Default subject (optional)"</legend>
-                    <TextField label="Common name (CN)" name="cn" maxlength=domain::environments::CN_MAX
+                    <TextField label="Common name (CN)" name="cn" maxlength=domain::environments::CN.max_chars
                         placeholder="hub.example.com" error=field_error("defaultDN.CN")/>
                     <div class="grid grid-cols-2 gap-3">
-                        <TextField label="Organization (O)" name="o" maxlength=domain::environments::O_MAX
+                        <TextField label="Organization (O)" name="o" maxlength=domain::environments::O.max_chars
                             error=field_error("defaultDN.O")/>
-                        <TextField label="Unit (OU)" name="ou" maxlength=domain::environments::OU_MAX
+                        <TextField label="Unit (OU)" name="ou" maxlength=domain::environments::OU.max_chars
                             error=field_error("defaultDN.OU")/>
-                        <TextField label="Locality (L)" name="l" maxlength=domain::environments::L_MAX
+                        <TextField label="Locality (L)" name="l" maxlength=domain::environments::L.max_chars
                             error=field_error("defaultDN.L")/>
-                        <TextField label="State (ST)" name="st" maxlength=domain::environments::ST_MAX
+                        <TextField label="State (ST)" name="st" maxlength=domain::environments::ST.max_chars
                             error=field_error("defaultDN.ST")/>
                     </div>
                     <TextField label="Country (C)" name="c" maxlength=2usize pattern="[A-Za-z]{2}"
@@ -248,7 +199,7 @@ pub fn EnvironmentOverview() -> impl IntoView {
                             {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
                             <ConfirmDelete label=format!("Delete {}…", env.name) warning=format!("Delete {}? {DELETE_WARNING}", env.name) inline=true>
                                 <ActionForm action=delete>
-                                    <input type="hidden" name="id" value=env.id/>
+                                    <input type="hidden" name="id" value=env.id.get()/>
                                     <SubmitButton label="Delete environment" pending_label="Deleting…" pending=delete.pending() danger=true/>
                                 </ActionForm>
                             </ConfirmDelete>

@@ -1,8 +1,7 @@
 //! DFSPs in the portal: an environment's DFSP list with the add form, and one DFSP's page with
 //! its edit form.
 
-use domain::dfsps::{default_security_group, Dfsp};
-use domain::environments::EnvironmentId;
+use domain::dfsps::{default_security_group, Dfsp, DfspId};
 use domain::monetary_zones::MonetaryZone;
 use domain::DomainError;
 use leptos::prelude::*;
@@ -11,78 +10,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::*;
+use crate::dfsps::rpc::*;
 use crate::error::PortalError;
-use crate::layout::{current_environment, use_environment_id, ErrorPage};
+use crate::scope::{current_environment, use_environment_id};
 use crate::urls;
-
-#[server(prefix = "/rpc", endpoint = "dfsps/list")]
-pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().list(&who, env_id).await?)
-}
-
-#[server(prefix = "/rpc", endpoint = "dfsps/get")]
-pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<Dfsp, PortalError> {
-    let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
-}
-
-#[server(prefix = "/rpc", endpoint = "dfsps/create")]
-pub async fn create_dfsp(
-    env_id: EnvironmentId,
-    dfsp_id: String,
-    name: String,
-    monetary_zone_id: Option<String>,
-    security_group: Option<String>,
-) -> Result<Dfsp, PortalError> {
-    use domain::text::blank_to_none;
-    let (services, who) = crate::server::context()?;
-    let input = domain::dfsps::NewDfsp {
-        dfsp_id: Some(dfsp_id),
-        name: Some(name),
-        monetary_zone_id: blank_to_none(monetary_zone_id),
-        security_group: blank_to_none(security_group),
-    };
-    Ok(services.dfsps().create(&who, env_id, &input).await?)
-}
-
-/// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
-/// an empty security group restores the default one.
-#[server(prefix = "/rpc", endpoint = "dfsps/update")]
-pub async fn update_dfsp(
-    env_id: EnvironmentId,
-    dfsp_id: String,
-    name: String,
-    monetary_zone_id: Option<String>,
-    security_group: Option<String>,
-) -> Result<Dfsp, PortalError> {
-    use domain::text::blank_to_none;
-    let (services, who) = crate::server::context()?;
-    let changes = domain::dfsps::DfspChanges {
-        name: Some(Some(name)),
-        monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
-        security_group: Some(blank_to_none(security_group)),
-    };
-    Ok(services
-        .dfsps()
-        .update(&who, env_id, &dfsp_id, &changes)
-        .await?)
-}
-
-/// Deletes a DFSP, then shows the environment's DFSP list.
-#[server(prefix = "/rpc", endpoint = "dfsps/delete")]
-pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: String) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
-    crate::server::redirect(&urls::dfsps(env_id));
-    Ok(())
-}
-
-#[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
-pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    Ok(services.monetary_zones().list(&who).await?)
-}
 
 const DELETE_WARNING: &str =
     "This deletes the DFSP with its endpoints, enrollments and certificates. It cannot be undone.";
@@ -171,11 +102,11 @@ fn DfspTable(
                 let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
                 let warning = format!("Delete DFSP {}? {DELETE_WARNING}", dfsp.id);
                 let delete_label = format!("Delete {}", dfsp.id);
-                let delete_id = dfsp.id.clone();
+                let delete_id = dfsp.id.to_string();
                 view! {
                     <tr class="hover:bg-slate-50">
                         <td class="px-4 py-3 font-mono text-xs">
-                            <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.clone()}</A>
+                            <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.to_string()}</A>
                         </td>
                         <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>
                         <td class="px-4 py-3 text-slate-700">{or_dash(zone)}</td>
@@ -187,7 +118,7 @@ fn DfspTable(
                                 <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
                                 <ConfirmDelete label="Delete" warning>
                                     <ActionForm action=delete>
-                                        <input type="hidden" name="env_id" value=dfsp.env_id/>
+                                        <input type="hidden" name="env_id" value=dfsp.env_id.get()/>
                                         <input type="hidden" name="dfsp_id" value=delete_id/>
                                         <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
                                     </ActionForm>
@@ -268,7 +199,7 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                     Some(Ok(dfsp)) => view! {
                         <div class="md:col-span-2">
                             <SuccessNotice>
-                                "DFSP "<strong>{dfsp.id.clone()}</strong>" added. "
+                                "DFSP "<strong>{dfsp.id.to_string()}</strong>" added. "
                                 <A href=urls::dfsp(dfsp.env_id, &dfsp.id) attr:class=LINK_CLASS>"Open it"</A>
                             </SuccessNotice>
                         </div>
@@ -276,18 +207,18 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                     Some(Err(error)) => view! { <div class="md:col-span-2"><FormError error/></div> }.into_any(),
                     None => ().into_any(),
                 }}
-                <input type="hidden" name="env_id" value=move || env_id.get().unwrap_or_default()/>
-                <TextField label="Name" name="name" required=true maxlength=domain::dfsps::NAME_MAX
+                <input type="hidden" name="env_id" value=move || env_id.get().map(|id| id.get()).unwrap_or_default()/>
+                <TextField label="Name" name="name" required=true maxlength=domain::dfsps::NAME.max_chars
                     placeholder="Bank One" error=field_error("name")
                     on_input=Callback::new(move |name: String| if !id_edited.get_untracked() { dfsp_id.set(name) })/>
-                <TextField label="DFSP id" name="dfsp_id" required=true maxlength=domain::dfsps::DFSP_ID_MAX
+                <TextField label="DFSP id" name="dfsp_id" required=true maxlength=domain::dfsps::DFSP_ID.max_chars
                     placeholder="BANK1" hint="How the Hub, the API and certificates name this DFSP. Unique in the environment; spaces are allowed."
                     error=id_error live_value=dfsp_id
                     on_input=Callback::new(move |id: String| { id_edited.set(true); dfsp_id.set(id) })/>
                 <ZoneSelect zones error=field_error("monetaryZoneId")/>
                 <div>
                     <TextField label="Security group (optional)" name="security_group"
-                        maxlength=domain::dfsps::SECURITY_GROUP_MAX error=field_error("securityGroup")/>
+                        maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")/>
                     <p class="mt-1 text-xs text-slate-500" data-testid="default-group">{default_group}</p>
                 </div>
                 <div class="md:col-span-2">
@@ -309,12 +240,12 @@ pub fn DfspPage() -> impl IntoView {
     let dfsp = Resource::new(
         move || (env_id.get(), dfsp_id.get(), update.version().get()),
         |(env, id, _)| async move {
-            match env {
-                Some(env) => get_dfsp(env, id).await,
-                None => Err(PortalError::Domain(DomainError::NotFound(
+            let env = env.ok_or_else(|| {
+                PortalError::Domain(DomainError::NotFound(
                     "This environment does not exist".into(),
-                ))),
-            }
+                ))
+            })?;
+            get_dfsp(env, DfspId::parse(env, &id)?).await
         },
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
@@ -344,7 +275,7 @@ fn DfspDetails(
         Signal::derive(move || error().and_then(|e| e.field_message(field)))
     };
     let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
-    let is_default_group = dfsp.security_group == default_security_group(&dfsp.id);
+    let is_default_group = dfsp.security_group == default_security_group(dfsp.id.as_str());
     let Dfsp {
         env_id,
         id,
@@ -352,6 +283,7 @@ fn DfspDetails(
         monetary_zone_id,
         security_group,
     } = dfsp;
+    let id = id.to_string();
     let title = format!("DFSP {id}");
     let details = {
         let (id, name, security_group) = (id.clone(), name.clone(), security_group.clone());
@@ -376,13 +308,13 @@ fn DfspDetails(
                 Some(Err(error)) => view! { <FormError error/> }.into_any(),
                 None => ().into_any(),
             }}
-            <input type="hidden" name="env_id" value=env_id/>
+            <input type="hidden" name="env_id" value=env_id.get()/>
             <input type="hidden" name="dfsp_id" value=id.clone()/>
             <TextField label="Name" name="name" required=true value=name.clone()
-                maxlength=domain::dfsps::NAME_MAX error=field_error("name")/>
+                maxlength=domain::dfsps::NAME.max_chars error=field_error("name")/>
             <ZoneSelect zones selected=monetary_zone_id.unwrap_or_default() error=field_error("monetaryZoneId")/>
             <TextField label="Security group" name="security_group" value=security_group
-                maxlength=domain::dfsps::SECURITY_GROUP_MAX error=field_error("securityGroup")
+                maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")
                 hint=format!("Leave empty to restore the default, {}.", default_security_group(&id))/>
             <SubmitButton label="Save changes" pending_label="Saving…" pending=update.pending()/>
         </ActionForm>
@@ -392,7 +324,7 @@ fn DfspDetails(
         {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
         <ConfirmDelete label=format!("Delete {id}…") warning=format!("Delete DFSP {id}? {DELETE_WARNING}") inline=true>
             <ActionForm action=delete>
-                <input type="hidden" name="env_id" value=env_id/>
+                <input type="hidden" name="env_id" value=env_id.get()/>
                 <input type="hidden" name="dfsp_id" value=id.clone()/>
                 <SubmitButton label="Delete DFSP" pending_label="Deleting…" pending=delete.pending() danger=true/>
             </ActionForm>

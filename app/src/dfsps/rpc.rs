@@ -1,0 +1,78 @@
+//! The portal's server functions for DFSPs and monetary zones: thin adapters over the domain
+//! services.
+
+use domain::dfsps::{Dfsp, DfspId};
+use domain::environments::EnvironmentId;
+use domain::monetary_zones::MonetaryZone;
+use leptos::prelude::*;
+
+use crate::error::PortalError;
+
+#[server(prefix = "/rpc", endpoint = "dfsps/list")]
+pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.dfsps().list(&who, env_id).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "dfsps/get")]
+pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<Dfsp, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "dfsps/create")]
+pub async fn create_dfsp(
+    env_id: EnvironmentId,
+    dfsp_id: String,
+    name: String,
+    monetary_zone_id: Option<String>,
+    security_group: Option<String>,
+) -> Result<Dfsp, PortalError> {
+    use domain::text::blank_to_none;
+    let (services, who) = crate::server::context()?;
+    let input = domain::dfsps::NewDfsp {
+        dfsp_id: Some(dfsp_id),
+        name: Some(name),
+        monetary_zone_id: blank_to_none(monetary_zone_id),
+        security_group: blank_to_none(security_group),
+    };
+    Ok(services.dfsps().create(&who, env_id, &input).await?)
+}
+
+/// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
+/// an empty security group restores the default one.
+#[server(prefix = "/rpc", endpoint = "dfsps/update")]
+pub async fn update_dfsp(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    name: String,
+    monetary_zone_id: Option<String>,
+    security_group: Option<String>,
+) -> Result<Dfsp, PortalError> {
+    use domain::text::blank_to_none;
+    let (services, who) = crate::server::context()?;
+    let changes = domain::dfsps::DfspChanges {
+        name: Some(Some(name)),
+        monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
+        security_group: Some(blank_to_none(security_group)),
+    };
+    Ok(services
+        .dfsps()
+        .update(&who, env_id, &dfsp_id, &changes)
+        .await?)
+}
+
+/// Deletes a DFSP, then shows the environment's DFSP list.
+#[server(prefix = "/rpc", endpoint = "dfsps/delete")]
+pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), PortalError> {
+    let (services, who) = crate::server::context()?;
+    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
+    crate::server::redirect(&crate::urls::dfsps(env_id));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
+pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.monetary_zones().list(&who).await?)
+}

@@ -1,0 +1,99 @@
+//! The environment scope of the portal: the current environment (from the URL), its frame
+//! with the section navigation, and the environment actions every list of environments shares.
+
+use domain::environments::{Environment, EnvironmentId};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{ErrorPage, Loading};
+use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
+use crate::error::PortalError;
+use crate::urls;
+
+/// The environment actions, shared so that every list of environments (the page, the
+/// switcher) refreshes after one is created or deleted.
+#[derive(Clone, Copy)]
+pub struct EnvironmentActions {
+    pub create: ServerAction<CreateEnvironment>,
+    pub delete: ServerAction<DeleteEnvironment>,
+}
+
+impl EnvironmentActions {
+    /// Changes whenever an environment was created or deleted.
+    pub fn version(&self) -> usize {
+        self.create.version().get() + self.delete.version().get()
+    }
+}
+
+pub fn environment_actions() -> EnvironmentActions {
+    expect_context::<EnvironmentActions>()
+}
+
+/// The sidebar and content of every page inside one environment. Shows "not found" instead of
+/// the page when the environment does not exist.
+#[component]
+pub fn EnvironmentLayout() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = Resource::new(
+        move || env_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_environment(id).await,
+                None => Err(PortalError::Domain(domain::DomainError::NotFound(
+                    "This environment does not exist".into(),
+                ))),
+            }
+        },
+    );
+    provide_context(environment);
+    view! {
+        <Transition fallback=|| view! { <Loading what="the environment"/> }>
+            {move || Suspend::new(async move {
+                match environment.await {
+                    Ok(env) => view! { <EnvironmentFrame env/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EnvironmentFrame(env: Environment) -> impl IntoView {
+    let nav_link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800";
+    view! {
+        <div class="flex flex-col gap-8 md:flex-row">
+            <aside class="md:w-56 md:shrink-0">
+                <div class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+                    <p class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Environment"</p>
+                    <p class="mt-1 truncate text-lg font-semibold text-slate-900" title=env.name.clone()>{env.name.clone()}</p>
+                    <p class="text-xs text-slate-500">"id "{env.id.get()}</p>
+                    <nav class="mt-4 space-y-1" aria-label="Environment sections">
+                        <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
+                        <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
+                    </nav>
+                </div>
+            </aside>
+            <div class="min-w-0 flex-1">
+                <Outlet/>
+            </div>
+        </div>
+    }
+}
+
+/// The environment id of the current URL, if it is a valid one.
+pub fn use_environment_id() -> Memo<Option<EnvironmentId>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("env_id")
+            .and_then(|raw| EnvironmentId::parse(&raw).ok())
+    })
+}
+
+/// The environment of the current page, loaded once by [`EnvironmentLayout`].
+pub fn current_environment() -> Resource<Result<Environment, PortalError>> {
+    expect_context::<Resource<Result<Environment, PortalError>>>()
+}

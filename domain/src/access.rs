@@ -1,0 +1,144 @@
+//! Scopes: proof that the acting principal may work in an environment, as the Hub, or for one
+//! DFSP. Only the checks in this module make them (their fields are private), and the
+//! repository functions that read or write an environment's or a DFSP's rows take one, so an
+//! operation that forgets the permission check does not compile.
+//!
+//! - [`EnvScope`]: the environment exists and the principal may read what every participant
+//!   may see there.
+//! - [`HubScope`]: the environment exists and the principal is a hub operator: the Hub's own
+//!   configuration, DFSP records, and what only the Hub decides for a DFSP (confirming its
+//!   endpoints, signing its CSRs).
+//! - [`DfspScope`]: the DFSP exists in the environment and the principal may act for it: a hub
+//!   operator, or a DFSP operator holding the DFSP's security group. A DFSP operator asking
+//!   for another DFSP is told it does not exist, so ids cannot be probed.
+
+use crate::db::{Conn, Outcome};
+use crate::dfsps::{self, DfspId, DfspKey};
+use crate::environments::{self, EnvironmentId};
+use crate::principal::Principal;
+use crate::DomainError;
+
+/// The principal may read in this environment, which exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvScope {
+    env_id: EnvironmentId,
+}
+
+/// The principal is a hub operator, and this environment exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubScope {
+    env_id: EnvironmentId,
+}
+
+/// The principal may act for this DFSP, which exists in this environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DfspScope {
+    env_id: EnvironmentId,
+    key: DfspKey,
+    dfsp_id: DfspId,
+}
+
+impl EnvScope {
+    pub(crate) async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> Outcome<EnvScope> {
+        who.ensure_can_read()?;
+        environments::repository::ensure_exists(conn, env_id).await?;
+        Ok(EnvScope { env_id })
+    }
+
+    pub fn env_id(&self) -> EnvironmentId {
+        self.env_id
+    }
+}
+
+impl HubScope {
+    /// `action` completes "Only a hub operator may ...". The role is checked before the
+    /// environment, so that the answer tells nothing about what exists.
+    pub(crate) async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        action: &str,
+    ) -> Outcome<HubScope> {
+        who.ensure_hub_operator(action)?;
+        environments::repository::ensure_exists(conn, env_id).await?;
+        Ok(HubScope { env_id })
+    }
+
+    pub fn env_id(&self) -> EnvironmentId {
+        self.env_id
+    }
+
+    /// A hub operator may read everything a participant may.
+    pub fn env(&self) -> EnvScope {
+        EnvScope {
+            env_id: self.env_id,
+        }
+    }
+
+    /// A hub operator acts for every DFSP of the environment.
+    pub(crate) async fn dfsp(&self, conn: &mut Conn, dfsp_id: &DfspId) -> Outcome<DfspScope> {
+        let (key, _group) = dfsps::repository::find_key(conn, self.env_id, dfsp_id)
+            .await?
+            .ok_or_else(|| dfsps::not_found(self.env_id, dfsp_id))?;
+        Ok(DfspScope {
+            env_id: self.env_id,
+            key,
+            dfsp_id: dfsp_id.clone(),
+        })
+    }
+
+    /// The scope of the DFSP that owns the row with this key, for Hub operations that start
+    /// from a DFSP's item rather than from its id.
+    pub(crate) async fn dfsp_by_key(&self, conn: &mut Conn, key: DfspKey) -> Outcome<DfspScope> {
+        let dfsp_id = dfsps::repository::find_id_by_key(conn, self.env_id, key)
+            .await?
+            .ok_or_else(|| DomainError::Internal(format!("DFSP row {key:?} vanished")))?;
+        Ok(DfspScope {
+            env_id: self.env_id,
+            key,
+            dfsp_id,
+        })
+    }
+}
+
+impl DfspScope {
+    pub(crate) async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> Outcome<DfspScope> {
+        if !who.may_act_for_some_dfsp() {
+            return Err(DomainError::Forbidden(format!(
+                "Only a hub operator or the operator of DFSP '{dfsp_id}' may do this"
+            ))
+            .into());
+        }
+        environments::repository::ensure_exists(conn, env_id).await?;
+        match dfsps::repository::find_key(conn, env_id, dfsp_id).await? {
+            Some((key, group)) if who.may_act_for_dfsp(&group) => Ok(DfspScope {
+                env_id,
+                key,
+                dfsp_id: dfsp_id.clone(),
+            }),
+            // Unknown, or another DFSP's: the same answer, so ids cannot be probed.
+            _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
+        }
+    }
+
+    pub fn env_id(&self) -> EnvironmentId {
+        self.env_id
+    }
+
+    pub fn dfsp_id(&self) -> &DfspId {
+        &self.dfsp_id
+    }
+
+    pub(crate) fn key(&self) -> DfspKey {
+        self.key
+    }
+}

@@ -1,0 +1,120 @@
+//! The storage conventions of `domain::db`, proved on both backends through the `Any` driver
+//! the services use: text in VARCHAR, bytes and long PEM in BLOB/LONGBLOB, instants as
+//! fixed-width text that sorts and compares in SQL, flags as SMALLINT.
+
+#![cfg(feature = "server")]
+
+use std::time::Duration;
+
+use domain::clock::{from_db, to_db};
+use domain::db::{long_text, Db, DbOptions};
+use sqlx::{Executor, Row};
+use time::macros::datetime;
+
+const SQLITE_TABLE: &str = "CREATE TABLE probe (id INTEGER PRIMARY KEY, label TEXT NOT NULL, \
+    body BLOB NOT NULL, at TEXT NOT NULL, flag INTEGER NOT NULL)";
+const MYSQL_TABLE: &str =
+    "CREATE TABLE probe (id BIGINT PRIMARY KEY, label VARCHAR(512) NOT NULL, \
+    body LONGBLOB NOT NULL, at VARCHAR(24) NOT NULL, flag SMALLINT NOT NULL) \
+    DEFAULT CHARSET = utf8mb4";
+
+async fn connect(url: &str) -> Db {
+    Db::connect(&DbOptions {
+        url: url.to_owned(),
+        max_connections: 2,
+        attempts: 1,
+        retry_wait: Duration::from_millis(10),
+        create_if_missing: true,
+    })
+    .await
+    .expect("test database")
+}
+
+async fn round_trip(db: &Db, create_table: &str) {
+    let pool = db.pool_for_storage_tests();
+    pool.execute(create_table).await.unwrap();
+
+    // 64 KiB that is not UTF-8, and a long PEM chain.
+    let bytes: Vec<u8> = (0..65536u32).map(|i| (i % 251) as u8 | 0x80).collect();
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        "QUJD".repeat(40_000)
+    );
+    let label = "Zé 日本 DFSP Bob";
+    let instants = [
+        datetime!(2026-11-28 09:30:00 UTC),
+        datetime!(2026-11-28 09:30:00.5 UTC),
+        datetime!(2027-01-01 00:00:00 UTC),
+    ];
+    let rows: [(i64, &[u8], _); 3] = [
+        (1, &bytes, instants[2]),
+        (2, pem.as_bytes(), instants[0]),
+        (3, b"", instants[1]),
+    ];
+    for (id, body, at) in rows {
+        sqlx::query("INSERT INTO probe (id, label, body, at, flag) VALUES (?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(label)
+            .bind(body)
+            .bind(to_db(at))
+            .bind(i16::from(id == 2))
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+
+    let row = sqlx::query("SELECT label, body, at, flag FROM probe WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("label"), label);
+    assert_eq!(row.get::<Vec<u8>, _>("body"), bytes);
+    assert_eq!(from_db(&row.get::<String, _>("at")).unwrap(), instants[2]);
+    assert_eq!(row.get::<i16, _>("flag"), 0);
+
+    let stored_pem: Vec<u8> = sqlx::query_scalar("SELECT body FROM probe WHERE id = 2")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(long_text(stored_pem).unwrap(), pem);
+    assert!(long_text(bytes.clone()).is_err(), "non-UTF-8 is not text");
+
+    // Instants sort and compare in SQL as in time.
+    let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM probe ORDER BY at")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(order, [2, 3, 1]);
+    let before: Vec<i64> = sqlx::query_scalar("SELECT id FROM probe WHERE at < ? ORDER BY id")
+        .bind(to_db(datetime!(2026-11-28 09:30:00.2 UTC)))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(before, [2]);
+}
+
+#[tokio::test]
+async fn conventions_hold_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("cm-storage-{}", std::process::id()));
+    let url = format!("sqlite://{}/probe.db?mode=rwc", dir.display());
+    let db = connect(&url).await;
+    round_trip(&db, SQLITE_TABLE).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn conventions_hold_on_mysql() {
+    use sqlx::migrate::MigrateDatabase;
+    let server =
+        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let url = format!(
+        "{}/cm_storage_{}",
+        server.trim_end_matches('/'),
+        std::process::id()
+    );
+    let db = connect(&url).await;
+    round_trip(&db, MYSQL_TABLE).await;
+    db.close().await;
+    sqlx::MySql::drop_database(&url).await.unwrap();
+}
