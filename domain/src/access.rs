@@ -8,15 +8,15 @@
 //! - [`HubScope`]: the environment exists and the principal is a hub operator: the Hub's own
 //!   configuration, DFSP records, and what only the Hub decides for a DFSP (confirming its
 //!   endpoints, signing its CSRs).
-//! - [`DfspScope`]: the DFSP exists in the environment and the principal may act for it: a hub
-//!   operator, or a DFSP operator holding the DFSP's security group. A DFSP operator asking
-//!   for another DFSP is told it does not exist, so ids cannot be probed.
+//! - [`DfspScope`]: the DFSP exists in the environment and the principal may act for it. Today
+//!   only a hub operator's scope makes one ([`HubScope::dfsp`]); the DFSP operator's own check
+//!   (holding the DFSP's security group, another DFSP's id answered as "not found") comes with
+//!   the first operation a DFSP operator may do, the network endpoints.
 
 use crate::db::{Conn, Outcome};
 use crate::dfsps::{self, DfspId, DfspKey};
 use crate::environments::{self, EnvironmentId};
 use crate::principal::Principal;
-use crate::DomainError;
 
 /// The principal may read in this environment, which exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,46 +90,9 @@ impl HubScope {
             dfsp_id: dfsp_id.clone(),
         })
     }
-
-    /// The scope of the DFSP that owns the row with this key, for Hub operations that start
-    /// from a DFSP's item rather than from its id.
-    pub(crate) async fn dfsp_by_key(&self, conn: &mut Conn, key: DfspKey) -> Outcome<DfspScope> {
-        let dfsp_id = dfsps::repository::find_id_by_key(conn, self.env_id, key)
-            .await?
-            .ok_or_else(|| DomainError::Internal(format!("DFSP row {key:?} vanished")))?;
-        Ok(DfspScope {
-            env_id: self.env_id,
-            key,
-            dfsp_id,
-        })
-    }
 }
 
 impl DfspScope {
-    pub(crate) async fn check(
-        conn: &mut Conn,
-        who: &Principal,
-        env_id: EnvironmentId,
-        dfsp_id: &DfspId,
-    ) -> Outcome<DfspScope> {
-        if !who.may_act_for_some_dfsp() {
-            return Err(DomainError::Forbidden(format!(
-                "Only a hub operator or the operator of DFSP '{dfsp_id}' may do this"
-            ))
-            .into());
-        }
-        environments::repository::ensure_exists(conn, env_id).await?;
-        match dfsps::repository::find_key(conn, env_id, dfsp_id).await? {
-            Some((key, group)) if who.may_act_for_dfsp(&group) => Ok(DfspScope {
-                env_id,
-                key,
-                dfsp_id: dfsp_id.clone(),
-            }),
-            // Unknown, or another DFSP's: the same answer, so ids cannot be probed.
-            _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
-        }
-    }
-
     pub fn env_id(&self) -> EnvironmentId {
         self.env_id
     }

@@ -77,6 +77,7 @@ impl AsRef<str> for DfspId {
 }
 
 /// The internal row key of a DFSP, which the rows it owns refer to. Never leaves the domain.
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct DfspKey(pub(crate) i64);
 

@@ -87,21 +87,6 @@ pub(crate) async fn find_key(
     Ok(row.map(|(key, group)| (DfspKey(key), group)))
 }
 
-/// The DFSP id of a row key, within the environment.
-pub(crate) async fn find_id_by_key(
-    conn: &mut Conn,
-    env_id: EnvironmentId,
-    key: DfspKey,
-) -> Outcome<Option<DfspId>> {
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT dfsp_id FROM dfsps WHERE env_id = ? AND id = ?")
-            .bind(env_id.get())
-            .bind(key.0)
-            .fetch_optional(conn)
-            .await?;
-    Ok(id.map(DfspId))
-}
-
 /// Inserts the DFSP; `Ok(false)` when its id is taken in the environment.
 pub(super) async fn insert(
     conn: &mut Conn,
