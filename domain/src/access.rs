@@ -8,10 +8,9 @@
 //! - [`HubScope`]: the environment exists and the principal is a hub operator: the Hub's own
 //!   configuration, DFSP records, and what only the Hub decides for a DFSP (confirming its
 //!   endpoints, signing its CSRs).
-//! - [`DfspScope`]: the DFSP exists in the environment and the principal may act for it. Today
-//!   only a hub operator's scope makes one ([`HubScope::dfsp`]); the DFSP operator's own check
-//!   (holding the DFSP's security group, another DFSP's id answered as "not found") comes with
-//!   the first operation a DFSP operator may do, the network endpoints.
+//! - [`DfspScope`]: the DFSP exists in the environment and the principal may act for it: a hub
+//!   operator, or a DFSP operator holding the DFSP's security group. A DFSP operator asking
+//!   for another DFSP is told it does not exist, so ids cannot be probed.
 
 use crate::db::{Conn, Outcome};
 use crate::dfsps::{self, DfspId, DfspKey};
@@ -93,6 +92,31 @@ impl HubScope {
 }
 
 impl DfspScope {
+    /// A hub operator, or a DFSP operator holding the DFSP's security group. Another DFSP's
+    /// id is answered as "not found", so ids cannot be probed.
+    pub(crate) async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> Outcome<DfspScope> {
+        if !who.may_act_for_some_dfsp() {
+            return Err(crate::DomainError::Forbidden(format!(
+                "Only a hub operator or the operator of DFSP '{dfsp_id}' may do this"
+            ))
+            .into());
+        }
+        environments::repository::ensure_exists(conn, env_id).await?;
+        match dfsps::repository::find_key(conn, env_id, dfsp_id).await? {
+            Some((key, group)) if who.may_act_for_dfsp(&group) => Ok(DfspScope {
+                env_id,
+                key,
+                dfsp_id: dfsp_id.clone(),
+            }),
+            _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
+        }
+    }
+
     pub fn env_id(&self) -> EnvironmentId {
         self.env_id
     }

@@ -7,6 +7,7 @@ use crate::db::Db;
 use crate::dfsps::DfspService;
 use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
+use crate::network::NetworkService;
 
 #[derive(Clone)]
 pub struct Services {
@@ -33,5 +34,9 @@ impl Services {
 
     pub fn monetary_zones(&self) -> MonetaryZoneService<'_> {
         MonetaryZoneService { services: self }
+    }
+
+    pub fn network(&self) -> NetworkService<'_> {
+        NetworkService { services: self }
     }
 }

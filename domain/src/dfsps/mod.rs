@@ -48,7 +48,7 @@ mod schema {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(value_type = String, example = "DFSP1"))]
 #[serde(transparent)]
-pub struct DfspId(String);
+pub struct DfspId(pub(crate) String);
 
 impl DfspId {
     /// Reads a DFSP id from a URL path. Text that could not be a DFSP id names no DFSP.

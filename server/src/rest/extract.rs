@@ -195,3 +195,26 @@ impl IntoParams for DfspPath {
         ]
     }
 }
+
+/// The endpoint item of a path with `{epId}`. An id that cannot be ours is a 404.
+pub struct ItemId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        let raw = param(&params, "epId")?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(ItemId)
+            .ok_or_else(|| ApiError::not_found(format!("There is no endpoint with id '{raw}'")))
+    }
+}
+
+impl IntoParams for ItemId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter("epId", "ID of the endpoint item")]
+    }
+}

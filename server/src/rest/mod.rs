@@ -8,6 +8,7 @@ pub mod error;
 mod extract;
 mod health;
 mod monetary_zones;
+mod network;
 
 use axum::http::{Method, Uri};
 use axum::routing::any;
@@ -35,9 +36,13 @@ pub mod body_limits {
             errors have the body `{\"payload\": {\"id\", \"message\"}, \"message\"}`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
+    // The shared error-response sets (`error::ReadErrors`, ...) refer to it by name.
+    components(schemas(error::ErrorBody)),
     tags(
         (name = "env-dfsp-config", description = "Environments and DFSPs setup"),
         (name = "monetaryzones", description = "Monetary zones"),
+        (name = "hub-endpoints", description = "The Hub's network endpoints"),
+        (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
         (name = "health", description = "Service health"),
     )
 )]
@@ -49,6 +54,7 @@ pub fn router() -> (Router<Services>, utoipa::openapi::OpenApi) {
         .merge(environments::routes())
         .merge(dfsps::routes())
         .merge(monetary_zones::routes())
+        .merge(network::routes())
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();

@@ -8,5 +8,6 @@ mod concurrency;
 mod dfsps;
 mod environments;
 mod http;
+mod network;
 mod portal;
 mod startup;

@@ -1,0 +1,425 @@
+use super::repository::{self, Change, NewRow, Reader, Writer};
+use super::{Direction, EndpointChanges, EndpointItem, Kind, NewEndpoint, State, Value, ValueType};
+use crate::access::{DfspScope, EnvScope, HubScope};
+use crate::clock::to_db;
+use crate::db::{db_read, db_write, Backend, Conn, Outcome};
+use crate::dfsps::DfspId;
+use crate::environments::EnvironmentId;
+use crate::error::FieldErrors;
+use crate::{DomainError, DomainResult, Principal, Services};
+
+/// Whose endpoints an operation is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    Hub,
+    Dfsp(DfspId),
+}
+
+/// Network configuration operations. Obtained from [`Services::network`].
+pub struct NetworkService<'a> {
+    pub(crate) services: &'a Services,
+}
+
+fn item_not_found(id: i64, kind: Option<Kind>) -> DomainError {
+    match kind {
+        Some(kind) => DomainError::NotFound(format!(
+            "There is no {} endpoint with id {id} here",
+            kind.label()
+        )),
+        None => DomainError::NotFound(format!("There is no endpoint with id {id} here")),
+    }
+}
+
+/// The scope to read a party's items: anyone who may read may see the Hub's; a DFSP's need the
+/// DFSP's scope.
+enum ReadScope {
+    Hub(EnvScope),
+    Dfsp(DfspScope),
+}
+
+impl ReadScope {
+    async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+    ) -> Outcome<Self> {
+        Ok(match party {
+            Party::Hub => ReadScope::Hub(EnvScope::check(conn, who, env_id).await?),
+            Party::Dfsp(dfsp_id) => {
+                ReadScope::Dfsp(DfspScope::check(conn, who, env_id, dfsp_id).await?)
+            }
+        })
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        match self {
+            ReadScope::Hub(scope) => Reader::Hub(scope),
+            ReadScope::Dfsp(scope) => Reader::Dfsp(scope),
+        }
+    }
+}
+
+/// The scope to change a party's items: the Hub's are a hub operator's; a DFSP's, its own
+/// operator's or a hub operator's.
+enum WriteScope {
+    Hub(HubScope, EnvScope),
+    Dfsp(DfspScope),
+}
+
+impl WriteScope {
+    async fn check(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+    ) -> Outcome<Self> {
+        Ok(match party {
+            Party::Hub => {
+                let hub = HubScope::check(conn, who, env_id, "change the Hub's endpoints").await?;
+                let env = hub.env();
+                WriteScope::Hub(hub, env)
+            }
+            Party::Dfsp(dfsp_id) => {
+                WriteScope::Dfsp(DfspScope::check(conn, who, env_id, dfsp_id).await?)
+            }
+        })
+    }
+
+    fn writer(&self) -> Writer<'_> {
+        match self {
+            WriteScope::Hub(scope, _) => Writer::Hub(scope),
+            WriteScope::Dfsp(scope) => Writer::Dfsp(scope),
+        }
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        match self {
+            WriteScope::Hub(_, env) => Reader::Hub(env),
+            WriteScope::Dfsp(scope) => Reader::Dfsp(scope),
+        }
+    }
+}
+
+/// A change, checked against the item it applies to.
+struct Decided {
+    direction: Direction,
+    value_type: ValueType,
+    value: Value,
+}
+
+/// Checks `changes` against the stored `item`; `kind` is the path's kind, if any (the item is
+/// known to be of it). Returns what to store, and whether anything differs.
+fn decide(
+    item: &EndpointItem,
+    kind: Option<Kind>,
+    changes: &EndpointChanges,
+) -> DomainResult<(Decided, bool)> {
+    let mut errors = FieldErrors::default();
+    if let Some(kind) = kind {
+        if changes.direction.is_some_and(|d| d != kind.direction()) {
+            errors.push(
+                "direction",
+                format!(
+                    "must be {} on this path; PUT .../endpoints/{{epId}} changes it",
+                    kind.direction().as_str()
+                ),
+            );
+        }
+        if changes.value_type.is_some_and(|t| t != kind.value_type()) {
+            errors.push(
+                "type",
+                format!(
+                    "must be {} on this path; PUT .../endpoints/{{epId}} changes it",
+                    kind.value_type().as_str()
+                ),
+            );
+        }
+    }
+    let read_only = |errors: &mut FieldErrors,
+                     field: &str,
+                     sent: &Option<serde_json::Value>,
+                     stored: serde_json::Value| {
+        if let Some(sent) = sent {
+            if *sent != stored {
+                errors.push(
+                    field,
+                    format!("is read-only (stored: {stored}); leave it out or send it unchanged"),
+                );
+            }
+        }
+    };
+    let stored = [
+        ("id", serde_json::json!(item.id)),
+        ("state", serde_json::json!(item.state.as_str())),
+        ("env_id", serde_json::json!(item.env_id.get())),
+        ("dfsp_id", serde_json::json!(item.dfsp_id)),
+        ("created_date", serde_json::json!(item.created_date)),
+        ("created_by", serde_json::json!(item.created_by)),
+    ];
+    let sent = [
+        (&changes.id, &None),
+        (&changes.state, &None),
+        (&changes.env_id, &changes.env_id_camel),
+        (&changes.dfsp_id, &changes.dfsp_id_camel),
+        (&changes.created_date, &changes.created_date_camel),
+        (&changes.created_by, &changes.created_by_camel),
+    ];
+    for ((field, stored), (snake, camel)) in stored.into_iter().zip(sent) {
+        read_only(&mut errors, field, snake, stored.clone());
+        read_only(&mut errors, field, camel, stored);
+    }
+    let direction = changes.direction.unwrap_or(item.direction);
+    let value_type = match (changes.value_type, &changes.value) {
+        (Some(value_type), _) => value_type,
+        (None, Some(input)) if kind.is_none() => input.value_type().unwrap_or(item.value_type),
+        (None, _) => item.value_type,
+    };
+    let value = match &changes.value {
+        Some(input) => input.check(value_type, &mut errors),
+        None if value_type != item.value_type => {
+            errors.push(
+                "value",
+                format!(
+                    "is required when the type changes to {}",
+                    value_type.as_str()
+                ),
+            );
+            None
+        }
+        None => Some(item.value.clone()),
+    };
+    errors.finish("endpoint change")?;
+    let value =
+        value.ok_or_else(|| DomainError::Internal("a checked value went missing".into()))?;
+    let changed =
+        direction != item.direction || value_type != item.value_type || value != item.value;
+    Ok((
+        Decided {
+            direction,
+            value_type,
+            value,
+        },
+        changed,
+    ))
+}
+
+impl NetworkService<'_> {
+    fn lock_reads(&self) -> bool {
+        self.services.db.backend() == Backend::MySql
+    }
+
+    /// The party's items, oldest first; of one kind, in one state, when asked.
+    pub async fn list(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+        kind: Option<Kind>,
+        state: Option<State>,
+    ) -> DomainResult<Vec<EndpointItem>> {
+        db_read!(self.services.db, |conn| async {
+            let scope = ReadScope::check(conn, who, env_id, party).await?;
+            repository::list(conn, &scope.reader(), kind, state).await
+        }
+        .await)
+    }
+
+    /// Every DFSP's items awaiting confirmation, for the Hub.
+    pub async fn unprocessed(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> DomainResult<Vec<EndpointItem>> {
+        db_read!(self.services.db, |conn| async {
+            let hub = HubScope::check(conn, who, env_id, "see every DFSP's unconfirmed endpoints")
+                .await?;
+            repository::list_all_dfsps(conn, &hub, State::New).await
+        }
+        .await)
+    }
+
+    /// One of the party's items; of `kind`, when the path names one.
+    pub async fn get(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+        id: i64,
+        kind: Option<Kind>,
+    ) -> DomainResult<EndpointItem> {
+        db_read!(self.services.db, |conn| async {
+            let scope = ReadScope::check(conn, who, env_id, party).await?;
+            repository::find(conn, &scope.reader(), id, false)
+                .await?
+                .filter(|item| kind.is_none() || item.kind() == kind)
+                .ok_or_else(|| item_not_found(id, kind).into())
+        }
+        .await)
+    }
+
+    pub async fn create(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+        kind: Kind,
+        input: &NewEndpoint,
+    ) -> DomainResult<EndpointItem> {
+        let value = input.validate(kind)?;
+        let at = to_db(self.services.clock.now());
+        let item = db_write!(self.services.db, |conn| async {
+            let scope = WriteScope::check(conn, who, env_id, party).await?;
+            let row = NewRow {
+                direction: kind.direction(),
+                value_type: kind.value_type(),
+                value: &value,
+                at: &at,
+                by: &who.subject,
+            };
+            let id = repository::insert(conn, &scope.writer(), row).await?;
+            repository::find(conn, &scope.reader(), id, false)
+                .await?
+                .ok_or_else(|| DomainError::Internal(format!("endpoint item {id} vanished")).into())
+        }
+        .await)?;
+        tracing::info!(environment = %env_id, party = ?party, item = item.id, kind = kind.label(), by = %who.subject, "endpoint created");
+        Ok(item)
+    }
+
+    /// Changes an item. A different value, direction or type makes a confirmed item `NEW`
+    /// again; a change that alters nothing leaves it as it is.
+    pub async fn update(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+        id: i64,
+        kind: Option<Kind>,
+        changes: &EndpointChanges,
+    ) -> DomainResult<EndpointItem> {
+        let at = to_db(self.services.clock.now());
+        let lock = self.lock_reads();
+        let item = db_write!(self.services.db, |conn| {
+            async {
+            let scope = WriteScope::check(conn, who, env_id, party).await?;
+            let item = repository::find(conn, &scope.reader(), id, lock)
+                .await?
+                .filter(|item| kind.is_none() || item.kind() == kind)
+                .ok_or_else(|| item_not_found(id, kind))?;
+            if let Some(version) = changes.version {
+                if version != item.version {
+                    return Err(DomainError::Conflict(format!(
+                        "Endpoint {id} changed since you read it (your version {version}, now {}); reload it and apply your change again",
+                        item.version
+                    ))
+                    .into());
+                }
+            }
+            let (decided, changed) = decide(&item, kind, changes)?;
+            if !changed {
+                return Ok(item);
+            }
+            let change = Change {
+                id,
+                version: item.version,
+                direction: decided.direction,
+                value_type: decided.value_type,
+                value: &decided.value,
+                state: State::New,
+                at: &at,
+            };
+            if !repository::update(conn, &scope.writer(), change).await? {
+                return Err(DomainError::Conflict(format!("Endpoint {id} changed while this change was made; try again")).into());
+            }
+            repository::find(conn, &scope.reader(), id, false)
+                .await?
+                .ok_or_else(|| item_not_found(id, kind).into())
+        }
+        .await
+        })?;
+        tracing::info!(environment = %env_id, party = ?party, item = id, by = %who.subject, "endpoint changed");
+        Ok(item)
+    }
+
+    pub async fn delete(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        party: &Party,
+        id: i64,
+        kind: Option<Kind>,
+    ) -> DomainResult<()> {
+        db_write!(self.services.db, |conn| async {
+            let scope = WriteScope::check(conn, who, env_id, party).await?;
+            if repository::delete(conn, &scope.writer(), id, kind).await? {
+                Ok(())
+            } else {
+                Err(item_not_found(id, kind).into())
+            }
+        }
+        .await)?;
+        tracing::info!(environment = %env_id, party = ?party, item = id, by = %who.subject, "endpoint deleted");
+        Ok(())
+    }
+
+    /// A hub operator confirms a DFSP's item. Confirming a confirmed item changes nothing.
+    pub async fn confirm(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        id: i64,
+    ) -> DomainResult<EndpointItem> {
+        let at = to_db(self.services.clock.now());
+        let item = db_write!(self.services.db, |conn| async {
+            let hub = HubScope::check(conn, who, env_id, "confirm DFSP endpoints").await?;
+            let scope = hub.dfsp(conn, dfsp_id).await?;
+            repository::confirm(conn, &scope, id, &at).await?;
+            repository::find(conn, &Reader::Dfsp(&scope), id, false)
+                .await?
+                .ok_or_else(|| item_not_found(id, None).into())
+        }
+        .await)?;
+        tracing::info!(environment = %env_id, dfsp = %dfsp_id, item = id, by = %who.subject, "endpoint confirmed");
+        Ok(item)
+    }
+
+    /// Confirms several DFSP items at once, each at the version the hub operator saw: all of
+    /// them, or none when one is unknown or changed since (409, naming it).
+    pub async fn confirm_many(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        items: &[(DfspId, i64, i64)],
+    ) -> DomainResult<usize> {
+        let at = to_db(self.services.clock.now());
+        let lock = self.lock_reads();
+        let confirmed = db_write!(self.services.db, |conn| {
+            async {
+            let hub = HubScope::check(conn, who, env_id, "confirm DFSP endpoints").await?;
+            let mut confirmed = 0;
+            for (dfsp_id, id, version) in items {
+                let scope = hub.dfsp(conn, dfsp_id).await?;
+                let item = repository::find(conn, &Reader::Dfsp(&scope), *id, lock)
+                    .await?
+                    .ok_or_else(|| item_not_found(*id, None))?;
+                if item.version != *version {
+                    return Err(DomainError::Conflict(format!(
+                        "{dfsp_id}'s endpoint {} changed since the list was loaded; nothing was confirmed. Reload and check it again",
+                        item.value.display()
+                    ))
+                    .into());
+                }
+                if repository::confirm(conn, &scope, *id, &at).await? {
+                    confirmed += 1;
+                }
+            }
+            Ok(confirmed)
+        }
+        .await
+        })?;
+        tracing::info!(environment = %env_id, confirmed, by = %who.subject, "endpoints confirmed");
+        Ok(confirmed)
+    }
+}
