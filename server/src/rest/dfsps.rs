@@ -74,6 +74,11 @@ async fn get_environment_dfsps(
             ("GetDfsp" = (operation_id = "getDFSP", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("UpdateDfsp" = (operation_id = "updateDFSP", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("DeleteDfsp" = (operation_id = "deleteDFSP", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("CreateIngressIp" = (operation_id = "createDFSPIngressIp", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("CreateIngressUrl" = (operation_id = "createDFSPIngressUrl", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("CreateEgressIp" = (operation_id = "createDFSPEgressIp", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListEndpoints" = (operation_id = "getDFSPEndpoints", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListUnprocessed" = (operation_id = "getUnprocessedDfspItems", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
         )),
         WriteErrors,
     )

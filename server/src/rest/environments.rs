@@ -43,6 +43,11 @@ async fn get_environments(
             ("DeleteEnvironment" = (operation_id = "deleteEnvironment", parameters(("envId" = "$response.body#/id")))),
             ("ListDfsps" = (operation_id = "getEnvironmentDFSPs", parameters(("envId" = "$response.body#/id")))),
             ("CreateDfsp" = (operation_id = "createDFSP", parameters(("envId" = "$response.body#/id")))),
+            ("CreateHubIngressIp" = (operation_id = "createHubIngressIp", parameters(("envId" = "$response.body#/id")))),
+            ("CreateHubIngressUrl" = (operation_id = "createHubIngressUrl", parameters(("envId" = "$response.body#/id")))),
+            ("CreateHubEgressIp" = (operation_id = "createHubEgressIp", parameters(("envId" = "$response.body#/id")))),
+            ("ListHubEndpoints" = (operation_id = "getHubEndpoints", parameters(("envId" = "$response.body#/id")))),
+            ("ListUnprocessed" = (operation_id = "getUnprocessedEndpointItems", parameters(("envId" = "$response.body#/id")))),
         )),
         CreateErrors,
     )

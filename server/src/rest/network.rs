@@ -73,6 +73,58 @@ impl From<EndpointItem> for EndpointItemView {
     }
 }
 
+/// The request body of an IP endpoint (MCM's `InputIPValue`). Documentation only: the handler
+/// reads `NewEndpoint` and the domain checks the value, including what a schema cannot state
+/// (host bits of a range, low-high order of a port range, repeated ports).
+#[derive(ToSchema)]
+#[schema(as = InputIPValue)]
+#[allow(dead_code)]
+pub struct InputIpValue {
+    value: IpEntry,
+}
+
+#[derive(ToSchema)]
+#[schema(as = IPEntry)]
+#[allow(dead_code)]
+pub struct IpEntry {
+    /// An IPv4 or IPv6 address, or a CIDR range without host bits set.
+    #[schema(
+        pattern = r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$",
+        max_length = 49,
+        example = "163.10.5.0/24"
+    )]
+    address: String,
+    /// Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.
+    #[schema(min_items = 1, max_items = 64, example = json!(["443", "8000-8080"]))]
+    ports: Vec<PortEntry>,
+}
+
+#[derive(ToSchema)]
+#[schema(pattern = r"^[1-9][0-9]{0,4}(-[1-9][0-9]{0,4})?$", example = "443")]
+#[allow(dead_code)]
+pub struct PortEntry(String);
+
+/// The request body of a URL endpoint (MCM's `InputURLValue`). Documentation only, as above.
+#[derive(ToSchema)]
+#[schema(as = InputURLValue)]
+#[allow(dead_code)]
+pub struct InputUrlValue {
+    value: UrlEntry,
+}
+
+#[derive(ToSchema)]
+#[schema(as = URLEntry)]
+#[allow(dead_code)]
+pub struct UrlEntry {
+    /// An `http` or `https` URL with a host, without user name or password.
+    #[schema(
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s@/?#]+([/?#][^\s]*)?$",
+        max_length = 1024,
+        example = "https://dfsp1.example.com/api"
+    )]
+    url: String,
+}
+
 type Item = Result<Json<EndpointItemView>, ApiError>;
 type Items = Result<Json<Vec<EndpointItemView>>, ApiError>;
 
@@ -86,18 +138,21 @@ fn item(one: EndpointItem) -> Item {
 
 /// The five operations of one kind of the Hub's endpoints.
 macro_rules! hub_kind {
-    ($kind:expr, $path:tt, $item_path:tt, $what:tt,
+    ($kind:expr, $input:ty, $path:tt, $item_path:tt, $what:tt,
      $create:ident $create_op:tt, $list:ident $list_op:tt, $get:ident $get_op:tt,
      $update:ident $update_op:tt, $delete:ident $delete_op:tt) => {
         #[doc = concat!("Creates a Hub ", $what, " endpoint")]
         #[utoipa::path(
             post, path = $path, tag = "hub-endpoints", operation_id = $create_op, params(EnvPath),
-            request_body(content = NewEndpoint),
+            request_body(content = $input),
             responses(
                 (status = 200, description = "The new item, `NEW`", body = EndpointItemView, links(
                     ("Get" = (operation_id = $get_op, parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
                     ("Update" = (operation_id = $update_op, parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
                     ("Delete" = (operation_id = $delete_op, parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
+                    ("GetAny" = (operation_id = "getHubEndpoint", parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
+                    ("UpdateAny" = (operation_id = "updateHubEndpoint", parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
+                    ("DeleteAny" = (operation_id = "deleteHubEndpoint", parameters(("envId" = "$request.path.envId"), ("epId" = "$response.body#/id")))),
                 )),
                 WriteErrors,
             )
@@ -159,19 +214,22 @@ macro_rules! hub_kind {
 
 /// The five operations of one kind of a DFSP's endpoints.
 macro_rules! dfsp_kind {
-    ($kind:expr, $path:tt, $item_path:tt, $what:tt,
+    ($kind:expr, $input:ty, $path:tt, $item_path:tt, $what:tt,
      $create:ident $create_op:tt, $list:ident $list_op:tt, $get:ident $get_op:tt,
      $update:ident $update_op:tt, $delete:ident $delete_op:tt) => {
         #[doc = concat!("Creates a DFSP ", $what, " endpoint")]
         #[utoipa::path(
             post, path = $path, tag = "dfsp-endpoints", operation_id = $create_op, params(DfspPath),
-            request_body(content = NewEndpoint),
+            request_body(content = $input),
             responses(
                 (status = 200, description = "The new item, `NEW` until the Hub confirms it", body = EndpointItemView, links(
                     ("Get" = (operation_id = $get_op, parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
                     ("Update" = (operation_id = $update_op, parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
                     ("Delete" = (operation_id = $delete_op, parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
                     ("Confirm" = (operation_id = "confirmEndpointItem", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
+                    ("GetAny" = (operation_id = "getDFSPEndpoint", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
+                    ("UpdateAny" = (operation_id = "updateDFSPEndpoint", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
+                    ("DeleteAny" = (operation_id = "deleteDFSPEndpoint", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("epId" = "$response.body#/id")))),
                 )),
                 WriteErrors,
             )
@@ -231,32 +289,32 @@ macro_rules! dfsp_kind {
     };
 }
 
-hub_kind!(Kind::IngressIp, "/api/environments/{envId}/hub/endpoints/ingress/ips",
+hub_kind!(Kind::IngressIp, InputIpValue, "/api/environments/{envId}/hub/endpoints/ingress/ips",
     "/api/environments/{envId}/hub/endpoints/ingress/ips/{epId}", "ingress IP",
     create_hub_ingress_ip "createHubIngressIp", get_hub_ingress_ips "getHubIngressIps",
     get_hub_ingress_ip "getHubIngressIpEndpoint", update_hub_ingress_ip "updateHubIngressIpEndpoint",
     delete_hub_ingress_ip "deleteHubIngressIpEndpoint");
-hub_kind!(Kind::IngressUrl, "/api/environments/{envId}/hub/endpoints/ingress/urls",
+hub_kind!(Kind::IngressUrl, InputUrlValue, "/api/environments/{envId}/hub/endpoints/ingress/urls",
     "/api/environments/{envId}/hub/endpoints/ingress/urls/{epId}", "ingress URL",
     create_hub_ingress_url "createHubIngressUrl", get_hub_ingress_urls "getHubIngressUrls",
     get_hub_ingress_url "getHubIngressUrlEndpoint", update_hub_ingress_url "updateHubIngressUrlEndpoint",
     delete_hub_ingress_url "deleteHubIngressUrlEndpoint");
-hub_kind!(Kind::EgressIp, "/api/environments/{envId}/hub/endpoints/egress/ips",
+hub_kind!(Kind::EgressIp, InputIpValue, "/api/environments/{envId}/hub/endpoints/egress/ips",
     "/api/environments/{envId}/hub/endpoints/egress/ips/{epId}", "egress IP",
     create_hub_egress_ip "createHubEgressIp", get_hub_egress_ips "getHubEgressIps",
     get_hub_egress_ip "getHubEgressIpEndpoint", update_hub_egress_ip "updateHubEgressIpEndpoint",
     delete_hub_egress_ip "deleteHubEgressIpEndpoint");
-dfsp_kind!(Kind::IngressIp, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/ips",
+dfsp_kind!(Kind::IngressIp, InputIpValue, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/ips",
     "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/ips/{epId}", "ingress IP",
     create_dfsp_ingress_ip "createDFSPIngressIp", get_dfsp_ingress_ips "getDFSPIngressIps",
     get_dfsp_ingress_ip "getDFSPIngressIpEndpoint", update_dfsp_ingress_ip "updateDFSPIngressIpEndpoint",
     delete_dfsp_ingress_ip "deleteDFSPIngressIpEndpoint");
-dfsp_kind!(Kind::IngressUrl, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/urls",
+dfsp_kind!(Kind::IngressUrl, InputUrlValue, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/urls",
     "/api/environments/{envId}/dfsps/{dfspId}/endpoints/ingress/urls/{epId}", "ingress URL",
     create_dfsp_ingress_url "createDFSPIngressUrl", get_dfsp_ingress_urls "getDFSPIngressUrls",
     get_dfsp_ingress_url "getDFSPIngressUrlEndpoint", update_dfsp_ingress_url "updateDFSPIngressUrlEndpoint",
     delete_dfsp_ingress_url "deleteDFSPIngressUrlEndpoint");
-dfsp_kind!(Kind::EgressIp, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/egress/ips",
+dfsp_kind!(Kind::EgressIp, InputIpValue, "/api/environments/{envId}/dfsps/{dfspId}/endpoints/egress/ips",
     "/api/environments/{envId}/dfsps/{dfspId}/endpoints/egress/ips/{epId}", "egress IP",
     create_dfsp_egress_ip "createDFSPEgressIp", get_dfsp_egress_ips "getDFSPEgressIps",
     get_dfsp_egress_ip "getDFSPEgressIpEndpoint", update_dfsp_egress_ip "updateDFSPEgressIpEndpoint",
