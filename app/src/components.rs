@@ -351,3 +351,32 @@ pub fn ErrorPage(error: PortalError) -> impl IntoView {
         </div>
     }
 }
+
+/// The tabs of a DFSP's pages.
+#[component]
+pub fn DfspTabs(
+    env: domain::environments::EnvironmentId,
+    dfsp: domain::dfsps::DfspId,
+    current: &'static str,
+) -> impl IntoView {
+    let tab = "whitespace-nowrap border-b-2 px-1 pb-3 text-sm font-medium";
+    let active = "border-indigo-600 text-indigo-700";
+    let idle = "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-800";
+    let tabs = [
+        ("details", "Details", crate::urls::dfsp(env, dfsp.as_str())),
+        (
+            "endpoints",
+            "Endpoints",
+            crate::urls::dfsp_endpoints(env, dfsp.as_str()),
+        ),
+    ];
+    view! {
+        <nav class="mb-6 flex gap-6 border-b border-slate-200" aria-label="DFSP sections">
+            {tabs.into_iter().map(|(key, label, href)| {
+                let class = format!("{tab} {}", if key == current { active } else { idle });
+                let current_page = (key == current).then_some("page");
+                view! { <a href=href class=class aria-current=current_page>{label}</a> }
+            }).collect_view()}
+        </nav>
+    }
+}

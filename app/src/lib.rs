@@ -9,6 +9,7 @@ pub mod components;
 pub mod dfsps;
 pub mod environments;
 pub mod error;
+pub mod network;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -89,6 +90,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=environments::pages::EnvironmentOverview/>
                         <Route path=path!("dfsps") view=dfsps::pages::DfspsPage/>
                         <Route path=path!("dfsps/:dfsp_id") view=dfsps::pages::DfspPage/>
+                        <Route path=path!("dfsps/:dfsp_id/endpoints") view=network::pages::DfspEndpointsPage/>
+                        <Route path=path!("network") view=network::pages::HubNetworkPage/>
+                        <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
                     </ParentRoute>
                     <Route path=path!("/*any") view=shell::NotFound/>
                 </ParentRoute>

@@ -72,6 +72,8 @@ fn EnvironmentFrame(env: Environment) -> impl IntoView {
                     <nav class="mt-4 space-y-1" aria-label="Environment sections">
                         <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
                         <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
+                        <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>
+                        <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
                     </nav>
                 </div>
             </aside>

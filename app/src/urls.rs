@@ -43,6 +43,18 @@ pub fn dfsp(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
     format!("/environments/{env_id}/dfsps/{}", segment(dfsp_id.as_ref()))
 }
 
+pub fn network(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/network")
+}
+
+pub fn unprocessed(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/network/unprocessed")
+}
+
+pub fn dfsp_endpoints(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/endpoints", dfsp(env_id, dfsp_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -283,6 +283,7 @@ fn DfspDetails(
         monetary_zone_id,
         security_group,
     } = dfsp;
+    let tabs_id = id.clone();
     let id = id.to_string();
     let title = format!("DFSP {id}");
     let details = {
@@ -336,6 +337,7 @@ fn DfspDetails(
             <A href=urls::dfsps(env_id) attr:class=LINK_CLASS>"← All DFSPs"</A>
         </nav>
         <PageHeader title=name subtitle=title/>
+        <DfspTabs env=env_id dfsp=tabs_id current="details"/>
         <div class="grid items-start gap-6 xl:grid-cols-2">
             <Card title="Details">{details}</Card>
             <Card title="Edit">{edit_form}</Card>

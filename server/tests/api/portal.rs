@@ -12,7 +12,165 @@ on_both_backends!(
     pages_render_and_deep_links_work,
     forms_work_without_javascript,
     concurrent_page_loads_all_complete,
+    network_pages_and_forms_work_without_javascript,
 );
+
+async fn network_pages_and_forms_work_without_javascript(backend: Backend) {
+    let app = spawn(backend).await;
+    let env = app.create_environment("DEV").await;
+    app.create_dfsp(env, json!({"dfspId": "DFSP 1", "name": "One"}))
+        .await;
+    let env_field = env.to_string();
+    let hub_page = format!("/environments/{env}/network");
+    let page = html(&app, &hub_page, StatusCode::OK).await;
+    assert!(
+        page.contains("Hub network") && page.contains("No ingress URL yet"),
+        "{page}"
+    );
+
+    // The Hub adds an ingress URL; a bad range comes back with the message for its field.
+    post_form(
+        &app,
+        "network/create",
+        &hub_page,
+        &[
+            ("env_id", &env_field),
+            ("form[kind]", "IngressUrl"),
+            ("form[url]", "https://hub.example.com/fsp"),
+            ("form[address]", ""),
+            ("form[ports]", ""),
+        ],
+    )
+    .await;
+    let location = post_form(
+        &app,
+        "network/create",
+        &hub_page,
+        &[
+            ("env_id", &env_field),
+            ("form[kind]", "EgressIp"),
+            ("form[address]", "10.1.2.3/8"),
+            ("form[ports]", "443"),
+            ("form[url]", ""),
+        ],
+    )
+    .await;
+    let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
+    assert!(
+        page.contains("has host bits set; the range is 10.0.0.0/8"),
+        "{page}"
+    );
+    let page = html(&app, &hub_page, StatusCode::OK).await;
+    assert!(page.contains("https://hub.example.com/fsp"), "{page}");
+    assert_eq!(app.db.count("endpoint_items").await, 1);
+
+    // The DFSP adds three endpoints; ports are one comma-separated text.
+    let dfsp_page = format!("/environments/{env}/dfsps/DFSP%201/endpoints");
+    for (kind, address, ports, url) in [
+        ("IngressIp", "163.10.5.0/24", "443, 8000-8080", ""),
+        ("EgressIp", "163.10.6.7", "443", ""),
+        ("IngressUrl", "", "", "https://dfsp1.example.com"),
+    ] {
+        post_form(
+            &app,
+            "network/create",
+            &dfsp_page,
+            &[
+                ("env_id", &env_field),
+                ("dfsp_id", "DFSP 1"),
+                ("form[kind]", kind),
+                ("form[address]", address),
+                ("form[ports]", ports),
+                ("form[url]", url),
+            ],
+        )
+        .await;
+    }
+    let page = html(&app, &dfsp_page, StatusCode::OK).await;
+    assert!(
+        page.contains("ports 443, 8000-8080") && page.contains("Awaiting confirmation"),
+        "{page}"
+    );
+    html(
+        &app,
+        &format!("/environments/{env}/dfsps/Nobody/endpoints"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // The Hub confirms two of the three from the list (the unchecked one leaves a gap).
+    let unprocessed_page = format!("/environments/{env}/network/unprocessed");
+    let page = html(&app, &unprocessed_page, StatusCode::OK).await;
+    assert!(
+        page.contains("Endpoints to confirm") && page.contains("DFSP 1"),
+        "{page}"
+    );
+    let items = expect_json(
+        app.get(&format!(
+            "/api/environments/{env}/dfsps/endpoints/unprocessed"
+        ))
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let key = |i: usize| format!("{}:{}:DFSP 1", items[i]["version"], items[i]["id"]);
+    let (first, third) = (key(0), key(2));
+    post_form(
+        &app,
+        "network/confirm_selected",
+        &unprocessed_page,
+        &[
+            ("env_id", &env_field),
+            ("selected[0]", &first),
+            ("selected[2]", &third),
+        ],
+    )
+    .await;
+    let left = expect_json(
+        app.get(&format!(
+            "/api/environments/{env}/dfsps/endpoints/unprocessed"
+        ))
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["id"], items[1]["id"]);
+
+    // Confirming what changed since the list was loaded confirms nothing.
+    let stale = format!("1:{}:DFSP 1", items[1]["id"]);
+    app.put_json(
+        &format!(
+            "/api/environments/{env}/dfsps/DFSP%201/endpoints/{}",
+            items[1]["id"]
+        ),
+        &json!({"value": {"address": "163.10.6.8", "ports": ["443"]}}),
+    )
+    .await;
+    let location = post_form(
+        &app,
+        "network/confirm_selected",
+        &unprocessed_page,
+        &[("env_id", &env_field), ("selected[0]", &stale)],
+    )
+    .await;
+    let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
+    assert!(page.contains("changed since the list was loaded"), "{page}");
+    assert_eq!(
+        expect_json(
+            app.get(&format!(
+                "/api/environments/{env}/dfsps/endpoints/unprocessed"
+            ))
+            .await,
+            StatusCode::OK
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .len(),
+        1
+    );
+}
 
 async fn html(app: &TestApp, path: &str, status: StatusCode) -> String {
     let response = app.get(path).await;

@@ -1,0 +1,463 @@
+//! Network configuration in the portal: the Hub's endpoints, a DFSP's endpoints (with the Hub's
+//! confirmation), and the list of every DFSP endpoint that awaits confirmation.
+
+use domain::dfsps::DfspId;
+use domain::environments::EnvironmentId;
+use domain::network::{EndpointItem, Kind, State, ValueType};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::*;
+use crate::error::PortalError;
+use crate::network::rpc::*;
+use crate::scope::{current_environment, use_environment_id};
+use crate::urls;
+
+fn section_title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::IngressUrl => "Ingress URLs",
+        Kind::IngressIp => "Ingress IP addresses",
+        Kind::EgressIp => "Egress IP addresses",
+    }
+}
+
+fn section_help(kind: Kind, hub: bool) -> &'static str {
+    match (kind, hub) {
+        (Kind::IngressUrl, true) => "Where DFSPs reach the Hub's APIs.",
+        (Kind::IngressIp, true) => "Addresses and ports where the Hub accepts DFSP traffic.",
+        (Kind::EgressIp, true) => {
+            "Addresses the Hub connects from; DFSPs allow them in their firewalls."
+        }
+        (Kind::IngressUrl, false) => "Where the Hub reaches this DFSP's API.",
+        (Kind::IngressIp, false) => {
+            "Addresses and ports where this DFSP accepts the Hub's traffic."
+        }
+        (Kind::EgressIp, false) => {
+            "Addresses this DFSP connects from; the Hub allows them in its firewall."
+        }
+    }
+}
+
+fn kind_value(kind: Kind) -> &'static str {
+    match kind {
+        Kind::IngressUrl => "IngressUrl",
+        Kind::IngressIp => "IngressIp",
+        Kind::EgressIp => "EgressIp",
+    }
+}
+
+/// The item's value as shown in a table cell.
+fn value_cell(item: &EndpointItem) -> impl IntoView {
+    match &item.value {
+        domain::network::Value::Ip { address, ports } => view! {
+            <span class="font-mono text-xs">{address.clone()}</span>
+            <span class="ml-2 text-xs text-slate-500">"ports "{ports.join(", ")}</span>
+        }
+        .into_any(),
+        domain::network::Value::Url { url } => view! {
+            <span class="break-all font-mono text-xs">{url.clone()}</span>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn StateBadge(state: State) -> impl IntoView {
+    let (label, class) = match state {
+        State::New => (
+            "Awaiting confirmation",
+            "bg-amber-50 text-amber-800 ring-amber-600/30",
+        ),
+        State::Confirmed => (
+            "Confirmed",
+            "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+        ),
+    };
+    view! {
+        <span class=format!("inline-flex whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset {class}") data-testid="state">
+            {label}
+        </span>
+    }
+}
+
+/// `/environments/{id}/network`: the Hub's own endpoints.
+#[component]
+pub fn HubNetworkPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = current_environment();
+    view! {
+        <Transition fallback=|| view! { <PageHeader title="Hub network"/> }>
+            {move || Suspend::new(async move {
+                let name = environment.await.map(|e| e.name).unwrap_or_default();
+                view! {
+                    <Title text=format!("Hub network · {name}")/>
+                    <PageHeader
+                        title="Hub network"
+                        subtitle=format!("Where DFSPs reach the Hub in {name}, and where the Hub's traffic comes from.")
+                    >
+                        {env_id.get().map(|env| view! { <A href=urls::unprocessed(env) attr:class=SECONDARY_BUTTON>"DFSP endpoints to confirm"</A> })}
+                    </PageHeader>
+                }
+            })}
+        </Transition>
+        {move || env_id.get().map(|env| view! { <EndpointsPanel env dfsp=None/> })}
+    }
+}
+
+/// `/environments/{id}/dfsps/{dfspId}/endpoints`: one DFSP's endpoints.
+#[component]
+pub fn DfspEndpointsPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let params = use_params_map();
+    let dfsp = Memo::new(move |_| {
+        let raw = params.read().get("dfsp_id").unwrap_or_default();
+        env_id
+            .get()
+            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
+    });
+    view! {
+        {move || match dfsp.get() {
+            Some((env, id)) => view! {
+                <Title text=format!("Endpoints · {id}")/>
+                <PageHeader title=format!("DFSP {id}") subtitle="Its network endpoints. The Hub confirms each new or changed one."/>
+                <DfspTabs env dfsp=id.clone() current="endpoints"/>
+                <EndpointsPanel env dfsp=Some(id)/>
+            }.into_any(),
+            None => view! {
+                <ErrorPage error=PortalError::Domain(domain::DomainError::NotFound("This DFSP does not exist".into()))/>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The endpoints of the Hub (`dfsp` is `None`) or of a DFSP, by kind, with the add form.
+#[component]
+fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
+    let create = ServerAction::<CreateEndpoint>::new();
+    let delete = ServerAction::<DeleteEndpoint>::new();
+    let confirm = ServerAction::<ConfirmEndpoint>::new();
+    let list_dfsp = dfsp.clone();
+    let items = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                delete.version().get(),
+                confirm.version().get(),
+            )
+        },
+        move |_| list_endpoints(env, list_dfsp.clone()),
+    );
+    let action_error = move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| confirm.value().get().and_then(Result::err))
+    };
+    let is_hub = dfsp.is_none();
+    let table_dfsp = dfsp.clone();
+    view! {
+        <div class="space-y-6">
+            {move || action_error().map(|error| view! { <ErrorPanel error/> })}
+            <Transition fallback=|| view! { <Loading what="the endpoints"/> }>
+                {move || {
+                    let dfsp = table_dfsp.clone();
+                    Suspend::new(async move {
+                        match items.await {
+                            Ok(list) => Kind::ALL.into_iter().map(|kind| {
+                                let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
+                                view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind delete confirm/> }
+                            }).collect_view().into_any(),
+                            // An unknown DFSP: the page answers 404.
+                            Err(error) => view! { <ErrorPage error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <AddEndpointCard env dfsp create hub=is_hub/>
+        </div>
+    }
+}
+
+#[component]
+fn KindSection(
+    env: EnvironmentId,
+    dfsp: Option<DfspId>,
+    kind: Kind,
+    items: Vec<EndpointItem>,
+    delete: ServerAction<DeleteEndpoint>,
+    confirm: ServerAction<ConfirmEndpoint>,
+) -> impl IntoView {
+    let hub = dfsp.is_none();
+    let testid = format!("endpoints-{}", kind_value(kind));
+    let body = if items.is_empty() {
+        view! {
+            <p class="rounded-md border border-dashed border-slate-200 px-4 py-3 text-sm text-slate-500" data-testid=format!("{testid}-empty")>
+                {format!("No {} yet. Add one with the form below.", kind.label())}
+            </p>
+        }
+        .into_any()
+    } else {
+        let columns: &'static [&'static str] = if hub {
+            &["Value", "Added"]
+        } else {
+            &["Value", "State", "Added"]
+        };
+        view! {
+            <div class="overflow-x-auto">
+                <Table testid=testid.clone() columns>
+                    {items.into_iter().map(|item| {
+                        let id = item.id;
+                        let date = item.created_date.get(..10).unwrap_or_default().to_owned();
+                        let dfsp_value = dfsp.as_ref().map(|d| d.to_string()).unwrap_or_default();
+                        let needs_confirmation = !hub && item.state == State::New;
+                        let confirm_dfsp = dfsp_value.clone();
+                        let warning = format!("Delete {}? It cannot be undone.", item.value.display());
+                        view! {
+                            <tr class="hover:bg-slate-50" data-testid="endpoint-row">
+                                <td class="px-4 py-3">{value_cell(&item)}</td>
+                                {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state=item.state/></td> })}
+                                <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{date}</td>
+                                <td class="whitespace-nowrap px-4 py-3 text-right">
+                                    <div class="flex items-center justify-end gap-2">
+                                        {needs_confirmation.then(|| view! {
+                                            <ActionForm action=confirm>
+                                                <input type="hidden" name="env_id" value=env.get()/>
+                                                <input type="hidden" name="dfsp_id" value=confirm_dfsp.clone()/>
+                                                <input type="hidden" name="id" value=id/>
+                                                <SubmitButton label="Confirm" pending_label="Confirming…" pending=confirm.pending()/>
+                                            </ActionForm>
+                                        })}
+                                        <ConfirmDelete label="Delete" warning>
+                                            <ActionForm action=delete>
+                                                <input type="hidden" name="env_id" value=env.get()/>
+                                                {(!hub).then(|| view! { <input type="hidden" name="dfsp_id" value=dfsp_value.clone()/> })}
+                                                <input type="hidden" name="id" value=id/>
+                                                <SubmitButton label="Delete endpoint" pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                            </ActionForm>
+                                        </ConfirmDelete>
+                                    </div>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </Table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby=format!("{testid}-title")>
+            <h2 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h2>
+            <p class="mb-3 mt-0.5 text-sm text-slate-600">{section_help(kind, hub)}</p>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn AddEndpointCard(
+    env: EnvironmentId,
+    dfsp: Option<DfspId>,
+    create: ServerAction<CreateEndpoint>,
+    hub: bool,
+) -> impl IntoView {
+    let result = create.value();
+    let error = move || result.get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(field)))
+    };
+    let kind = RwSignal::new(Kind::IngressUrl);
+    // Before hydration (and without JavaScript) every field shows; afterwards only the chosen
+    // kind's.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let shown = move |value_type: ValueType| {
+        move || {
+            if hydrated.get() && kind.get().value_type() != value_type {
+                "hidden"
+            } else {
+                ""
+            }
+        }
+    };
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_after_success(
+        move || result.with(|r| matches!(r, Some(Ok(_)))),
+        form,
+        move || kind.set(Kind::IngressUrl),
+    );
+    let description = if hub {
+        "A new Hub endpoint is visible to every DFSP at once."
+    } else {
+        "A new or changed endpoint awaits the Hub's confirmation."
+    };
+    view! {
+        <Card title="Add an endpoint" description=description>
+            <ActionForm action=create node_ref=form attr:class="grid gap-4 md:grid-cols-2" attr:id="new-endpoint">
+                {move || match result.get() {
+                    Some(Ok(item)) => view! {
+                        <div class="md:col-span-2">
+                            <SuccessNotice>{format!("Added {}.", item.value.display())}</SuccessNotice>
+                        </div>
+                    }.into_any(),
+                    Some(Err(error)) => view! { <div class="md:col-span-2"><FormError error/></div> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <input type="hidden" name="env_id" value=env.get()/>
+                {dfsp.map(|d| view! { <input type="hidden" name="dfsp_id" value=d.to_string()/> })}
+                <div class="md:col-span-2">
+                    <label for="field-kind" class="mb-1 block text-sm font-medium text-slate-700">"Kind"</label>
+                    <select id="field-kind" name="form[kind]" class=INPUT_CLASS
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            if let Some(k) = Kind::ALL.into_iter().find(|k| kind_value(*k) == value) { kind.set(k) }
+                        }>
+                        {Kind::ALL.into_iter().map(|k| view! {
+                            <option value=kind_value(k) selected=move || kind.get() == k>{section_title(k).trim_end_matches('s').to_owned()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class=shown(ValueType::Url)>
+                    <TextField label="URL" name="form[url]" maxlength=domain::network::values::MAX_URL_CHARS
+                        placeholder="https://dfsp.example.com/api" hint="For an ingress URL: http or https, with a host."
+                        error=field_error("value.url")/>
+                </div>
+                <div class=shown(ValueType::Ip)>
+                    <TextField label="Address or range" name="form[address]" maxlength=49
+                        placeholder="163.10.5.0/24" hint="For an IP endpoint: an IPv4 or IPv6 address, or a CIDR range."
+                        error=field_error("value.address")/>
+                </div>
+                <div class=shown(ValueType::Ip)>
+                    <TextField label="Ports" name="form[ports]"
+                        placeholder="443, 8000-8080" hint="For an IP endpoint: ports and ranges, separated by commas."
+                        error=field_error("value.ports")/>
+                </div>
+                <div class="md:col-span-2">
+                    <SubmitButton label="Add endpoint" pending_label="Adding…" pending=create.pending()/>
+                </div>
+            </ActionForm>
+        </Card>
+    }
+}
+
+/// `/environments/{id}/network/unprocessed`: every DFSP endpoint awaiting the Hub's
+/// confirmation, to confirm in one go.
+#[component]
+pub fn UnprocessedPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = current_environment();
+    let confirm = ServerAction::<ConfirmSelected>::new();
+    let items = Resource::new(
+        move || (env_id.get(), confirm.version().get()),
+        |(env, _)| async move {
+            match env {
+                Some(env) => list_unprocessed(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <PageHeader title="Endpoints to confirm"/> }>
+            {move || Suspend::new(async move {
+                let name = environment.await.map(|e| e.name).unwrap_or_default();
+                view! {
+                    <Title text=format!("Endpoints to confirm · {name}")/>
+                    <PageHeader
+                        title="Endpoints to confirm"
+                        subtitle="New and changed DFSP endpoints. Check what you have set up on the Hub's side, then confirm."
+                    />
+                }
+            })}
+        </Transition>
+        {move || match confirm.value().get() {
+            Some(Ok(count)) => view! {
+                <div class="mb-4"><SuccessNotice>{format!("Confirmed {count} endpoint{}.", if count == 1 { "" } else { "s" })}</SuccessNotice></div>
+            }.into_any(),
+            Some(Err(error)) => view! { <div class="mb-4"><ErrorPanel error/></div> }.into_any(),
+            None => ().into_any(),
+        }}
+        <Transition fallback=|| view! { <Loading what="the endpoints"/> }>
+            {move || Suspend::new(async move {
+                let env = env_id.get();
+                match (items.await, env) {
+                    (Ok(list), _) if list.is_empty() => view! {
+                        <EmptyState
+                            title="Nothing to confirm"
+                            body="Every DFSP endpoint of this environment is confirmed. New and changed ones appear here."
+                        />
+                    }.into_any(),
+                    (Ok(list), Some(env)) => view! { <UnprocessedForm env list confirm/> }.into_any(),
+                    (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
+                    (Ok(_), None) => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UnprocessedForm(
+    env: EnvironmentId,
+    list: Vec<EndpointItem>,
+    confirm: ServerAction<ConfirmSelected>,
+) -> impl IntoView {
+    let count = list.len();
+    let mut last_dfsp: Option<DfspId> = None;
+    let rows = list
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let heading = (last_dfsp.as_ref() != item.dfsp_id.as_ref()).then(|| {
+                let dfsp = item.dfsp_id.clone().map(|d| d.to_string()).unwrap_or_default();
+                let href = urls::dfsp_endpoints(env, &dfsp);
+                view! {
+                    <tr class="bg-slate-50">
+                        <th scope="rowgroup" colspan="4" class="px-4 py-2 text-left text-xs font-semibold text-slate-700">
+                            <A href=href attr:class=LINK_CLASS>{dfsp}</A>
+                        </th>
+                    </tr>
+                }
+            });
+            last_dfsp = item.dfsp_id.clone();
+            let checkbox_id = format!("select-{}", item.id);
+            let kind = item.kind().map(|k| k.label()).unwrap_or("other");
+            view! {
+                {heading}
+                <tr class="hover:bg-slate-50" data-testid="unprocessed-row">
+                    <td class="w-10 px-4 py-3">
+                        <input id=checkbox_id.clone() type="checkbox" name=format!("selected[{index}]") value=selection_key(&item) checked=true
+                            class="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"/>
+                    </td>
+                    <td class="px-4 py-3"><label for=checkbox_id>{value_cell(&item)}</label></td>
+                    <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-600">{kind}</td>
+                    <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{item.created_date.get(..10).unwrap_or_default().to_owned()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=confirm attr:id="confirm-endpoints" attr:class="space-y-4">
+            <input type="hidden" name="env_id" value=env.get()/>
+            <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+                <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="unprocessed-table">
+                    <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                        <tr>
+                            <th scope="col" class="px-4 py-3"><span class="sr-only">"Selected"</span></th>
+                            <th scope="col" class="px-4 py-3">"Value"</th>
+                            <th scope="col" class="px-4 py-3">"Kind"</th>
+                            <th scope="col" class="px-4 py-3">"Added or changed"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-slate-100">{rows}</tbody>
+                </table>
+            </div>
+            <div class="flex flex-wrap items-center gap-3">
+                <SubmitButton label="Confirm selected" pending_label="Confirming…" pending=confirm.pending()/>
+                <p class="text-sm text-slate-600">{format!("{count} awaiting confirmation; all are selected.")}</p>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,177 @@
+//! The portal's server functions for network endpoints: thin adapters over the domain service.
+
+use domain::dfsps::DfspId;
+use domain::environments::EnvironmentId;
+use domain::network::{EndpointItem, Kind};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::PortalError;
+
+/// The add-endpoint form. `address` and `ports` are for IP kinds, `url` for URL kinds; the
+/// fields of the other kind are ignored. Ports are one text: `443, 8000-8080`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointForm {
+    pub kind: Kind,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub ports: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl EndpointForm {
+    /// The request the domain checks, with the ports split at commas and spaces.
+    pub fn to_new_endpoint(&self) -> domain::network::NewEndpoint {
+        use domain::network::{ValueInput, ValueType};
+        use domain::text::blank_to_none;
+        let value = match self.kind.value_type() {
+            ValueType::Ip => ValueInput {
+                address: Some(self.address.clone().unwrap_or_default()),
+                ports: Some(
+                    self.ports
+                        .as_deref()
+                        .unwrap_or_default()
+                        .split([',', ' ', ';'])
+                        .filter(|p| !p.trim().is_empty())
+                        .map(|p| p.trim().to_owned())
+                        .collect(),
+                ),
+                url: None,
+            },
+            ValueType::Url => ValueInput {
+                address: None,
+                ports: None,
+                url: Some(blank_to_none(self.url.clone()).unwrap_or_default()),
+            },
+        };
+        domain::network::NewEndpoint { value: Some(value) }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn party(dfsp_id: Option<DfspId>) -> domain::network::Party {
+    match dfsp_id {
+        Some(id) => domain::network::Party::Dfsp(id),
+        None => domain::network::Party::Hub,
+    }
+}
+
+/// The Hub's endpoints (no `dfsp_id`) or a DFSP's.
+#[server(prefix = "/rpc", endpoint = "network/list")]
+pub async fn list_endpoints(
+    env_id: EnvironmentId,
+    dfsp_id: Option<DfspId>,
+) -> Result<Vec<EndpointItem>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services
+        .network()
+        .list(&who, env_id, &party(dfsp_id), None, None)
+        .await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "network/create")]
+pub async fn create_endpoint(
+    env_id: EnvironmentId,
+    dfsp_id: Option<DfspId>,
+    form: EndpointForm,
+) -> Result<EndpointItem, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services
+        .network()
+        .create(
+            &who,
+            env_id,
+            &party(dfsp_id),
+            form.kind,
+            &form.to_new_endpoint(),
+        )
+        .await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "network/delete")]
+pub async fn delete_endpoint(
+    env_id: EnvironmentId,
+    dfsp_id: Option<DfspId>,
+    id: i64,
+) -> Result<(), PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services
+        .network()
+        .delete(&who, env_id, &party(dfsp_id), id, None)
+        .await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "network/confirm")]
+pub async fn confirm_endpoint(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    id: i64,
+) -> Result<EndpointItem, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services
+        .network()
+        .confirm(&who, env_id, &dfsp_id, id)
+        .await?)
+}
+
+/// Every DFSP's endpoints that await the Hub's confirmation.
+#[server(prefix = "/rpc", endpoint = "network/unprocessed")]
+pub async fn list_unprocessed(env_id: EnvironmentId) -> Result<Vec<EndpointItem>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    Ok(services.network().unprocessed(&who, env_id).await?)
+}
+
+/// One checked row of the unprocessed list: `<version>:<id>:<dfspId>` (the DFSP id last, as it
+/// may itself hold a colon).
+pub fn selection_key(item: &EndpointItem) -> String {
+    let dfsp = item
+        .dfsp_id
+        .as_ref()
+        .map(DfspId::as_str)
+        .unwrap_or_default();
+    format!("{}:{}:{dfsp}", item.version, item.id)
+}
+
+/// Confirms the checked rows, all or none. `selected` holds [`selection_key`]s.
+#[server(prefix = "/rpc", endpoint = "network/confirm_selected")]
+pub async fn confirm_selected(
+    env_id: EnvironmentId,
+    #[server(default)] selected: Vec<String>,
+) -> Result<usize, PortalError> {
+    use domain::DomainError;
+    let (services, who) = crate::server::context()?;
+    if selected.is_empty() {
+        return Err(DomainError::invalid_field(
+            "selection",
+            "selected",
+            "Select at least one endpoint to confirm",
+        )
+        .into());
+    }
+    let mut items = Vec::with_capacity(selected.len());
+    for key in &selected {
+        let mut parts = key.splitn(3, ':');
+        let parsed = match (parts.next(), parts.next(), parts.next()) {
+            (Some(version), Some(id), Some(dfsp)) => version
+                .parse::<i64>()
+                .ok()
+                .zip(id.parse::<i64>().ok())
+                .zip(DfspId::parse(env_id, dfsp).ok()),
+            _ => None,
+        };
+        let ((version, id), dfsp) = parsed.ok_or_else(|| {
+            DomainError::invalid_field(
+                "selection",
+                "selected",
+                format!("'{key}' is not an endpoint of this list; reload the page"),
+            )
+        })?;
+        items.push((dfsp, id, version));
+    }
+    Ok(services
+        .network()
+        .confirm_many(&who, env_id, &items)
+        .await?)
+}
