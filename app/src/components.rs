@@ -380,3 +380,64 @@ pub fn DfspTabs(
         </nav>
     }
 }
+
+/// What the last submission of a form answered: its error, and each field's message in it.
+/// Every form's fields take their `error` from [`FormFeedback::field`].
+#[derive(Clone, Copy)]
+pub struct FormFeedback {
+    error: Signal<Option<PortalError>>,
+}
+
+impl FormFeedback {
+    pub fn new<T>(result: MappedSignal<Option<Result<T, PortalError>>>) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        FormFeedback {
+            error: Signal::derive(move || {
+                result.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()))
+            }),
+        }
+    }
+
+    pub fn error(&self) -> Option<PortalError> {
+        self.error.get()
+    }
+
+    /// The message for one field (as the domain names it, e.g. `value.address`).
+    pub fn field(&self, name: &'static str) -> Signal<Option<String>> {
+        let error = self.error;
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    }
+}
+
+/// Loads `resource` and shows it with `render`: a spinner meanwhile, the page's "not found"
+/// (with its 404) when what it lists does not exist, and the error otherwise.
+#[component]
+pub fn AsyncPanel<T, V, F>(
+    /// Completes "Loading …".
+    #[prop(into)]
+    what: String,
+    resource: Resource<Result<T, PortalError>>,
+    render: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <Loading what=what.clone()/> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) if error.is_not_found() => view! { <ErrorPage error/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

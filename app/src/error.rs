@@ -15,12 +15,10 @@ pub enum PortalError {
     Transport(String),
 }
 
+/// A plain wrapping. Server functions answer through `server::answer`, which also sets the
+/// response's status.
 impl From<DomainError> for PortalError {
     fn from(error: DomainError) -> Self {
-        // On the server this is where a service's failure leaves the domain, so this is where
-        // the response gets the failure's status.
-        #[cfg(feature = "ssr")]
-        crate::server::set_error_status(&error);
         PortalError::Domain(error)
     }
 }

@@ -28,11 +28,18 @@ pub fn context() -> Result<(Services, Principal), PortalError> {
     Ok((services, principal))
 }
 
-/// Answers the current request with the HTTP status of `error` (409 for a conflict, not 500),
-/// so that logs and monitoring tell user errors from faults. Called by the conversion of every
-/// domain error into a [`PortalError`], so server functions just use `?`. A plain HTML form post
-/// keeps leptos' redirect back to the form, which carries the error instead.
-pub(crate) fn set_error_status(error: &DomainError) {
+/// The answer of a server function to a service's result. A failure also sets the HTTP status
+/// of the response (409 for a conflict, not 500), so that logs and monitoring tell user errors
+/// from faults; a plain HTML form post keeps leptos' redirect back to the form, which carries
+/// the error instead. Every server function passes its domain results through here.
+pub fn answer<T>(result: domain::DomainResult<T>) -> Result<T, PortalError> {
+    result.map_err(|error| {
+        set_error_status(&error);
+        PortalError::Domain(error)
+    })
+}
+
+fn set_error_status(error: &DomainError) {
     let form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
         parts
             .headers

@@ -34,7 +34,7 @@ pub fn AppShell() -> impl IntoView {
     view! {
         <div class="min-h-full">
             <header class="bg-slate-900 text-white shadow">
-                <div class="mx-auto flex max-w-7xl items-center gap-4 px-4 py-3 sm:px-6">
+                <div class="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
                     <a href="/environments" class="flex items-center gap-2 text-base font-semibold tracking-tight">
                         <img src="/favicon.svg" alt="" class="h-7 w-7"/>
                         "Connection Manager"
@@ -49,12 +49,13 @@ pub fn AppShell() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match info.await {
                         Ok(info) if !info.auth_enabled => view! {
-                            <div class="border-b border-amber-200 bg-amber-50" data-testid="auth-disabled">
+                            // A named region, so that everything on the page is inside a landmark.
+                            <section class="border-b border-amber-200 bg-amber-50" aria-label="Security notice" data-testid="auth-disabled">
                                 <p class="mx-auto max-w-7xl px-4 py-2 text-sm text-amber-900 sm:px-6">
                                     <span class="font-semibold">"Authentication is disabled."</span>
                                     " Anyone who can reach this server acts as a hub operator with full access. Set AUTH_ENABLED to protect it."
                                 </p>
-                            </div>
+                            </section>
                         }.into_any(),
                         _ => ().into_any(),
                     }

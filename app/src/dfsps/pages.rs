@@ -142,7 +142,7 @@ fn ZoneSelect(
     view! {
         <div>
             <label for="field-monetary_zone_id" class="mb-1 block text-sm font-medium text-slate-700">"Monetary zone"</label>
-            <select id="field-monetary_zone_id" name="monetary_zone_id" class=INPUT_CLASS
+            <select id="field-monetary_zone_id" name="form[monetary_zone_id]" class=INPUT_CLASS
                 aria-invalid=move || error.get().is_some().to_string()>
                 <option value="">"No monetary zone"</option>
                 {zones.into_iter().map(|zone| {
@@ -161,10 +161,9 @@ fn ZoneSelect(
 fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> impl IntoView {
     let env_id = use_environment_id();
     let result = create.value();
-    let error = move || result.get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_message(field)))
-    };
+    let feedback = FormFeedback::new(result);
+    let error = move || feedback.error();
+    let field_error = move |field: &'static str| feedback.field(field);
     // A duplicate id is a conflict with what is stored; it belongs next to the id field.
     let id_error = Signal::derive(move || match error() {
         Some(PortalError::Domain(DomainError::Conflict(message))) => Some(message),
@@ -208,7 +207,7 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                     None => ().into_any(),
                 }}
                 <input type="hidden" name="env_id" value=move || env_id.get().map(|id| id.get()).unwrap_or_default()/>
-                <TextField label="Name" name="name" required=true maxlength=domain::dfsps::NAME.max_chars
+                <TextField label="Name" name="form[name]" required=true maxlength=domain::dfsps::NAME.max_chars
                     placeholder="Bank One" error=field_error("name")
                     on_input=Callback::new(move |name: String| if !id_edited.get_untracked() { dfsp_id.set(name) })/>
                 <TextField label="DFSP id" name="dfsp_id" required=true maxlength=domain::dfsps::DFSP_ID.max_chars
@@ -217,7 +216,7 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                     on_input=Callback::new(move |id: String| { id_edited.set(true); dfsp_id.set(id) })/>
                 <ZoneSelect zones error=field_error("monetaryZoneId")/>
                 <div>
-                    <TextField label="Security group (optional)" name="security_group"
+                    <TextField label="Security group (optional)" name="form[security_group]"
                         maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")/>
                     <p class="mt-1 text-xs text-slate-500" data-testid="default-group">{default_group}</p>
                 </div>
@@ -270,10 +269,8 @@ fn DfspDetails(
     delete: ServerAction<DeleteDfsp>,
 ) -> impl IntoView {
     let result = update.value();
-    let error = move || result.get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_message(field)))
-    };
+    let feedback = FormFeedback::new(result);
+    let field_error = move |field: &'static str| feedback.field(field);
     let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
     let is_default_group = dfsp.security_group == default_security_group(dfsp.id.as_str());
     let Dfsp {
@@ -311,10 +308,10 @@ fn DfspDetails(
             }}
             <input type="hidden" name="env_id" value=env_id.get()/>
             <input type="hidden" name="dfsp_id" value=id.clone()/>
-            <TextField label="Name" name="name" required=true value=name.clone()
+            <TextField label="Name" name="form[name]" required=true value=name.clone()
                 maxlength=domain::dfsps::NAME.max_chars error=field_error("name")/>
             <ZoneSelect zones selected=monetary_zone_id.unwrap_or_default() error=field_error("monetaryZoneId")/>
-            <TextField label="Security group" name="security_group" value=security_group
+            <TextField label="Security group" name="form[security_group]" value=security_group
                 maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")
                 hint=format!("Leave empty to restore the default, {}.", default_security_group(&id))/>
             <SubmitButton label="Save changes" pending_label="Saving…" pending=update.pending()/>

@@ -5,38 +5,50 @@ use domain::dfsps::{Dfsp, DfspId};
 use domain::environments::EnvironmentId;
 use domain::monetary_zones::MonetaryZone;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
+#[cfg(feature = "ssr")]
+use crate::server::answer;
 
 #[server(prefix = "/rpc", endpoint = "dfsps/list")]
 pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().list(&who, env_id).await?)
+    answer(services.dfsps().list(&who, env_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/get")]
 pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<Dfsp, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.dfsps().get(&who, env_id, &dfsp_id).await?)
+    answer(services.dfsps().get(&who, env_id, &dfsp_id).await)
+}
+
+/// The fields of the add and edit forms (inputs named `form[name]`, ...). Empty optional fields
+/// are "not set": no zone, and the default security group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DfspForm {
+    pub name: String,
+    #[serde(default)]
+    pub monetary_zone_id: Option<String>,
+    #[serde(default)]
+    pub security_group: Option<String>,
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/create")]
 pub async fn create_dfsp(
     env_id: EnvironmentId,
     dfsp_id: String,
-    name: String,
-    monetary_zone_id: Option<String>,
-    security_group: Option<String>,
+    form: DfspForm,
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
     let (services, who) = crate::server::context()?;
     let input = domain::dfsps::NewDfsp {
         dfsp_id: Some(dfsp_id),
-        name: Some(name),
-        monetary_zone_id: blank_to_none(monetary_zone_id),
-        security_group: blank_to_none(security_group),
+        name: Some(form.name),
+        monetary_zone_id: blank_to_none(form.monetary_zone_id),
+        security_group: blank_to_none(form.security_group),
     };
-    Ok(services.dfsps().create(&who, env_id, &input).await?)
+    answer(services.dfsps().create(&who, env_id, &input).await)
 }
 
 /// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
@@ -45,28 +57,28 @@ pub async fn create_dfsp(
 pub async fn update_dfsp(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
-    name: String,
-    monetary_zone_id: Option<String>,
-    security_group: Option<String>,
+    form: DfspForm,
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
     let (services, who) = crate::server::context()?;
     let changes = domain::dfsps::DfspChanges {
-        name: Some(Some(name)),
-        monetary_zone_id: Some(blank_to_none(monetary_zone_id)),
-        security_group: Some(blank_to_none(security_group)),
+        name: Some(Some(form.name)),
+        monetary_zone_id: Some(blank_to_none(form.monetary_zone_id)),
+        security_group: Some(blank_to_none(form.security_group)),
     };
-    Ok(services
-        .dfsps()
-        .update(&who, env_id, &dfsp_id, &changes)
-        .await?)
+    answer(
+        services
+            .dfsps()
+            .update(&who, env_id, &dfsp_id, &changes)
+            .await,
+    )
 }
 
 /// Deletes a DFSP, then shows the environment's DFSP list.
 #[server(prefix = "/rpc", endpoint = "dfsps/delete")]
 pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    services.dfsps().delete(&who, env_id, &dfsp_id).await?;
+    answer(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
     crate::server::redirect(&crate::urls::dfsps(env_id));
     Ok(())
 }
@@ -74,5 +86,5 @@ pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), P
 #[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
 pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.monetary_zones().list(&who).await?)
+    answer(services.monetary_zones().list(&who).await)
 }

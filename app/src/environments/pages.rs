@@ -85,10 +85,8 @@ fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
 fn CreateEnvironmentCard() -> impl IntoView {
     let create = environment_actions().create;
     let result = create.value();
-    let error = move || result.get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_message(field)))
-    };
+    let feedback = FormFeedback::new(result);
+    let field_error = move |field: &'static str| feedback.field(field);
     let form = NodeRef::<leptos::html::Form>::new();
     reset_after_success(
         move || result.with(|r| matches!(r, Some(Ok(_)))),
@@ -108,23 +106,23 @@ fn CreateEnvironmentCard() -> impl IntoView {
                     Some(Err(error)) => view! { <FormError error/> }.into_any(),
                     None => ().into_any(),
                 }}
-                <TextField label="Name" name="name" required=true maxlength=domain::environments::NAME.max_chars
+                <TextField label="Name" name="form[name]" required=true maxlength=domain::environments::NAME.max_chars
                     placeholder="DEV" error=field_error("name")/>
                 <fieldset class="space-y-3 rounded-md border border-slate-200 p-3">
                     <legend class="px-1 text-sm font-medium text-slate-700">"Default subject (optional)"</legend>
-                    <TextField label="Common name (CN)" name="cn" maxlength=domain::environments::CN.max_chars
+                    <TextField label="Common name (CN)" name="form[cn]" maxlength=domain::environments::CN.max_chars
                         placeholder="hub.example.com" error=field_error("defaultDN.CN")/>
                     <div class="grid grid-cols-2 gap-3">
-                        <TextField label="Organization (O)" name="o" maxlength=domain::environments::O.max_chars
+                        <TextField label="Organization (O)" name="form[o]" maxlength=domain::environments::O.max_chars
                             error=field_error("defaultDN.O")/>
-                        <TextField label="Unit (OU)" name="ou" maxlength=domain::environments::OU.max_chars
+                        <TextField label="Unit (OU)" name="form[ou]" maxlength=domain::environments::OU.max_chars
                             error=field_error("defaultDN.OU")/>
-                        <TextField label="Locality (L)" name="l" maxlength=domain::environments::L.max_chars
+                        <TextField label="Locality (L)" name="form[l]" maxlength=domain::environments::L.max_chars
                             error=field_error("defaultDN.L")/>
-                        <TextField label="State (ST)" name="st" maxlength=domain::environments::ST.max_chars
+                        <TextField label="State (ST)" name="form[st]" maxlength=domain::environments::ST.max_chars
                             error=field_error("defaultDN.ST")/>
                     </div>
-                    <TextField label="Country (C)" name="c" maxlength=2usize pattern="[A-Za-z]{2}"
+                    <TextField label="Country (C)" name="form[c]" maxlength=2usize pattern=domain::environments::COUNTRY_PATTERN
                         placeholder="US" hint="Two letters (ISO 3166)" error=field_error("defaultDN.C")/>
                 </fieldset>
                 <SubmitButton label="Create environment" pending_label="Creating…" pending=create.pending()/>

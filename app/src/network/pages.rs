@@ -161,21 +161,13 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
     view! {
         <div class="space-y-6">
             {move || action_error().map(|error| view! { <ErrorPanel error/> })}
-            <Transition fallback=|| view! { <Loading what="the endpoints"/> }>
-                {move || {
-                    let dfsp = table_dfsp.clone();
-                    Suspend::new(async move {
-                        match items.await {
-                            Ok(list) => Kind::ALL.into_iter().map(|kind| {
-                                let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
-                                view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind delete confirm/> }
-                            }).collect_view().into_any(),
-                            // An unknown DFSP: the page answers 404.
-                            Err(error) => view! { <ErrorPage error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            <AsyncPanel what="the endpoints" resource=items render={move |list: Vec<EndpointItem>| {
+                let dfsp = table_dfsp.clone();
+                Kind::ALL.into_iter().map(|kind| {
+                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
+                    view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind delete confirm/> }
+                }).collect_view()
+            }}/>
             <AddEndpointCard env dfsp create hub=is_hub/>
         </div>
     }
@@ -265,10 +257,8 @@ fn AddEndpointCard(
     hub: bool,
 ) -> impl IntoView {
     let result = create.value();
-    let error = move || result.get().and_then(Result::err);
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_message(field)))
-    };
+    let feedback = FormFeedback::new(result);
+    let field_error = move |field: &'static str| feedback.field(field);
     let kind = RwSignal::new(Kind::IngressUrl);
     // Before hydration (and without JavaScript) every field shows; afterwards only the chosen
     // kind's.
@@ -379,22 +369,16 @@ pub fn UnprocessedPage() -> impl IntoView {
             Some(Err(error)) => view! { <div class="mb-4"><ErrorPanel error/></div> }.into_any(),
             None => ().into_any(),
         }}
-        <Transition fallback=|| view! { <Loading what="the endpoints"/> }>
-            {move || Suspend::new(async move {
-                let env = env_id.get();
-                match (items.await, env) {
-                    (Ok(list), _) if list.is_empty() => view! {
-                        <EmptyState
-                            title="Nothing to confirm"
-                            body="Every DFSP endpoint of this environment is confirmed. New and changed ones appear here."
-                        />
-                    }.into_any(),
-                    (Ok(list), Some(env)) => view! { <UnprocessedForm env list confirm/> }.into_any(),
-                    (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
-                    (Ok(_), None) => ().into_any(),
-                }
-            })}
-        </Transition>
+        <AsyncPanel what="the endpoints" resource=items render={move |list: Vec<EndpointItem>| match env_id.get() {
+            _ if list.is_empty() => view! {
+                <EmptyState
+                    title="Nothing to confirm"
+                    body="Every DFSP endpoint of this environment is confirmed. New and changed ones appear here."
+                />
+            }.into_any(),
+            Some(env) => view! { <UnprocessedForm env list confirm/> }.into_any(),
+            None => ().into_any(),
+        }}/>
     }
 }
 

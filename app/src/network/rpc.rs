@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
+#[cfg(feature = "ssr")]
+use crate::server::answer;
 
 /// The add-endpoint form. `address` and `ports` are for IP kinds, `url` for URL kinds; the
 /// fields of the other kind are ignored. Ports are one text: `443, 8000-8080`.
@@ -65,10 +67,12 @@ pub async fn list_endpoints(
     dfsp_id: Option<DfspId>,
 ) -> Result<Vec<EndpointItem>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services
-        .network()
-        .list(&who, env_id, &party(dfsp_id), None, None)
-        .await?)
+    answer(
+        services
+            .network()
+            .list(&who, env_id, &party(dfsp_id), None, None)
+            .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "network/create")]
@@ -78,16 +82,18 @@ pub async fn create_endpoint(
     form: EndpointForm,
 ) -> Result<EndpointItem, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services
-        .network()
-        .create(
-            &who,
-            env_id,
-            &party(dfsp_id),
-            form.kind,
-            &form.to_new_endpoint(),
-        )
-        .await?)
+    answer(
+        services
+            .network()
+            .create(
+                &who,
+                env_id,
+                &party(dfsp_id),
+                form.kind,
+                &form.to_new_endpoint(),
+            )
+            .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "network/delete")]
@@ -97,10 +103,12 @@ pub async fn delete_endpoint(
     id: i64,
 ) -> Result<(), PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services
-        .network()
-        .delete(&who, env_id, &party(dfsp_id), id, None)
-        .await?)
+    answer(
+        services
+            .network()
+            .delete(&who, env_id, &party(dfsp_id), id, None)
+            .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "network/confirm")]
@@ -110,17 +118,14 @@ pub async fn confirm_endpoint(
     id: i64,
 ) -> Result<EndpointItem, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services
-        .network()
-        .confirm(&who, env_id, &dfsp_id, id)
-        .await?)
+    answer(services.network().confirm(&who, env_id, &dfsp_id, id).await)
 }
 
 /// Every DFSP's endpoints that await the Hub's confirmation.
 #[server(prefix = "/rpc", endpoint = "network/unprocessed")]
 pub async fn list_unprocessed(env_id: EnvironmentId) -> Result<Vec<EndpointItem>, PortalError> {
     let (services, who) = crate::server::context()?;
-    Ok(services.network().unprocessed(&who, env_id).await?)
+    answer(services.network().unprocessed(&who, env_id).await)
 }
 
 /// One checked row of the unprocessed list: `<version>:<id>:<dfspId>` (the DFSP id last, as it
@@ -143,12 +148,11 @@ pub async fn confirm_selected(
     use domain::DomainError;
     let (services, who) = crate::server::context()?;
     if selected.is_empty() {
-        return Err(DomainError::invalid_field(
+        return answer(Err(DomainError::invalid_field(
             "selection",
             "selected",
             "Select at least one endpoint to confirm",
-        )
-        .into());
+        )));
     }
     let mut items = Vec::with_capacity(selected.len());
     for key in &selected {
@@ -170,8 +174,5 @@ pub async fn confirm_selected(
         })?;
         items.push((dfsp, id, version));
     }
-    Ok(services
-        .network()
-        .confirm_many(&who, env_id, &items)
-        .await?)
+    answer(services.network().confirm_many(&who, env_id, &items).await)
 }

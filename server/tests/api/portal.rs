@@ -271,13 +271,13 @@ async fn forms_work_without_javascript(backend: Backend) {
         "environments/create",
         "/environments",
         &[
-            ("name", "DEV"),
-            ("cn", "hub.example.com"),
-            ("o", ""),
-            ("ou", ""),
-            ("l", ""),
-            ("st", ""),
-            ("c", "us"),
+            ("form[name]", "DEV"),
+            ("form[cn]", "hub.example.com"),
+            ("form[o]", ""),
+            ("form[ou]", ""),
+            ("form[l]", ""),
+            ("form[st]", ""),
+            ("form[c]", "us"),
         ],
     )
     .await;
@@ -294,7 +294,7 @@ async fn forms_work_without_javascript(backend: Backend) {
         &app,
         "environments/create",
         "/environments",
-        &[("name", "  "), ("c", "USA")],
+        &[("form[name]", "  "), ("form[c]", "USA")],
     )
     .await;
     assert!(location.contains("__err="), "{location}");
@@ -307,9 +307,9 @@ async fn forms_work_without_javascript(backend: Backend) {
     let add = [
         ("env_id", env_field.as_str()),
         ("dfsp_id", "DFSP1"),
-        ("name", "One"),
-        ("monetary_zone_id", "MAD"),
-        ("security_group", ""),
+        ("form[name]", "One"),
+        ("form[monetary_zone_id]", "MAD"),
+        ("form[security_group]", ""),
     ];
     post_form(&app, "dfsps/create", &dfsps, &add).await;
     let location = post_form(&app, "dfsps/create", &dfsps, &add).await;
@@ -337,9 +337,9 @@ async fn forms_work_without_javascript(backend: Backend) {
     let update = [
         ("env_id", env_field.as_str()),
         ("dfsp_id", "DFSP1"),
-        ("name", "Uno"),
-        ("monetary_zone_id", ""),
-        ("security_group", "Custom/Group"),
+        ("form[name]", "Uno"),
+        ("form[monetary_zone_id]", ""),
+        ("form[security_group]", "Custom/Group"),
     ];
     post_form(&app, "dfsps/update", &format!("{dfsps}/DFSP1"), &update).await;
     let dfsp = expect_json(

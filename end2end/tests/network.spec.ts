@@ -1,0 +1,90 @@
+import { test, expect, Page } from "@playwright/test";
+
+async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+function unique(prefix: string) {
+  return `${prefix}-${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
+}
+
+test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confirmation", async ({ page, request }) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" && !/status of 4\d\d/.test(text)) pageErrors.push(text);
+  });
+  const env = await (await request.post("/api/environments", { data: { name: unique("NET") } })).json();
+  expect((await request.post(`/api/environments/${env.id}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One" } })).ok()).toBeTruthy();
+
+  // The Hub's own endpoints.
+  await open(page, `/environments/${env.id}/network`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hub network");
+  const hubForm = page.locator("#new-endpoint");
+  await hubForm.getByLabel("Kind").selectOption("IngressUrl");
+  await expect(hubForm.getByLabel("Address or range")).toBeHidden();
+  await hubForm.getByLabel("URL").fill("https://hub.example.com/fsp");
+  await hubForm.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(hubForm.getByTestId("success")).toContainText("Added https://hub.example.com/fsp");
+  await expect(page.getByTestId("endpoints-IngressUrl")).toContainText("https://hub.example.com/fsp");
+  await shot(page, "20-hub-network");
+
+  // The DFSP enters its endpoints; a bad one is refused next to its field and not stored.
+  await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
+  await expect(page.getByRole("navigation", { name: "DFSP sections" })).toBeVisible();
+  const form = page.locator("#new-endpoint");
+  await form.getByLabel("Kind").selectOption("IngressIp");
+  await expect(form.getByLabel("URL")).toBeHidden();
+  await form.getByLabel("Address or range").fill("163.10.5.7/24");
+  await form.getByLabel("Ports").fill("443, 8000-8080");
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(form.getByTestId("field-error")).toContainText("has host bits set; the range is 163.10.5.0/24");
+  await expect(page.getByTestId("endpoints-IngressIp-empty")).toBeVisible();
+  await shot(page, "21-dfsp-endpoint-refused");
+  await form.getByLabel("Address or range").fill("163.10.5.0/24");
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(form.getByTestId("success")).toContainText("Added 163.10.5.0/24 ports 443, 8000-8080");
+  await form.getByLabel("Kind").selectOption("EgressIp");
+  await form.getByLabel("Address or range").fill("163.10.6.7");
+  await form.getByLabel("Ports").fill("443");
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByTestId("endpoints-EgressIp")).toContainText("163.10.6.7");
+  await expect(page.getByTestId("endpoints-IngressIp").getByTestId("state")).toHaveText("Awaiting confirmation");
+  await shot(page, "22-dfsp-endpoints");
+
+  // The Hub sees both in the list of endpoints to confirm, all selected, and confirms them.
+  await page.getByRole("link", { name: "Endpoints to confirm" }).click();
+  await expect(page.getByTestId("unprocessed-row")).toHaveCount(2);
+  await shot(page, "23-endpoints-to-confirm");
+  await page.getByRole("button", { name: "Confirm selected" }).click();
+  await expect(page.getByTestId("success")).toHaveText("Confirmed 2 endpoints.");
+  await expect(page.getByTestId("empty-state")).toContainText("Nothing to confirm");
+
+  await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
+  await expect(page.getByTestId("state")).toHaveText(["Confirmed", "Confirmed"]);
+
+  // An edit (through the API) makes the item NEW again; the Hub confirms it on the DFSP's page.
+  const items = await (await request.get(`/api/environments/${env.id}/dfsps/DFSP%201/endpoints/egress/ips`)).json();
+  const edited = await request.put(`/api/environments/${env.id}/dfsps/DFSP%201/endpoints/${items[0].id}`, {
+    data: { value: { address: "163.10.6.8", ports: ["443"] } },
+  });
+  expect(edited.ok()).toBeTruthy();
+  await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
+  const egress = page.getByTestId("endpoints-EgressIp");
+  await expect(egress.getByTestId("state")).toHaveText("Awaiting confirmation");
+  await egress.getByRole("button", { name: "Confirm" }).click();
+  await expect(egress.getByTestId("state")).toHaveText("Confirmed");
+
+  // Delete one, after confirming.
+  await egress.getByText("Delete", { exact: true }).click();
+  await egress.getByRole("button", { name: "Delete endpoint" }).click();
+  await expect(page.getByTestId("endpoints-EgressIp-empty")).toBeVisible();
+
+  expect(pageErrors).toEqual([]);
+});

@@ -1,0 +1,53 @@
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/**
+ * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
+ * axe-core check (WCAG 2.1 AA and best practices) that must find nothing.
+ */
+const widths = [
+  { name: "desktop", width: 1366, height: 900 },
+  { name: "mobile", width: 390, height: 844 },
+];
+
+async function check(page: Page, path: string, name: string) {
+  for (const { name: size, width, height } of widths) {
+    await page.setViewportSize({ width, height });
+    await page.goto(path);
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.screenshot({ path: `screenshots/pages/${name}-${size}.png`, fullPage: true });
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+      .analyze();
+    const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(found, `${path} at ${size}`).toEqual([]);
+    // Nothing is wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} at ${size} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+}
+
+test("every page is accessible and fits desktop and phone screens", async ({ page, request }) => {
+  const env = await (await request.post("/api/environments", {
+    data: { name: `PAGES-${Date.now()}`, defaultDN: { CN: "hub.example.com", O: "Example", C: "US" } },
+  })).json();
+  const base = `/api/environments/${env.id}`;
+  await request.post(`${base}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One", monetaryZoneId: "EUR" } });
+  await request.post(`${base}/hub/endpoints/ingress/urls`, { data: { value: { url: "https://hub.example.com/fsp" } } });
+  await request.post(`${base}/hub/endpoints/egress/ips`, { data: { value: { address: "2001:db8::/32", ports: ["443"] } } });
+  await request.post(`${base}/dfsps/DFSP%201/endpoints/ingress/ips`, {
+    data: { value: { address: "163.10.5.0/24", ports: ["443", "8000-8080"] } },
+  });
+  await request.post(`${base}/dfsps/DFSP%201/endpoints/ingress/urls`, {
+    data: { value: { url: "https://a-rather-long-hostname-for-a-dfsp.example.com/api/v1/transfers" } },
+  });
+
+  await check(page, "/environments", "environments");
+  await check(page, `/environments/${env.id}`, "environment");
+  await check(page, `/environments/${env.id}/dfsps`, "dfsps");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201`, "dfsp");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`, "dfsp-endpoints");
+  await check(page, `/environments/${env.id}/network`, "hub-network");
+  await check(page, `/environments/${env.id}/network/unprocessed`, "endpoints-to-confirm");
+  await check(page, "/environments/987654", "not-found");
+});
