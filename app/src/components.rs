@@ -117,8 +117,11 @@ pub fn TextField(
     /// Keeps the input's value in step with a signal (for fields filled in by the page).
     #[prop(optional, into)]
     live_value: Option<Signal<String>>,
+    /// The element id, where a page has several inputs of one name; `field-<name>` otherwise.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
@@ -439,5 +442,40 @@ where
                 })
             }}
         </Transition>
+    }
+}
+
+/// A field's message while the user types: the client's own check of what is typed once the
+/// field was edited, the server's answer to the last submission until then.
+#[derive(Clone, Copy)]
+pub struct LiveCheck {
+    typed: RwSignal<Option<Option<String>>>,
+    server: Signal<Option<String>>,
+}
+
+impl LiveCheck {
+    pub fn new(server: Signal<Option<String>>) -> Self {
+        LiveCheck {
+            typed: RwSignal::new(None),
+            server,
+        }
+    }
+
+    /// Checks what was typed (blank is not an error while typing).
+    pub fn typed(&self, message: Option<String>) {
+        self.typed.set(Some(message));
+    }
+
+    /// Back to the server's answer, when the form is submitted.
+    pub fn submitted(&self) {
+        self.typed.set(None);
+    }
+
+    pub fn message(&self) -> Signal<Option<String>> {
+        let (typed, server) = (self.typed, self.server);
+        Signal::derive(move || match typed.get() {
+            Some(message) => message,
+            None => server.get(),
+        })
     }
 }

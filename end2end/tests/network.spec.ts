@@ -41,10 +41,17 @@ test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confi
   const form = page.locator("#new-endpoint");
   await form.getByLabel("Kind").selectOption("IngressIp");
   await expect(form.getByLabel("URL")).toBeHidden();
-  await form.getByLabel("Address or range").fill("163.10.5.7/24");
+  // Checked as it is typed...
+  await form.getByLabel("Ports").fill("443, 8080-8000");
+  await expect(form.getByTestId("field-error")).toContainText("a range goes from the lower port to the higher (8000-8080)");
   await form.getByLabel("Ports").fill("443, 8000-8080");
+  await expect(form.getByTestId("field-error")).toHaveCount(0);
+  await form.getByLabel("Address or range").fill("163.10.5.7/24");
+  await expect(form.getByTestId("field-error")).toContainText("has host bits set; the range is 163.10.5.0/24");
+  // ... and by the server, which stores nothing.
   await form.getByRole("button", { name: "Add endpoint" }).click();
   await expect(form.getByTestId("field-error")).toContainText("has host bits set; the range is 163.10.5.0/24");
+  await expect(form.getByTestId("error")).toContainText("Please correct the highlighted field");
   await expect(page.getByTestId("endpoints-IngressIp-empty")).toBeVisible();
   await shot(page, "21-dfsp-endpoint-refused");
   await form.getByLabel("Address or range").fill("163.10.5.0/24");
@@ -56,6 +63,9 @@ test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confi
   await form.getByRole("button", { name: "Add endpoint" }).click();
   await expect(page.getByTestId("endpoints-EgressIp")).toContainText("163.10.6.7");
   await expect(page.getByTestId("endpoints-IngressIp").getByTestId("state")).toHaveText("Awaiting confirmation");
+  // The Hub's endpoints are there too, read-only.
+  await expect(page.getByTestId("hub-endpoints-IngressUrl")).toContainText("https://hub.example.com/fsp");
+  await expect(page.getByTestId("hub-endpoints-IngressUrl").getByRole("button")).toHaveCount(0);
   await shot(page, "22-dfsp-endpoints");
 
   // The Hub sees both in the list of endpoints to confirm, all selected, and confirms them.
@@ -69,15 +79,15 @@ test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confi
   await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
   await expect(page.getByTestId("state")).toHaveText(["Confirmed", "Confirmed"]);
 
-  // An edit (through the API) makes the item NEW again; the Hub confirms it on the DFSP's page.
-  const items = await (await request.get(`/api/environments/${env.id}/dfsps/DFSP%201/endpoints/egress/ips`)).json();
-  const edited = await request.put(`/api/environments/${env.id}/dfsps/DFSP%201/endpoints/${items[0].id}`, {
-    data: { value: { address: "163.10.6.8", ports: ["443"] } },
-  });
-  expect(edited.ok()).toBeTruthy();
-  await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
+  // An edit makes the item NEW again; the Hub confirms it on the DFSP's page.
   const egress = page.getByTestId("endpoints-EgressIp");
+  await egress.getByText("Edit", { exact: true }).click();
+  await egress.getByLabel("Address or range").fill("163.10.6.8");
+  await shot(page, "24-dfsp-endpoint-edit");
+  await egress.getByRole("button", { name: "Save" }).click();
+  await expect(egress).toContainText("163.10.6.8");
   await expect(egress.getByTestId("state")).toHaveText("Awaiting confirmation");
+  await expect(page.getByTestId("endpoints-IngressIp").getByTestId("state")).toHaveText("Confirmed");
   await egress.getByRole("button", { name: "Confirm" }).click();
   await expect(egress.getByTestId("state")).toHaveText("Confirmed");
 

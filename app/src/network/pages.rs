@@ -124,6 +124,7 @@ pub fn DfspEndpointsPage() -> impl IntoView {
                 <PageHeader title=format!("DFSP {id}") subtitle="Its network endpoints. The Hub confirms each new or changed one."/>
                 <DfspTabs env dfsp=id.clone() current="endpoints"/>
                 <EndpointsPanel env dfsp=Some(id)/>
+                <HubEndpointsReadOnly env/>
             }.into_any(),
             None => view! {
                 <ErrorPage error=PortalError::Domain(domain::DomainError::NotFound("This DFSP does not exist".into()))/>
@@ -132,29 +133,40 @@ pub fn DfspEndpointsPage() -> impl IntoView {
     }
 }
 
+/// What a table's rows may do. Absent for a read-only table.
+#[derive(Clone, Copy)]
+struct RowActions {
+    delete: ServerAction<DeleteEndpoint>,
+    confirm: ServerAction<ConfirmEndpoint>,
+    /// Bumped by a row whose edit was saved, so that the list reloads.
+    edited: RwSignal<usize>,
+}
+
 /// The endpoints of the Hub (`dfsp` is `None`) or of a DFSP, by kind, with the add form.
 #[component]
 fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
     let create = ServerAction::<CreateEndpoint>::new();
-    let delete = ServerAction::<DeleteEndpoint>::new();
-    let confirm = ServerAction::<ConfirmEndpoint>::new();
+    let actions = RowActions {
+        delete: ServerAction::<DeleteEndpoint>::new(),
+        confirm: ServerAction::<ConfirmEndpoint>::new(),
+        edited: RwSignal::new(0),
+    };
     let list_dfsp = dfsp.clone();
     let items = Resource::new(
         move || {
             (
                 create.version().get(),
-                delete.version().get(),
-                confirm.version().get(),
+                actions.delete.version().get(),
+                actions.confirm.version().get(),
+                actions.edited.get(),
             )
         },
         move |_| list_endpoints(env, list_dfsp.clone()),
     );
     let action_error = move || {
-        delete
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| confirm.value().get().and_then(Result::err))
+        let failed = |value: Option<Result<_, PortalError>>| value.and_then(Result::err);
+        failed(actions.delete.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| failed(actions.confirm.value().get().map(|r| r.map(|_| ()))))
     };
     let is_hub = dfsp.is_none();
     let table_dfsp = dfsp.clone();
@@ -165,11 +177,31 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
                 let dfsp = table_dfsp.clone();
                 Kind::ALL.into_iter().map(|kind| {
                     let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
-                    view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind delete confirm/> }
+                    view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind actions=Some(actions)/> }
                 }).collect_view()
             }}/>
             <AddEndpointCard env dfsp create hub=is_hub/>
         </div>
+    }
+}
+
+/// The Hub's endpoints, read-only, for a DFSP's operator.
+#[component]
+fn HubEndpointsReadOnly(env: EnvironmentId) -> impl IntoView {
+    let items = Resource::new(|| (), move |_| list_endpoints(env, None));
+    view! {
+        <section class="mt-10 space-y-6 border-t border-slate-200 pt-6" aria-labelledby="hub-endpoints-title">
+            <div>
+                <h2 id="hub-endpoints-title" class="text-lg font-semibold text-slate-900">"The Hub's endpoints"</h2>
+                <p class="mt-0.5 text-sm text-slate-600">"Where this DFSP reaches the Hub, and where the Hub's traffic comes from. Set by the Hub operator."</p>
+            </div>
+            <AsyncPanel what="the Hub's endpoints" resource=items render={move |list: Vec<EndpointItem>| {
+                Kind::ALL.into_iter().map(|kind| {
+                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
+                    view! { <KindSection env dfsp=None kind items=of_kind actions=None read_only_hub=true/> }
+                }).collect_view()
+            }}/>
+        </section>
     }
 }
 
@@ -179,15 +211,24 @@ fn KindSection(
     dfsp: Option<DfspId>,
     kind: Kind,
     items: Vec<EndpointItem>,
-    delete: ServerAction<DeleteEndpoint>,
-    confirm: ServerAction<ConfirmEndpoint>,
+    actions: Option<RowActions>,
+    #[prop(optional)] read_only_hub: bool,
 ) -> impl IntoView {
     let hub = dfsp.is_none();
-    let testid = format!("endpoints-{}", kind_value(kind));
+    let testid = format!(
+        "{}endpoints-{}",
+        if read_only_hub { "hub-" } else { "" },
+        kind_value(kind)
+    );
     let body = if items.is_empty() {
+        let message = if actions.is_some() {
+            format!("No {} yet. Add one with the form below.", kind.label())
+        } else {
+            format!("No {} yet.", kind.label())
+        };
         view! {
             <p class="rounded-md border border-dashed border-slate-200 px-4 py-3 text-sm text-slate-500" data-testid=format!("{testid}-empty")>
-                {format!("No {} yet. Add one with the form below.", kind.label())}
+                {message}
             </p>
         }
         .into_any()
@@ -198,40 +239,18 @@ fn KindSection(
             &["Value", "State", "Added"]
         };
         view! {
-            <div class="overflow-x-auto">
+            <div class="overflow-x-auto rounded-lg">
                 <Table testid=testid.clone() columns>
                     {items.into_iter().map(|item| {
-                        let id = item.id;
                         let date = item.created_date.get(..10).unwrap_or_default().to_owned();
-                        let dfsp_value = dfsp.as_ref().map(|d| d.to_string()).unwrap_or_default();
-                        let needs_confirmation = !hub && item.state == State::New;
-                        let confirm_dfsp = dfsp_value.clone();
-                        let warning = format!("Delete {}? It cannot be undone.", item.value.display());
+                        let state = item.state;
+                        let row_actions = actions.map(|actions| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
                         view! {
-                            <tr class="hover:bg-slate-50" data-testid="endpoint-row">
+                            <tr class="align-top hover:bg-slate-50" data-testid="endpoint-row">
                                 <td class="px-4 py-3">{value_cell(&item)}</td>
-                                {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state=item.state/></td> })}
+                                {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state/></td> })}
                                 <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{date}</td>
-                                <td class="whitespace-nowrap px-4 py-3 text-right">
-                                    <div class="flex items-center justify-end gap-2">
-                                        {needs_confirmation.then(|| view! {
-                                            <ActionForm action=confirm>
-                                                <input type="hidden" name="env_id" value=env.get()/>
-                                                <input type="hidden" name="dfsp_id" value=confirm_dfsp.clone()/>
-                                                <input type="hidden" name="id" value=id/>
-                                                <SubmitButton label="Confirm" pending_label="Confirming…" pending=confirm.pending()/>
-                                            </ActionForm>
-                                        })}
-                                        <ConfirmDelete label="Delete" warning>
-                                            <ActionForm action=delete>
-                                                <input type="hidden" name="env_id" value=env.get()/>
-                                                {(!hub).then(|| view! { <input type="hidden" name="dfsp_id" value=dfsp_value.clone()/> })}
-                                                <input type="hidden" name="id" value=id/>
-                                                <SubmitButton label="Delete endpoint" pending_label="Deleting…" pending=delete.pending() danger=true/>
-                                            </ActionForm>
-                                        </ConfirmDelete>
-                                    </div>
-                                </td>
+                                <td class="whitespace-nowrap px-4 py-3 text-right">{row_actions}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -242,11 +261,116 @@ fn KindSection(
     };
     view! {
         <section aria-labelledby=format!("{testid}-title")>
-            <h2 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h2>
+            <h3 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h3>
             <p class="mb-3 mt-0.5 text-sm text-slate-600">{section_help(kind, hub)}</p>
             {body}
         </section>
     }
+}
+
+/// Confirm (a DFSP's `NEW` item), edit and delete.
+#[component]
+fn RowButtons(
+    env: EnvironmentId,
+    dfsp: Option<DfspId>,
+    item: EndpointItem,
+    actions: RowActions,
+) -> impl IntoView {
+    let id = item.id;
+    let dfsp_value = dfsp.as_ref().map(|d| d.to_string()).unwrap_or_default();
+    let needs_confirmation = dfsp.is_some() && item.state == State::New;
+    let warning = format!("Delete {}? It cannot be undone.", item.value.display());
+    let confirm = actions.confirm;
+    let delete = actions.delete;
+    let confirm_dfsp = dfsp_value.clone();
+    view! {
+        <div class="flex items-center justify-end gap-2">
+            {needs_confirmation.then(|| view! {
+                <ActionForm action=confirm>
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    <input type="hidden" name="dfsp_id" value=confirm_dfsp.clone()/>
+                    <input type="hidden" name="id" value=id/>
+                    <SubmitButton label="Confirm" pending_label="Confirming…" pending=confirm.pending()/>
+                </ActionForm>
+            })}
+            <EditEndpoint env dfsp=dfsp.clone() item=item.clone() edited=actions.edited/>
+            <ConfirmDelete label="Delete" warning>
+                <ActionForm action=delete>
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    {dfsp.is_some().then(|| view! { <input type="hidden" name="dfsp_id" value=dfsp_value.clone()/> })}
+                    <input type="hidden" name="id" value=id/>
+                    <SubmitButton label="Delete endpoint" pending_label="Deleting…" pending=delete.pending() danger=true/>
+                </ActionForm>
+            </ConfirmDelete>
+        </div>
+    }
+}
+
+/// Edits one item's value in place. A DFSP's confirmed item becomes `NEW` again.
+#[component]
+fn EditEndpoint(
+    env: EnvironmentId,
+    dfsp: Option<DfspId>,
+    item: EndpointItem,
+    edited: RwSignal<usize>,
+) -> impl IntoView {
+    let update = ServerAction::<UpdateEndpoint>::new();
+    let feedback = FormFeedback::new(update.value());
+    Effect::new(move |_| {
+        if update.value().with(|r| matches!(r, Some(Ok(_)))) {
+            edited.update(|n| *n += 1);
+        }
+    });
+    let Some(kind) = item.kind() else {
+        return ().into_any();
+    };
+    let prefix = format!("edit-{}", item.id);
+    let (address, ports, url) = match &item.value {
+        domain::network::Value::Ip { address, ports } => {
+            (address.clone(), ports.join(", "), String::new())
+        }
+        domain::network::Value::Url { url } => (String::new(), String::new(), url.clone()),
+    };
+    let fields = match kind.value_type() {
+        ValueType::Ip => view! {
+            <TextField id=format!("{prefix}-address") label="Address or range" name="form[address]" value=address maxlength=49
+                error=feedback.field("value.address")/>
+            <TextField id=format!("{prefix}-ports") label="Ports" name="form[ports]" value=ports
+                error=feedback.field("value.ports")/>
+        }
+        .into_any(),
+        ValueType::Url => view! {
+            <TextField id=format!("{prefix}-url") label="URL" name="form[url]" value=url
+                maxlength=domain::network::values::MAX_URL_CHARS error=feedback.field("value.url")/>
+        }
+        .into_any(),
+    };
+    let note = if dfsp.is_some() {
+        "A changed endpoint awaits the Hub's confirmation again."
+    } else {
+        "DFSPs see the change at once."
+    };
+    view! {
+        <details class="group relative inline-block text-left">
+            <summary class="inline-flex cursor-pointer list-none items-center rounded-md px-3 py-1.5 text-sm font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 group-open:bg-slate-50 [&::-webkit-details-marker]:hidden">
+                "Edit"
+            </summary>
+            <div class="absolute right-0 z-20 mt-2 w-80 max-w-[calc(100vw-2rem)] whitespace-normal rounded-lg border border-slate-200 bg-white p-4 text-left shadow-lg">
+                <ActionForm action=update attr:class="space-y-3">
+                    {move || feedback.error().map(|error| view! { <FormError error/> })}
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    {dfsp.map(|d| view! { <input type="hidden" name="dfsp_id" value=d.to_string()/> })}
+                    <input type="hidden" name="id" value=item.id/>
+                    <input type="hidden" name="version" value=item.version/>
+                    <input type="hidden" name="form[kind]" value=kind_value(kind)/>
+                    {fields}
+                    <p class="text-xs text-slate-500">{note}</p>
+                    <SubmitButton label="Save" pending_label="Saving…" pending=update.pending()/>
+                </ActionForm>
+            </div>
+        </details>
+    }
+    .into_any()
 }
 
 #[component]
@@ -256,9 +380,9 @@ fn AddEndpointCard(
     create: ServerAction<CreateEndpoint>,
     hub: bool,
 ) -> impl IntoView {
+    use domain::network::values;
     let result = create.value();
     let feedback = FormFeedback::new(result);
-    let field_error = move |field: &'static str| feedback.field(field);
     let kind = RwSignal::new(Kind::IngressUrl);
     // Before hydration (and without JavaScript) every field shows; afterwards only the chosen
     // kind's.
@@ -273,6 +397,26 @@ fn AddEndpointCard(
             }
         }
     };
+    // Each field is checked as it is typed, by the same rules the server applies.
+    let address = LiveCheck::new(feedback.field("value.address"));
+    let ports = LiveCheck::new(feedback.field("value.ports"));
+    let url = LiveCheck::new(feedback.field("value.url"));
+    let typed = |check: LiveCheck, rule: fn(&str) -> Option<String>| {
+        Callback::new(move |text: String| {
+            check.typed(if text.trim().is_empty() {
+                None
+            } else {
+                rule(&text)
+            })
+        })
+    };
+    Effect::new(move |_| {
+        if create.pending().get() {
+            for check in [address, ports, url] {
+                check.submitted();
+            }
+        }
+    });
     let form = NodeRef::<leptos::html::Form>::new();
     reset_after_success(
         move || result.with(|r| matches!(r, Some(Ok(_)))),
@@ -311,19 +455,19 @@ fn AddEndpointCard(
                     </select>
                 </div>
                 <div class=shown(ValueType::Url)>
-                    <TextField label="URL" name="form[url]" maxlength=domain::network::values::MAX_URL_CHARS
+                    <TextField label="URL" name="form[url]" maxlength=values::MAX_URL_CHARS
                         placeholder="https://dfsp.example.com/api" hint="For an ingress URL: http or https, with a host."
-                        error=field_error("value.url")/>
+                        error=url.message() on_input=typed(url, |t| values::check_url(t).err())/>
                 </div>
                 <div class=shown(ValueType::Ip)>
                     <TextField label="Address or range" name="form[address]" maxlength=49
                         placeholder="163.10.5.0/24" hint="For an IP endpoint: an IPv4 or IPv6 address, or a CIDR range."
-                        error=field_error("value.address")/>
+                        error=address.message() on_input=typed(address, |t| values::check_address(t).err())/>
                 </div>
                 <div class=shown(ValueType::Ip)>
                     <TextField label="Ports" name="form[ports]"
                         placeholder="443, 8000-8080" hint="For an IP endpoint: ports and ranges, separated by commas."
-                        error=field_error("value.ports")/>
+                        error=ports.message() on_input=typed(ports, |t| values::check_ports(&split_ports(t)).err())/>
                 </div>
                 <div class="md:col-span-2">
                     <SubmitButton label="Add endpoint" pending_label="Adding…" pending=create.pending()/>

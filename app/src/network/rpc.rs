@@ -23,23 +23,23 @@ pub struct EndpointForm {
     pub url: Option<String>,
 }
 
+/// The ports of one text, `443, 8000-8080`, split at commas, semicolons and spaces.
+pub fn split_ports(text: &str) -> Vec<String> {
+    text.split([',', ' ', ';'])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().to_owned())
+        .collect()
+}
+
 impl EndpointForm {
-    /// The request the domain checks, with the ports split at commas and spaces.
-    pub fn to_new_endpoint(&self) -> domain::network::NewEndpoint {
+    /// The value the domain checks: the chosen kind's fields only.
+    pub fn to_value(&self) -> domain::network::ValueInput {
         use domain::network::{ValueInput, ValueType};
         use domain::text::blank_to_none;
-        let value = match self.kind.value_type() {
+        match self.kind.value_type() {
             ValueType::Ip => ValueInput {
                 address: Some(self.address.clone().unwrap_or_default()),
-                ports: Some(
-                    self.ports
-                        .as_deref()
-                        .unwrap_or_default()
-                        .split([',', ' ', ';'])
-                        .filter(|p| !p.trim().is_empty())
-                        .map(|p| p.trim().to_owned())
-                        .collect(),
-                ),
+                ports: Some(split_ports(self.ports.as_deref().unwrap_or_default())),
                 url: None,
             },
             ValueType::Url => ValueInput {
@@ -47,8 +47,14 @@ impl EndpointForm {
                 ports: None,
                 url: Some(blank_to_none(self.url.clone()).unwrap_or_default()),
             },
-        };
-        domain::network::NewEndpoint { value: Some(value) }
+        }
+    }
+
+    /// The request to create an endpoint of this form's kind.
+    pub fn to_new_endpoint(&self) -> domain::network::NewEndpoint {
+        domain::network::NewEndpoint {
+            value: Some(self.to_value()),
+        }
     }
 }
 
@@ -92,6 +98,29 @@ pub async fn create_endpoint(
                 form.kind,
                 &form.to_new_endpoint(),
             )
+            .await,
+    )
+}
+
+/// Saves an item's new value, if it is still at the `version` the form was made from.
+#[server(prefix = "/rpc", endpoint = "network/update")]
+pub async fn update_endpoint(
+    env_id: EnvironmentId,
+    dfsp_id: Option<DfspId>,
+    id: i64,
+    version: i64,
+    form: EndpointForm,
+) -> Result<EndpointItem, PortalError> {
+    let (services, who) = crate::server::context()?;
+    let changes = domain::network::EndpointChanges {
+        value: Some(form.to_value()),
+        version: Some(version),
+        ..Default::default()
+    };
+    answer(
+        services
+            .network()
+            .update(&who, env_id, &party(dfsp_id), id, Some(form.kind), &changes)
             .await,
     )
 }
