@@ -251,7 +251,9 @@ pub fn ConfirmDelete(
     let panel = if inline {
         "mt-3 max-w-lg rounded-lg border border-red-200 bg-red-50/40 p-4"
     } else {
-        "absolute right-0 z-20 mt-2 w-80 rounded-lg border border-red-200 bg-white p-4 text-left shadow-lg"
+        // In the flow of its table cell, not floating: a table scrolls sideways on a narrow
+        // screen, and a floating panel would be clipped by it.
+        "mt-2 w-72 max-w-[80vw] whitespace-normal rounded-lg border border-red-200 bg-white p-4 text-left shadow-sm"
     };
     view! {
         <details class="group relative inline-block text-left">
@@ -274,10 +276,18 @@ pub fn Table(
     #[prop(into)]
     testid: String,
     columns: &'static [&'static str],
+    /// For a table without links or buttons: its name, which makes the scrolling area a
+    /// labelled region that the keyboard can reach (to scroll it on a narrow screen).
+    #[prop(default = None)]
+    label: Option<String>,
     children: Children,
 ) -> impl IntoView {
+    let focusable = label.is_some().then_some("0");
+    let role = label.is_some().then_some("region");
     view! {
-        <div class="rounded-lg border border-slate-200 bg-white shadow-sm">
+        // Scrolls sideways inside its card when the screen is narrower than the table.
+        <div class="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+            tabindex=focusable role=role aria-label=label>
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid=testid>
                 <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                     <tr>
@@ -347,6 +357,7 @@ pub fn ErrorPage(error: PortalError) -> impl IntoView {
     view! {
         <Title text=title/>
         <div class="mx-auto max-w-xl py-10">
+            <h1 class="mb-4 text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
             <ErrorPanel error/>
             <p class="mt-4 text-sm">
                 <a href="/environments" class=LINK_CLASS>"Back to all environments"</a>

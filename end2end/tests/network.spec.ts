@@ -39,6 +39,8 @@ test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confi
   await open(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`);
   await expect(page.getByRole("navigation", { name: "DFSP sections" })).toBeVisible();
   const form = page.locator("#new-endpoint");
+  // The form is enhanced once its part of the page is hydrated: the fields of other kinds hide.
+  await expect(form.getByLabel("Address or range")).toBeHidden();
   await form.getByLabel("Kind").selectOption("IngressIp");
   await expect(form.getByLabel("URL")).toBeHidden();
   // Checked as it is typed...

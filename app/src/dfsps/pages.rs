@@ -193,7 +193,7 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
     });
     view! {
         <Card title="Add a DFSP">
-            <ActionForm action=create node_ref=form attr:class="grid gap-4 md:grid-cols-2" attr:id="new-dfsp">
+            <ActionForm action=create node_ref=form attr:class="grid grid-cols-1 gap-4 md:grid-cols-2" attr:id="new-dfsp">
                 {move || match result.get() {
                     Some(Ok(dfsp)) => view! {
                         <div class="md:col-span-2">
@@ -335,7 +335,7 @@ fn DfspDetails(
         </nav>
         <PageHeader title=name subtitle=title/>
         <DfspTabs env=env_id dfsp=tabs_id current="details"/>
-        <div class="grid items-start gap-6 xl:grid-cols-2">
+        <div class="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
             <Card title="Details">{details}</Card>
             <Card title="Edit">{edit_form}</Card>
         </div>

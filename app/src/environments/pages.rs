@@ -24,7 +24,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
             title="Environments"
             subtitle="Each environment (development, test, production…) has its own DFSPs, endpoints and certificates."
         />
-        <div class="grid items-start gap-6 lg:grid-cols-3">
+        <div class="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
             <div class="space-y-4 lg:col-span-2">
                 {move || actions.delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
                 <Transition fallback=|| view! { <Loading what="environments"/> }>

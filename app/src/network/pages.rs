@@ -1,7 +1,7 @@
 //! Network configuration in the portal: the Hub's endpoints, a DFSP's endpoints (with the Hub's
 //! confirmation), and the list of every DFSP endpoint that awaits confirmation.
 
-use domain::dfsps::DfspId;
+use domain::dfsps::{Dfsp, DfspId};
 use domain::environments::EnvironmentId;
 use domain::network::{EndpointItem, Kind, State, ValueType};
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::*;
+use crate::dfsps::rpc::get_dfsp;
 use crate::error::PortalError;
 use crate::network::rpc::*;
 use crate::scope::{current_environment, use_environment_id};
@@ -20,6 +21,14 @@ fn section_title(kind: Kind) -> &'static str {
         Kind::IngressUrl => "Ingress URLs",
         Kind::IngressIp => "Ingress IP addresses",
         Kind::EgressIp => "Egress IP addresses",
+    }
+}
+
+fn option_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::IngressUrl => "Ingress URL",
+        Kind::IngressIp => "Ingress IP address or range",
+        Kind::EgressIp => "Egress IP address or range",
     }
 }
 
@@ -87,6 +96,7 @@ fn StateBadge(state: State) -> impl IntoView {
 pub fn HubNetworkPage() -> impl IntoView {
     let env_id = use_environment_id();
     let environment = current_environment();
+    let editor = Editor::new(move || env_id.get().map(|env| (env, None)));
     view! {
         <Transition fallback=|| view! { <PageHeader title="Hub network"/> }>
             {move || Suspend::new(async move {
@@ -102,34 +112,58 @@ pub fn HubNetworkPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || env_id.get().map(|env| view! { <EndpointsPanel env dfsp=None/> })}
+        {move || env_id.get().map(|env| view! { <EndpointsPanel env dfsp=None editor/> })}
     }
 }
 
-/// `/environments/{id}/dfsps/{dfspId}/endpoints`: one DFSP's endpoints.
+/// `/environments/{id}/dfsps/{dfspId}/endpoints`: one DFSP's endpoints, and the Hub's.
 #[component]
 pub fn DfspEndpointsPage() -> impl IntoView {
     let env_id = use_environment_id();
     let params = use_params_map();
-    let dfsp = Memo::new(move |_| {
+    let parsed = Memo::new(move |_| {
         let raw = params.read().get("dfsp_id").unwrap_or_default();
         env_id
             .get()
             .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
     });
+    // Every resource of the page is made here, at its top level, so that its data travels
+    // with the server-rendered page and hydration finds what the server rendered.
+    let dfsp = Resource::new(
+        move || parsed.get(),
+        |parsed| async move {
+            match parsed {
+                Some((env, id)) => get_dfsp(env, id).await,
+                None => Err(PortalError::Domain(domain::DomainError::NotFound(
+                    "This DFSP does not exist".into(),
+                ))),
+            }
+        },
+    );
+    let editor = Editor::new(move || parsed.get().map(|(env, id)| (env, Some(id))));
+    let hub_items = Resource::new(
+        move || env_id.get(),
+        |env| async move {
+            match env {
+                Some(env) => list_endpoints(env, None).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
-        {move || match dfsp.get() {
-            Some((env, id)) => view! {
-                <Title text=format!("Endpoints · {id}")/>
-                <PageHeader title=format!("DFSP {id}") subtitle="Its network endpoints. The Hub confirms each new or changed one."/>
-                <DfspTabs env dfsp=id.clone() current="endpoints"/>
-                <EndpointsPanel env dfsp=Some(id)/>
-                <HubEndpointsReadOnly env/>
-            }.into_any(),
-            None => view! {
-                <ErrorPage error=PortalError::Domain(domain::DomainError::NotFound("This DFSP does not exist".into()))/>
-            }.into_any(),
-        }}
+        <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
+            let env = dfsp.env_id;
+            view! {
+                <Title text=format!("Endpoints · {}", dfsp.id)/>
+                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
+                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
+                </nav>
+                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: its network endpoints. The Hub confirms each new or changed one.", dfsp.id)/>
+                <DfspTabs env dfsp=dfsp.id.clone() current="endpoints"/>
+                <EndpointsPanel env dfsp=Some(dfsp.id.clone()) editor/>
+                <HubEndpointsReadOnly items=hub_items/>
+            }
+        }}/>
     }
 }
 
@@ -142,30 +176,64 @@ struct RowActions {
     edited: RwSignal<usize>,
 }
 
+/// The actions of an endpoints editor and the list they refresh. A page makes it at its top
+/// level (see `DfspEndpointsPage`).
+#[derive(Clone, Copy)]
+struct Editor {
+    create: ServerAction<CreateEndpoint>,
+    rows: RowActions,
+    items: Resource<Result<Vec<EndpointItem>, PortalError>>,
+}
+
+impl Editor {
+    /// `owner`: the environment and the DFSP (`None` for the Hub), when the URL names valid ones.
+    fn new(
+        owner: impl Fn() -> Option<(EnvironmentId, Option<DfspId>)> + Send + Sync + 'static,
+    ) -> Self {
+        let create = ServerAction::<CreateEndpoint>::new();
+        let rows = RowActions {
+            delete: ServerAction::<DeleteEndpoint>::new(),
+            confirm: ServerAction::<ConfirmEndpoint>::new(),
+            edited: RwSignal::new(0),
+        };
+        let items = Resource::new(
+            move || {
+                (
+                    owner(),
+                    create.version().get(),
+                    rows.delete.version().get(),
+                    rows.confirm.version().get(),
+                    rows.edited.get(),
+                )
+            },
+            |(owner, ..)| async move {
+                match owner {
+                    Some((env, dfsp)) => list_endpoints(env, dfsp).await,
+                    None => Err(PortalError::Domain(domain::DomainError::NotFound(
+                        "There is nothing at this address".into(),
+                    ))),
+                }
+            },
+        );
+        Editor {
+            create,
+            rows,
+            items,
+        }
+    }
+}
+
 /// The endpoints of the Hub (`dfsp` is `None`) or of a DFSP, by kind, with the add form.
 #[component]
-fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
-    let create = ServerAction::<CreateEndpoint>::new();
-    let actions = RowActions {
-        delete: ServerAction::<DeleteEndpoint>::new(),
-        confirm: ServerAction::<ConfirmEndpoint>::new(),
-        edited: RwSignal::new(0),
-    };
-    let list_dfsp = dfsp.clone();
-    let items = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                actions.delete.version().get(),
-                actions.confirm.version().get(),
-                actions.edited.get(),
-            )
-        },
-        move |_| list_endpoints(env, list_dfsp.clone()),
-    );
+fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>, editor: Editor) -> impl IntoView {
+    let Editor {
+        create,
+        rows: actions,
+        items,
+    } = editor;
     let action_error = move || {
-        let failed = |value: Option<Result<_, PortalError>>| value.and_then(Result::err);
-        failed(actions.delete.value().get().map(|r| r.map(|_| ())))
+        let failed = |value: Option<Result<(), PortalError>>| value.and_then(Result::err);
+        failed(actions.delete.value().get())
             .or_else(|| failed(actions.confirm.value().get().map(|r| r.map(|_| ()))))
     };
     let is_hub = dfsp.is_none();
@@ -177,7 +245,7 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
                 let dfsp = table_dfsp.clone();
                 Kind::ALL.into_iter().map(|kind| {
                     let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
-                    view! { <KindSection env dfsp=dfsp.clone() kind items=of_kind actions=Some(actions)/> }
+                    view! { <KindSection dfsp=dfsp.clone() kind items=of_kind actions=Some((env, actions))/> }
                 }).collect_view()
             }}/>
             <AddEndpointCard env dfsp create hub=is_hub/>
@@ -187,8 +255,7 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>) -> impl IntoView {
 
 /// The Hub's endpoints, read-only, for a DFSP's operator.
 #[component]
-fn HubEndpointsReadOnly(env: EnvironmentId) -> impl IntoView {
-    let items = Resource::new(|| (), move |_| list_endpoints(env, None));
+fn HubEndpointsReadOnly(items: Resource<Result<Vec<EndpointItem>, PortalError>>) -> impl IntoView {
     view! {
         <section class="mt-10 space-y-6 border-t border-slate-200 pt-6" aria-labelledby="hub-endpoints-title">
             <div>
@@ -198,7 +265,7 @@ fn HubEndpointsReadOnly(env: EnvironmentId) -> impl IntoView {
             <AsyncPanel what="the Hub's endpoints" resource=items render={move |list: Vec<EndpointItem>| {
                 Kind::ALL.into_iter().map(|kind| {
                     let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
-                    view! { <KindSection env dfsp=None kind items=of_kind actions=None read_only_hub=true/> }
+                    view! { <KindSection dfsp=None kind items=of_kind actions=None read_only_hub=true/> }
                 }).collect_view()
             }}/>
         </section>
@@ -207,11 +274,11 @@ fn HubEndpointsReadOnly(env: EnvironmentId) -> impl IntoView {
 
 #[component]
 fn KindSection(
-    env: EnvironmentId,
     dfsp: Option<DfspId>,
     kind: Kind,
     items: Vec<EndpointItem>,
-    actions: Option<RowActions>,
+    /// The environment and what rows may do; `None` for a read-only list.
+    actions: Option<(EnvironmentId, RowActions)>,
     #[prop(optional)] read_only_hub: bool,
 ) -> impl IntoView {
     let hub = dfsp.is_none();
@@ -239,12 +306,12 @@ fn KindSection(
             &["Value", "State", "Added"]
         };
         view! {
-            <div class="overflow-x-auto rounded-lg">
-                <Table testid=testid.clone() columns>
+            <div>
+                <Table testid=testid.clone() columns label=actions.is_none().then(|| format!("The Hub's {}", section_title(kind).to_lowercase()))>
                     {items.into_iter().map(|item| {
                         let date = item.created_date.get(..10).unwrap_or_default().to_owned();
                         let state = item.state;
-                        let row_actions = actions.map(|actions| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
+                        let row_actions = actions.map(|(env, actions)| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
                         view! {
                             <tr class="align-top hover:bg-slate-50" data-testid="endpoint-row">
                                 <td class="px-4 py-3">{value_cell(&item)}</td>
@@ -260,11 +327,15 @@ fn KindSection(
         .into_any()
     };
     view! {
-        <section aria-labelledby=format!("{testid}-title")>
-            <h3 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h3>
+        <div>
+            {if read_only_hub {
+                view! { <h3 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h3> }.into_any()
+            } else {
+                view! { <h2 id=format!("{testid}-title") class="text-base font-semibold text-slate-900">{section_title(kind)}</h2> }.into_any()
+            }}
             <p class="mb-3 mt-0.5 text-sm text-slate-600">{section_help(kind, hub)}</p>
             {body}
-        </section>
+        </div>
     }
 }
 
@@ -284,7 +355,8 @@ fn RowButtons(
     let delete = actions.delete;
     let confirm_dfsp = dfsp_value.clone();
     view! {
-        <div class="flex items-center justify-end gap-2">
+        // Stacked on a narrow screen, so that the table stays narrow.
+        <div class="flex flex-col items-end gap-2 sm:flex-row sm:items-center sm:justify-end">
             {needs_confirmation.then(|| view! {
                 <ActionForm action=confirm>
                     <input type="hidden" name="env_id" value=env.get()/>
@@ -355,7 +427,7 @@ fn EditEndpoint(
             <summary class="inline-flex cursor-pointer list-none items-center rounded-md px-3 py-1.5 text-sm font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 group-open:bg-slate-50 [&::-webkit-details-marker]:hidden">
                 "Edit"
             </summary>
-            <div class="absolute right-0 z-20 mt-2 w-80 max-w-[calc(100vw-2rem)] whitespace-normal rounded-lg border border-slate-200 bg-white p-4 text-left shadow-lg">
+            <div class="mt-2 w-72 max-w-[80vw] whitespace-normal rounded-lg border border-slate-200 bg-white p-4 text-left shadow-sm">
                 <ActionForm action=update attr:class="space-y-3">
                     {move || feedback.error().map(|error| view! { <FormError error/> })}
                     <input type="hidden" name="env_id" value=env.get()/>
@@ -430,7 +502,7 @@ fn AddEndpointCard(
     };
     view! {
         <Card title="Add an endpoint" description=description>
-            <ActionForm action=create node_ref=form attr:class="grid gap-4 md:grid-cols-2" attr:id="new-endpoint">
+            <ActionForm action=create node_ref=form attr:class="grid grid-cols-1 gap-4 md:grid-cols-2" attr:id="new-endpoint">
                 {move || match result.get() {
                     Some(Ok(item)) => view! {
                         <div class="md:col-span-2">
@@ -450,7 +522,7 @@ fn AddEndpointCard(
                             if let Some(k) = Kind::ALL.into_iter().find(|k| kind_value(*k) == value) { kind.set(k) }
                         }>
                         {Kind::ALL.into_iter().map(|k| view! {
-                            <option value=kind_value(k) selected=move || kind.get() == k>{section_title(k).trim_end_matches('s').to_owned()}</option>
+                            <option value=kind_value(k) selected=move || kind.get() == k>{option_label(k)}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -569,7 +641,7 @@ fn UnprocessedForm(
     view! {
         <ActionForm action=confirm attr:id="confirm-endpoints" attr:class="space-y-4">
             <input type="hidden" name="env_id" value=env.get()/>
-            <div class="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <div class="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
                 <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="unprocessed-table">
                     <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                         <tr>

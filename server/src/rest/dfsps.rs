@@ -79,6 +79,10 @@ async fn get_environment_dfsps(
             ("CreateEgressIp" = (operation_id = "createDFSPEgressIp", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("ListEndpoints" = (operation_id = "getDFSPEndpoints", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("ListUnprocessed" = (operation_id = "getUnprocessedDfspItems", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListIngressIps" = (operation_id = "getDFSPIngressIps", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListIngressUrls" = (operation_id = "getDFSPIngressUrls", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListEgressIps" = (operation_id = "getDFSPEgressIps", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
+            ("ListZone" = (operation_id = "getDfspsByMonetaryZones", parameters(("envId" = "$request.path.envId"), ("monetaryZoneId" = "$request.body#/monetaryZoneId")))),
         )),
         WriteErrors,
     )
