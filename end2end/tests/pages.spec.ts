@@ -28,6 +28,7 @@ async function check(page: Page, path: string, name: string) {
 }
 
 test("every page is accessible and fits desktop and phone screens", async ({ page, request }) => {
+  test.setTimeout(120_000);
   const env = await (await request.post("/api/environments", {
     data: { name: `PAGES-${Date.now()}`, defaultDN: { CN: "hub.example.com", O: "Example", C: "US" } },
   })).json();

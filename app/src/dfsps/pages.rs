@@ -105,7 +105,7 @@ fn DfspTable(
                 let delete_id = dfsp.id.to_string();
                 view! {
                     <tr class="hover:bg-slate-50">
-                        <td class="px-4 py-3 font-mono text-xs">
+                        <td class="whitespace-nowrap px-4 py-3 font-mono text-xs">
                             <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.to_string()}</A>
                         </td>
                         <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>

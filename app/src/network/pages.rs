@@ -66,7 +66,7 @@ fn value_cell(item: &EndpointItem) -> impl IntoView {
         }
         .into_any(),
         domain::network::Value::Url { url } => view! {
-            <span class="break-all font-mono text-xs">{url.clone()}</span>
+            <span class="font-mono text-xs [overflow-wrap:anywhere]">{url.clone()}</span>
         }
         .into_any(),
     }
@@ -314,7 +314,8 @@ fn KindSection(
                         let row_actions = actions.map(|(env, actions)| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
                         view! {
                             <tr class="align-top hover:bg-slate-50" data-testid="endpoint-row">
-                                <td class="px-4 py-3">{value_cell(&item)}</td>
+                                // Wide enough to read a URL on a narrow screen; the table scrolls.
+                                <td class="min-w-56 px-4 py-3">{value_cell(&item)}</td>
                                 {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state/></td> })}
                                 <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{date}</td>
                                 <td class="whitespace-nowrap px-4 py-3 text-right">{row_actions}</td>

@@ -14,6 +14,7 @@ use domain::network::{
 };
 use domain::Services;
 use serde::Serialize;
+use utoipa::openapi::schema::Schema;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -88,11 +89,7 @@ pub struct InputIpValue {
 #[allow(dead_code)]
 pub struct IpEntry {
     /// An IPv4 or IPv6 address, or a CIDR range without host bits set.
-    #[schema(
-        pattern = r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$",
-        max_length = 49,
-        example = "163.10.5.0/24"
-    )]
+    #[schema(schema_with = address_schema)]
     address: String,
     /// Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.
     #[schema(min_items = 1, max_items = 64, example = json!(["443", "8000-8080"]))]
@@ -100,7 +97,10 @@ pub struct IpEntry {
 }
 
 #[derive(ToSchema)]
-#[schema(pattern = r"^[1-9][0-9]{0,4}(-[1-9][0-9]{0,4})?$", example = "443")]
+#[schema(
+    pattern = r"^0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})(-0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?$",
+    example = "443"
+)]
 #[allow(dead_code)]
 pub struct PortEntry(String);
 
@@ -123,6 +123,32 @@ pub struct UrlEntry {
         example = "https://dfsp1.example.com/api"
     )]
     url: String,
+}
+
+/// An address: an IPv4 or IPv6 address (formats a generator of test data knows), or a CIDR
+/// range.
+fn address_schema() -> Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, SchemaFormat, Type};
+    let format = |name: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom(name.to_owned())))
+    };
+    AnyOfBuilder::new()
+        .item(format("ipv4"))
+        .item(format("ipv6"))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[0-9A-Fa-f:.]+/[0-9]{1,3}$"))
+                .max_length(Some(49)),
+        )
+        .description(Some(
+            "An IPv4 or IPv6 address, or a CIDR range without host bits set",
+        ))
+        .examples([serde_json::json!("163.10.5.0/24")])
+        .build()
+        .into()
 }
 
 type Item = Result<Json<EndpointItemView>, ApiError>;
