@@ -11,6 +11,8 @@ pub const INPUT_CLASS: &str = "block w-full rounded-md border border-slate-300 b
 pub const PRIMARY_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-wait disabled:opacity-60";
 pub const SECONDARY_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-white px-3 py-2 text-sm font-semibold text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
 pub const DANGER_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600 disabled:cursor-wait disabled:opacity-60";
+/// For the cells of a column that a narrow screen leaves out (see `Table`).
+pub const NARROW_HIDDEN: &str = "hidden sm:table-cell";
 pub const LINK_CLASS: &str = "font-medium text-indigo-700 hover:text-indigo-500 hover:underline";
 
 /// The title block of a page, with optional actions on the right.
@@ -280,6 +282,9 @@ pub fn Table(
     /// labelled region that the keyboard can reach (to scroll it on a narrow screen).
     #[prop(default = None)]
     label: Option<String>,
+    /// Columns (by position) left out on a narrow screen; their cells carry `NARROW_HIDDEN`.
+    #[prop(default = &[])]
+    narrow_hidden: &'static [usize],
     children: Children,
 ) -> impl IntoView {
     let focusable = label.is_some().then_some("0");
@@ -291,7 +296,10 @@ pub fn Table(
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid=testid>
                 <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                     <tr>
-                        {columns.iter().map(|c| view! { <th scope="col" class="px-4 py-3">{*c}</th> }).collect_view()}
+                        {columns.iter().enumerate().map(|(i, c)| {
+                            let class = if narrow_hidden.contains(&i) { format!("{NARROW_HIDDEN} px-4 py-3") } else { "px-4 py-3".to_owned() };
+                            view! { <th scope="col" class=class>{*c}</th> }
+                        }).collect_view()}
                         <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>

@@ -305,9 +305,11 @@ fn KindSection(
         } else {
             &["Value", "State", "Added"]
         };
+        // The date is the first thing a narrow screen does without.
+        let narrow_hidden: &'static [usize] = if hub { &[1] } else { &[2] };
         view! {
             <div>
-                <Table testid=testid.clone() columns label=actions.is_none().then(|| format!("The Hub's {}", section_title(kind).to_lowercase()))>
+                <Table testid=testid.clone() columns narrow_hidden label=actions.is_none().then(|| format!("The Hub's {}", section_title(kind).to_lowercase()))>
                     {items.into_iter().map(|item| {
                         let date = item.created_date.get(..10).unwrap_or_default().to_owned();
                         let state = item.state;
@@ -315,9 +317,9 @@ fn KindSection(
                         view! {
                             <tr class="align-top hover:bg-slate-50" data-testid="endpoint-row">
                                 // Wide enough to read a URL on a narrow screen; the table scrolls.
-                                <td class="min-w-56 px-4 py-3">{value_cell(&item)}</td>
+                                <td class="min-w-48 px-4 py-3">{value_cell(&item)}</td>
                                 {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state/></td> })}
-                                <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{date}</td>
+                                <td class=format!("{NARROW_HIDDEN} whitespace-nowrap px-4 py-3 text-xs text-slate-500")>{date}</td>
                                 <td class="whitespace-nowrap px-4 py-3 text-right">{row_actions}</td>
                             </tr>
                         }
@@ -357,7 +359,7 @@ fn RowButtons(
     let confirm_dfsp = dfsp_value.clone();
     view! {
         // Stacked on a narrow screen, so that the table stays narrow.
-        <div class="flex flex-col items-end gap-2 sm:flex-row sm:items-center sm:justify-end">
+        <div class="flex flex-col items-end gap-2 sm:flex-row sm:items-start sm:justify-end">
             {needs_confirmation.then(|| view! {
                 <ActionForm action=confirm>
                     <input type="hidden" name="env_id" value=env.get()/>
@@ -634,7 +636,7 @@ fn UnprocessedForm(
                     </td>
                     <td class="px-4 py-3"><label for=checkbox_id>{value_cell(&item)}</label></td>
                     <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-600">{kind}</td>
-                    <td class="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{item.created_date.get(..10).unwrap_or_default().to_owned()}</td>
+                    <td class=format!("{NARROW_HIDDEN} whitespace-nowrap px-4 py-3 text-xs text-slate-500")>{item.created_date.get(..10).unwrap_or_default().to_owned()}</td>
                 </tr>
             }
         })
@@ -649,7 +651,7 @@ fn UnprocessedForm(
                             <th scope="col" class="px-4 py-3"><span class="sr-only">"Selected"</span></th>
                             <th scope="col" class="px-4 py-3">"Value"</th>
                             <th scope="col" class="px-4 py-3">"Kind"</th>
-                            <th scope="col" class="px-4 py-3">"Added or changed"</th>
+                            <th scope="col" class=format!("{NARROW_HIDDEN} px-4 py-3")>"Added or changed"</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">{rows}</tbody>
