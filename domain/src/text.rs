@@ -242,14 +242,17 @@ pub mod schema {
 
     use super::{text_pattern, TextRule};
 
-    pub fn text(rule: TextRule, nullable: bool) -> Object {
-        let schema_type: SchemaType = if nullable {
+    fn string_type(nullable: bool) -> SchemaType {
+        if nullable {
             [Type::String, Type::Null].into_iter().collect()
         } else {
             Type::String.into()
-        };
+        }
+    }
+
+    pub fn text(rule: TextRule, nullable: bool) -> Object {
         ObjectBuilder::new()
-            .schema_type(schema_type)
+            .schema_type(string_type(nullable))
             .min_length(Some(1))
             .max_length(Some(rule.max_chars))
             .pattern(Some(text_pattern()))
@@ -261,13 +264,8 @@ pub mod schema {
 
     /// A string matching `pattern` entirely, of at most `max` characters.
     pub fn pattern(pattern: &'static str, max: usize, nullable: bool, example: &str) -> Object {
-        let schema_type: SchemaType = if nullable {
-            [Type::String, Type::Null].into_iter().collect()
-        } else {
-            Type::String.into()
-        };
         ObjectBuilder::new()
-            .schema_type(schema_type)
+            .schema_type(string_type(nullable))
             .max_length(Some(max))
             .pattern(Some(pattern))
             .examples([serde_json::Value::from(example)])

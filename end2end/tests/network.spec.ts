@@ -1,25 +1,8 @@
-import { test, expect, Page } from "@playwright/test";
-
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
-}
-
-function unique(prefix: string) {
-  return `${prefix}-${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
-}
+import { test, expect } from "@playwright/test";
+import { collectPageErrors, open, shot, unique } from "./helpers";
 
 test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confirmation", async ({ page, request }) => {
-  const pageErrors: string[] = [];
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  page.on("console", (message) => {
-    const text = message.text();
-    if (message.type() === "error" && !/status of 4\d\d/.test(text)) pageErrors.push(text);
-  });
+  const pageErrors = collectPageErrors(page);
   const env = await (await request.post("/api/environments", { data: { name: unique("NET") } })).json();
   expect((await request.post(`/api/environments/${env.id}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One" } })).ok()).toBeTruthy();
 

@@ -1,29 +1,8 @@
-import { test, expect, Page } from "@playwright/test";
-
-/** Opens a page and waits until it is hydrated, so that the enhanced forms are tested. */
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-/** Full-page screenshots, kept for people to look at (see scripts/e2e). */
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
-}
-
-function unique(prefix: string) {
-  return `${prefix}-${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
-}
+import { test, expect } from "@playwright/test";
+import { collectPageErrors, open, shot, unique } from "./helpers";
 
 test("an environment and its DFSPs, from creation to deletion", async ({ page }) => {
-  // Uncaught exceptions and console errors (hydration mismatches are reported there) fail the test.
-  const pageErrors: string[] = [];
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  // A refused form answers 4xx on purpose; the browser logs that too.
-  page.on("console", (message) => {
-    const text = message.text();
-    if (message.type() === "error" && !/status of 4\d\d/.test(text)) pageErrors.push(text);
-  });
+  const pageErrors = collectPageErrors(page);
   const envName = unique("DEV");
 
   await open(page, "/environments");

@@ -30,22 +30,35 @@ struct OwnerFilter {
     dfsp_key: Option<i64>,
 }
 
-const OWNER_CONDITION: &str =
-    "e.env_id = ? AND ((? IS NULL AND e.dfsp_key IS NULL) OR e.dfsp_key = ?)";
-const OWNER_CONDITION_UNALIASED: &str =
-    "env_id = ? AND ((? IS NULL AND dfsp_key IS NULL) OR dfsp_key = ?)";
+/// The owner condition of a statement on `endpoint_items` (aliased `alias`): it binds
+/// `env_id`, then `dfsp_key` twice (`NULL` for the Hub's items).
+fn owner_condition(alias: &str) -> String {
+    format!(
+        "{alias}env_id = ? AND ((? IS NULL AND {alias}dfsp_key IS NULL) OR {alias}dfsp_key = ?)"
+    )
+}
+
+impl OwnerFilter {
+    fn hub(env_id: EnvironmentId) -> Self {
+        OwnerFilter {
+            env_id: env_id.get(),
+            dfsp_key: None,
+        }
+    }
+
+    fn dfsp(scope: &DfspScope) -> Self {
+        OwnerFilter {
+            env_id: scope.env_id().get(),
+            dfsp_key: Some(scope.key().0),
+        }
+    }
+}
 
 impl Reader<'_> {
     fn filter(&self) -> OwnerFilter {
         match self {
-            Reader::Hub(scope) => OwnerFilter {
-                env_id: scope.env_id().get(),
-                dfsp_key: None,
-            },
-            Reader::Dfsp(scope) => OwnerFilter {
-                env_id: scope.env_id().get(),
-                dfsp_key: Some(scope.key().0),
-            },
+            Reader::Hub(scope) => OwnerFilter::hub(scope.env_id()),
+            Reader::Dfsp(scope) => OwnerFilter::dfsp(scope),
         }
     }
 }
@@ -53,14 +66,8 @@ impl Reader<'_> {
 impl Writer<'_> {
     fn filter(&self) -> OwnerFilter {
         match self {
-            Writer::Hub(scope) => OwnerFilter {
-                env_id: scope.env_id().get(),
-                dfsp_key: None,
-            },
-            Writer::Dfsp(scope) => OwnerFilter {
-                env_id: scope.env_id().get(),
-                dfsp_key: Some(scope.key().0),
-            },
+            Writer::Hub(scope) => OwnerFilter::hub(scope.env_id()),
+            Writer::Dfsp(scope) => OwnerFilter::dfsp(scope),
         }
     }
 }
@@ -121,8 +128,9 @@ pub(super) async fn list(
     state: Option<State>,
 ) -> Outcome<Vec<EndpointItem>> {
     let filter = owner.filter();
+    let condition = owner_condition("e.");
     let rows: Vec<ItemRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {OWNER_CONDITION} \
+        "{SELECT} WHERE {condition} \
          AND (? IS NULL OR (e.direction = ? AND e.value_type = ?)) \
          AND (? IS NULL OR e.state = ?) ORDER BY e.id"
     ))
@@ -165,16 +173,16 @@ pub(super) async fn find(
     lock: bool,
 ) -> Outcome<Option<EndpointItem>> {
     let filter = owner.filter();
+    let condition = owner_condition("e.");
     let suffix = if lock { " FOR UPDATE" } else { "" };
-    let row: Option<ItemRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE e.id = ? AND {OWNER_CONDITION}{suffix}"
-    ))
-    .bind(id)
-    .bind(filter.env_id)
-    .bind(filter.dfsp_key)
-    .bind(filter.dfsp_key)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<ItemRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE e.id = ? AND {condition}{suffix}"))
+            .bind(id)
+            .bind(filter.env_id)
+            .bind(filter.dfsp_key)
+            .bind(filter.dfsp_key)
+            .fetch_optional(conn)
+            .await?;
     row.map(ItemRow::into_item).transpose()
 }
 
@@ -226,12 +234,13 @@ pub(super) async fn update(
     change: Change<'_>,
 ) -> Outcome<bool> {
     let filter = owner.filter();
+    let condition = owner_condition("");
     let value = serde_json::to_string(change.value)
         .map_err(|e| Failure::Store(sqlx::Error::Encode(e.into())))?;
     let result = sqlx::query(&format!(
         "UPDATE endpoint_items SET direction = ?, value_type = ?, value = ?, state = ?, \
          version = version + 1, updated_at = ? \
-         WHERE id = ? AND version = ? AND {OWNER_CONDITION_UNALIASED}"
+         WHERE id = ? AND version = ? AND {condition}"
     ))
     .bind(change.direction.as_str())
     .bind(change.value_type.as_str())
@@ -280,8 +289,9 @@ pub(super) async fn delete(
     kind: Option<Kind>,
 ) -> Outcome<bool> {
     let filter = owner.filter();
+    let condition = owner_condition("");
     let result = sqlx::query(&format!(
-        "DELETE FROM endpoint_items WHERE id = ? AND {OWNER_CONDITION_UNALIASED} \
+        "DELETE FROM endpoint_items WHERE id = ? AND {condition} \
          AND (? IS NULL OR (direction = ? AND value_type = ?))"
     ))
     .bind(id)
