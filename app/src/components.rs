@@ -13,6 +13,12 @@ pub const SECONDARY_BUTTON: &str = "inline-flex items-center justify-center gap-
 pub const DANGER_BUTTON: &str = "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-600 disabled:cursor-wait disabled:opacity-60";
 /// For the cells of a column that a narrow screen leaves out (see `Table`).
 pub const NARROW_HIDDEN: &str = "hidden sm:table-cell";
+/// The rows of a table made with `stack_narrow`: on a narrow screen a row wraps, its first cell
+/// (`STACKED_FIRST`) takes the whole line and the others follow under it, the last one
+/// (`STACKED_LAST`, the actions) at the right.
+pub const STACKED_ROW: &str = "max-sm:flex max-sm:flex-wrap max-sm:items-start";
+pub const STACKED_FIRST: &str = "max-sm:w-full max-sm:pb-1";
+pub const STACKED_LAST: &str = "max-sm:ml-auto max-sm:pt-1";
 pub const LINK_CLASS: &str = "font-medium text-indigo-700 hover:text-indigo-500 hover:underline";
 
 /// The title block of a page, with optional actions on the right.
@@ -285,16 +291,25 @@ pub fn Table(
     /// Columns (by position) left out on a narrow screen; their cells carry `NARROW_HIDDEN`.
     #[prop(default = &[])]
     narrow_hidden: &'static [usize],
+    /// Rows that wrap on a narrow screen instead of scrolling sideways; their cells carry
+    /// `STACKED_ROW`, `STACKED_FIRST` and `STACKED_LAST`. The headings are then read out only.
+    #[prop(optional)]
+    stack_narrow: bool,
     children: Children,
 ) -> impl IntoView {
     let focusable = label.is_some().then_some("0");
     let role = label.is_some().then_some("region");
+    let head_class = if stack_narrow {
+        "whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 max-sm:sr-only"
+    } else {
+        "whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500"
+    };
     view! {
         // Scrolls sideways inside its card when the screen is narrower than the table.
         <div class="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
             tabindex=focusable role=role aria-label=label>
             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid=testid>
-                <thead class="whitespace-nowrap bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <thead class=head_class>
                     <tr>
                         {columns.iter().enumerate().map(|(i, c)| {
                             let class = if narrow_hidden.contains(&i) { format!("{NARROW_HIDDEN} px-4 py-3") } else { "px-4 py-3".to_owned() };

@@ -61,15 +61,19 @@ pub fn EnvironmentLayout() -> impl IntoView {
 
 #[component]
 fn EnvironmentFrame(env: Environment) -> impl IntoView {
-    let nav_link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800";
+    // On a narrow screen the frame is a compact header (name, then the sections as wrapping
+    // tabs) so that the page itself starts on the first screen.
+    let nav_link = "block whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-100 md:px-3 md:py-2 md:ring-0 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800 aria-[current=page]:ring-indigo-200";
     view! {
-        <div class="flex flex-col gap-8 md:flex-row">
+        <div class="flex flex-col gap-4 md:flex-row md:gap-8">
             <aside class="md:w-56 md:shrink-0">
-                <div class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-                    <p class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Environment"</p>
-                    <p class="mt-1 truncate text-lg font-semibold text-slate-900" title=env.name.clone()>{env.name.clone()}</p>
-                    <p class="text-xs text-slate-500">"id "{env.id.get()}</p>
-                    <nav class="mt-4 space-y-1" aria-label="Environment sections">
+                <div class="rounded-lg border border-slate-200 bg-white p-3 shadow-sm md:p-4">
+                    <div class="flex min-w-0 items-baseline gap-2 md:block">
+                        <p class="shrink-0 text-xs font-semibold uppercase tracking-wide text-slate-500">"Environment"</p>
+                        <p class="min-w-0 truncate font-semibold text-slate-900 md:mt-1 md:text-lg" title=env.name.clone()>{env.name.clone()}</p>
+                        <p class="shrink-0 text-xs text-slate-500">"id "{env.id.get()}</p>
+                    </div>
+                    <nav class="mt-3 flex flex-wrap gap-1.5 md:mt-4 md:block md:space-y-1" aria-label="Environment sections">
                         <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
                         <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
                         <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>

@@ -56,19 +56,51 @@ const OTHER_BLANK_CLASS: &str = r" \xa0\u1680\u2000-\u200a\u202f\u205f\u3000\ufe
 /// JSON Schema pattern of a valid free text: no forbidden character anywhere, and at least one
 /// character that is neither forbidden nor blank. Python and ECMA-262 read it alike.
 pub fn text_pattern() -> String {
-    format!("^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}{OTHER_BLANK_CLASS}][^{FORBIDDEN_CLASS}]*$")
+    TextRule::new(1).pattern()
 }
+
+/// The characters that delimit the parts of a URL or start an escape in it. An id that appears
+/// in URL paths (a DFSP id) must not hold them: every client would have to encode them exactly
+/// right, and a single one that does not would reach another resource or none.
+pub const URL_DELIMITERS: &str = "/?#%\\";
 
 /// The limits of one free-text field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRule {
     /// At most this many characters (Unicode scalar values), counted as sent.
     pub max_chars: usize,
+    /// ASCII characters refused besides the forbidden ones (see [`URL_DELIMITERS`]).
+    pub reserved: &'static str,
 }
 
 impl TextRule {
     pub const fn new(max_chars: usize) -> Self {
-        TextRule { max_chars }
+        TextRule {
+            max_chars,
+            reserved: "",
+        }
+    }
+
+    /// The same rule for text that becomes part of URL paths: it refuses [`URL_DELIMITERS`].
+    pub const fn without_url_delimiters(self) -> Self {
+        TextRule {
+            reserved: URL_DELIMITERS,
+            ..self
+        }
+    }
+
+    /// JSON Schema pattern of a text this rule accepts (the length is `maxLength`'s).
+    pub fn pattern(&self) -> String {
+        let reserved: String = self
+            .reserved
+            .chars()
+            .map(|c| match c {
+                '\\' | ']' | '^' | '-' => format!("\\{c}"),
+                c => c.to_string(),
+            })
+            .collect();
+        let not_allowed = format!("{FORBIDDEN_CLASS}{reserved}");
+        format!("^[^{not_allowed}]*[^{not_allowed}{OTHER_BLANK_CLASS}][^{not_allowed}]*$")
     }
 
     /// A required text: present, within the limit, no forbidden character, not blank; returns
@@ -98,6 +130,13 @@ impl TextRule {
             return Err(format!(
                 "must not contain control characters (found U+{:04X})",
                 c as u32
+            ));
+        }
+        if let Some(c) = raw.chars().find(|c| self.reserved.contains(*c)) {
+            let list: Vec<String> = self.reserved.chars().map(String::from).collect();
+            return Err(format!(
+                "must not contain '{c}': none of {} may appear, as they have a meaning in URLs",
+                list.join(" ")
             ));
         }
         let trimmed = trim(raw);
@@ -186,6 +225,29 @@ mod tests {
         assert_eq!(blank_to_none(None), None);
     }
 
+    #[test]
+    fn ids_in_urls_refuse_url_delimiters() {
+        let id = TextRule::new(20).without_url_delimiters();
+        assert_eq!(id.required(Some("DFSP Bob")), Ok("DFSP Bob".into()));
+        assert_eq!(
+            id.required(Some("A/B")),
+            Err(r"must not contain '/': none of / ? # % \ may appear, as they have a meaning in URLs".into())
+        );
+        for bad in ["a?b", "#1", "100%", r"a\b"] {
+            assert!(id.required(Some(bad)).is_err(), "{bad}");
+        }
+        let pattern = regex::Regex::new(&id.pattern()).unwrap();
+        for sample in [
+            "DFSP Bob", "A/B", "a?b", "#1", "100%", r"a\b", "é-[x]^", " ", "a\u{0}",
+        ] {
+            assert_eq!(
+                pattern.is_match(sample),
+                id.required(Some(sample)).is_ok(),
+                "{sample:?}"
+            );
+        }
+    }
+
     /// The pattern in the OpenAPI document accepts exactly what the rule accepts.
     #[test]
     fn the_schema_pattern_agrees_with_the_rule() {
@@ -240,7 +302,7 @@ mod tests {
 pub mod schema {
     use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 
-    use super::{text_pattern, TextRule};
+    use super::TextRule;
 
     fn string_type(nullable: bool) -> SchemaType {
         if nullable {
@@ -255,7 +317,7 @@ pub mod schema {
             .schema_type(string_type(nullable))
             .min_length(Some(1))
             .max_length(Some(rule.max_chars))
-            .pattern(Some(text_pattern()))
+            .pattern(Some(rule.pattern()))
             .description(Some(
                 "Leading and trailing whitespace is removed; must not be blank or hold control characters.",
             ))

@@ -83,3 +83,29 @@ test("a DFSP's endpoints are confirmed by the Hub, and an edit needs a new confi
 
   expect(pageErrors).toEqual([]);
 });
+
+test("an egress URL, which only the API's generic change makes, is shown and can be edited", async ({ page, request }) => {
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", { data: { name: unique("EGRESS") } })).json();
+  expect((await request.post(`/api/environments/${env.id}/dfsps`, { data: { dfspId: "DFSP2", name: "Bank Two" } })).ok()).toBeTruthy();
+  const base = `/api/environments/${env.id}/dfsps/DFSP2/endpoints`;
+  const item = await (await request.post(`${base}/ingress/urls`, { data: { value: { url: "https://out.example.com" } } })).json();
+  expect((await request.put(`${base}/${item.id}`, { data: { direction: "EGRESS" } })).ok()).toBeTruthy();
+
+  await open(page, `/environments/${env.id}/dfsps/DFSP2/endpoints`);
+  const section = page.getByTestId("endpoints-EgressUrl");
+  await expect(section).toContainText("https://out.example.com");
+  await expect(page.getByTestId("endpoints-IngressUrl-empty")).toBeVisible();
+  // Nobody adds one in the portal: the form offers the three kinds with operations of their own.
+  await expect(page.locator("#new-endpoint").getByLabel("Kind").locator("option")).toHaveCount(3);
+  await section.getByText("Edit", { exact: true }).click();
+  await section.getByLabel("URL").fill("https://out2.example.com");
+  await section.getByRole("button", { name: "Save" }).click();
+  await expect(section).toContainText("https://out2.example.com");
+  const stored = await (await request.get(`${base}/${item.id}`)).json();
+  expect([stored.direction, stored.type, stored.value.url]).toEqual(["EGRESS", "URL", "https://out2.example.com"]);
+  // The Hub's page has no such section while it has none.
+  await open(page, `/environments/${env.id}/network`);
+  await expect(page.getByTestId("endpoints-EgressUrl")).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

@@ -122,7 +122,7 @@ impl Application {
             auth_enabled: config.auth_enabled,
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let app = app_router(services.clone(), options, info);
+        let app = app_router(services.clone(), options, info, &report.active_zones);
         Ok(Application {
             listener,
             app,
@@ -166,8 +166,14 @@ impl Application {
 }
 
 /// The whole HTTP surface: REST API, OpenAPI + Swagger UI, portal.
-pub fn app_router(services: Services, options: LeptosOptions, info: PortalInfo) -> Router {
-    let (api, openapi) = crate::rest::router();
+/// `zones`: the monetary zones a DFSP may name, which the API document lists.
+pub fn app_router(
+    services: Services,
+    options: LeptosOptions,
+    info: PortalInfo,
+    zones: &[String],
+) -> Router {
+    let (api, openapi) = crate::rest::router(zones);
     Router::new()
         .merge(api.with_state(services.clone()))
         .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))

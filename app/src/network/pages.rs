@@ -21,6 +21,7 @@ fn section_title(kind: Kind) -> &'static str {
         Kind::IngressUrl => "Ingress URLs",
         Kind::IngressIp => "Ingress IP addresses",
         Kind::EgressIp => "Egress IP addresses",
+        Kind::EgressUrl => "Egress URLs",
     }
 }
 
@@ -29,6 +30,7 @@ fn option_label(kind: Kind) -> &'static str {
         Kind::IngressUrl => "Ingress URL",
         Kind::IngressIp => "Ingress IP address or range",
         Kind::EgressIp => "Egress IP address or range",
+        Kind::EgressUrl => "Egress URL",
     }
 }
 
@@ -46,6 +48,9 @@ fn section_help(kind: Kind, hub: bool) -> &'static str {
         (Kind::EgressIp, false) => {
             "Addresses this DFSP connects from; the Hub allows them in its firewall."
         }
+        (Kind::EgressUrl, _) => {
+            "Made through the API, by changing an item's direction. Egress is usually described by IP addresses: consider replacing these."
+        }
     }
 }
 
@@ -54,7 +59,16 @@ fn kind_value(kind: Kind) -> &'static str {
         Kind::IngressUrl => "IngressUrl",
         Kind::IngressIp => "IngressIp",
         Kind::EgressIp => "EgressIp",
+        Kind::EgressUrl => "EgressUrl",
     }
+}
+
+/// The sections of an endpoint list: every kind that has operations of its own, and egress URLs
+/// only when there are some (nobody adds them in the portal; see `Kind`).
+fn shown_kinds(items: &[EndpointItem]) -> impl Iterator<Item = Kind> + use<'_> {
+    Kind::ALL.into_iter().filter(|kind| {
+        Kind::WITH_OPERATIONS.contains(kind) || items.iter().any(|item| item.kind() == *kind)
+    })
 }
 
 /// The item's value as shown in a table cell.
@@ -243,8 +257,8 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>, editor: Editor) -> i
             {move || action_error().map(|error| view! { <ErrorPanel error/> })}
             <AsyncPanel what="the endpoints" resource=items render={move |list: Vec<EndpointItem>| {
                 let dfsp = table_dfsp.clone();
-                Kind::ALL.into_iter().map(|kind| {
-                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
+                shown_kinds(&list).map(|kind| {
+                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == kind).cloned().collect();
                     view! { <KindSection dfsp=dfsp.clone() kind items=of_kind actions=Some((env, actions))/> }
                 }).collect_view()
             }}/>
@@ -263,8 +277,8 @@ fn HubEndpointsReadOnly(items: Resource<Result<Vec<EndpointItem>, PortalError>>)
                 <p class="mt-0.5 text-sm text-slate-600">"Where this DFSP reaches the Hub, and where the Hub's traffic comes from. Set by the Hub operator."</p>
             </div>
             <AsyncPanel what="the Hub's endpoints" resource=items render={move |list: Vec<EndpointItem>| {
-                Kind::ALL.into_iter().map(|kind| {
-                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == Some(kind)).cloned().collect();
+                shown_kinds(&list).map(|kind| {
+                    let of_kind: Vec<EndpointItem> = list.iter().filter(|i| i.kind() == kind).cloned().collect();
                     view! { <KindSection dfsp=None kind items=of_kind actions=None read_only_hub=true/> }
                 }).collect_view()
             }}/>
@@ -309,18 +323,17 @@ fn KindSection(
         let narrow_hidden: &'static [usize] = if hub { &[1] } else { &[2] };
         view! {
             <div>
-                <Table testid=testid.clone() columns narrow_hidden label=actions.is_none().then(|| format!("The Hub's {}", section_title(kind).to_lowercase()))>
+                <Table testid=testid.clone() columns narrow_hidden stack_narrow=true label=actions.is_none().then(|| format!("The Hub's {}", section_title(kind).to_lowercase()))>
                     {items.into_iter().map(|item| {
                         let date = item.created_date.get(..10).unwrap_or_default().to_owned();
                         let state = item.state;
                         let row_actions = actions.map(|(env, actions)| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
                         view! {
-                            <tr class="align-top hover:bg-slate-50" data-testid="endpoint-row">
-                                // Wide enough to read a URL on a narrow screen; the table scrolls.
-                                <td class="min-w-48 px-4 py-3">{value_cell(&item)}</td>
+                            <tr class=format!("{STACKED_ROW} align-top hover:bg-slate-50") data-testid="endpoint-row">
+                                <td class=format!("{STACKED_FIRST} min-w-48 px-4 py-3")>{value_cell(&item)}</td>
                                 {(!hub).then(|| view! { <td class="px-4 py-3"><StateBadge state/></td> })}
                                 <td class=format!("{NARROW_HIDDEN} whitespace-nowrap px-4 py-3 text-xs text-slate-500")>{date}</td>
-                                <td class="whitespace-nowrap px-4 py-3 text-right">{row_actions}</td>
+                                <td class=format!("{STACKED_LAST} whitespace-nowrap px-4 py-3 text-right")>{row_actions}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -358,8 +371,7 @@ fn RowButtons(
     let delete = actions.delete;
     let confirm_dfsp = dfsp_value.clone();
     view! {
-        // Stacked on a narrow screen, so that the table stays narrow.
-        <div class="flex flex-col items-end gap-2 sm:flex-row sm:items-start sm:justify-end">
+        <div class="flex flex-wrap items-start justify-end gap-2">
             {needs_confirmation.then(|| view! {
                 <ActionForm action=confirm>
                     <input type="hidden" name="env_id" value=env.get()/>
@@ -396,9 +408,7 @@ fn EditEndpoint(
             edited.update(|n| *n += 1);
         }
     });
-    let Some(kind) = item.kind() else {
-        return ().into_any();
-    };
+    let kind = item.kind();
     let prefix = format!("edit-{}", item.id);
     let (address, ports, url) = match &item.value {
         domain::network::Value::Ip { address, ports } => {
@@ -445,7 +455,6 @@ fn EditEndpoint(
             </div>
         </details>
     }
-    .into_any()
 }
 
 #[component]
@@ -522,9 +531,9 @@ fn AddEndpointCard(
                     <select id="field-kind" name="form[kind]" class=INPUT_CLASS
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
-                            if let Some(k) = Kind::ALL.into_iter().find(|k| kind_value(*k) == value) { kind.set(k) }
+                            if let Some(k) = Kind::WITH_OPERATIONS.into_iter().find(|k| kind_value(*k) == value) { kind.set(k) }
                         }>
-                        {Kind::ALL.into_iter().map(|k| view! {
+                        {Kind::WITH_OPERATIONS.into_iter().map(|k| view! {
                             <option value=kind_value(k) selected=move || kind.get() == k>{option_label(k)}</option>
                         }).collect_view()}
                     </select>
@@ -626,7 +635,7 @@ fn UnprocessedForm(
             });
             last_dfsp = item.dfsp_id.clone();
             let checkbox_id = format!("select-{}", item.id);
-            let kind = item.kind().map(|k| k.label()).unwrap_or("other");
+            let kind = item.kind().label();
             view! {
                 {heading}
                 <tr class="hover:bg-slate-50" data-testid="unprocessed-row">

@@ -16,7 +16,9 @@ mod service;
 #[cfg(feature = "server")]
 pub use service::DfspService;
 
-pub const DFSP_ID: TextRule = TextRule::new(256);
+/// A DFSP id is part of every DFSP path, so it holds no URL delimiter (spaces are fine, as in
+/// MCM: `DFSP Bob` is `DFSP%20Bob` in a path).
+pub const DFSP_ID: TextRule = TextRule::new(256).without_url_delimiters();
 pub const NAME: TextRule = TextRule::new(512);
 pub const SECURITY_GROUP: TextRule = TextRule::new(512);
 pub const SECURITY_GROUP_PREFIX: &str = "Application/DFSP:";

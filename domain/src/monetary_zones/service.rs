@@ -12,11 +12,13 @@ pub struct MonetaryZoneService<'a> {
     pub(crate) services: &'a Services,
 }
 
-/// What the initial data load changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the initial data load changed, and the zones it left active.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InitialDataReport {
     pub currencies_added: usize,
     pub zones_added: usize,
+    /// The ids of the active zones after the load, ordered: the zones a DFSP may name.
+    pub active_zones: Vec<String>,
 }
 
 impl MonetaryZoneService<'_> {
@@ -95,9 +97,15 @@ impl MonetaryZoneService<'_> {
                     Err(e) => return Err(Failure::Store(e)),
                 }
             }
+            let active_zones = repository::list_active(tx)
+                .await?
+                .into_iter()
+                .map(|zone| zone.monetary_zone_id)
+                .collect();
             Ok(InitialDataReport {
                 currencies_added,
                 zones_added,
+                active_zones,
             })
         }
         .await)

@@ -93,29 +93,48 @@ impl State {
     }
 }
 
-/// The three kinds of endpoint that have their own operations: where traffic enters (an IP
-/// range with ports, or a URL) and where it leaves (an IP range with ports).
+/// What an endpoint is: where traffic enters (an IP range with ports, or a URL) or where it
+/// leaves. Every direction and type combine; MCM's API has operations of their own for three
+/// kinds, and its generic `PUT .../endpoints/{epId}` can turn an item into an egress URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Kind {
     IngressIp,
     IngressUrl,
     EgressIp,
+    EgressUrl,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::IngressIp, Kind::IngressUrl, Kind::EgressIp];
+    pub const ALL: [Kind; 4] = [
+        Kind::IngressIp,
+        Kind::IngressUrl,
+        Kind::EgressIp,
+        Kind::EgressUrl,
+    ];
+    /// The kinds with operations of their own (`.../ingress/ips` and so on), the ones people
+    /// add. Only the generic change of an item makes an egress URL.
+    pub const WITH_OPERATIONS: [Kind; 3] = [Kind::IngressIp, Kind::IngressUrl, Kind::EgressIp];
+
+    pub fn of(direction: Direction, value_type: ValueType) -> Kind {
+        match (direction, value_type) {
+            (Direction::Ingress, ValueType::Ip) => Kind::IngressIp,
+            (Direction::Ingress, ValueType::Url) => Kind::IngressUrl,
+            (Direction::Egress, ValueType::Ip) => Kind::EgressIp,
+            (Direction::Egress, ValueType::Url) => Kind::EgressUrl,
+        }
+    }
 
     pub fn direction(self) -> Direction {
         match self {
             Kind::IngressIp | Kind::IngressUrl => Direction::Ingress,
-            Kind::EgressIp => Direction::Egress,
+            Kind::EgressIp | Kind::EgressUrl => Direction::Egress,
         }
     }
 
     pub fn value_type(self) -> ValueType {
         match self {
             Kind::IngressIp | Kind::EgressIp => ValueType::Ip,
-            Kind::IngressUrl => ValueType::Url,
+            Kind::IngressUrl | Kind::EgressUrl => ValueType::Url,
         }
     }
 
@@ -125,6 +144,7 @@ impl Kind {
             Kind::IngressIp => "ingress IP",
             Kind::IngressUrl => "ingress URL",
             Kind::EgressIp => "egress IP",
+            Kind::EgressUrl => "egress URL",
         }
     }
 }
@@ -180,11 +200,8 @@ pub struct EndpointItem {
 }
 
 impl EndpointItem {
-    /// The kind with its own operations this item is, if it is one of them.
-    pub fn kind(&self) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.direction() == self.direction && k.value_type() == self.value_type)
+    pub fn kind(&self) -> Kind {
+        Kind::of(self.direction, self.value_type)
     }
 }
 

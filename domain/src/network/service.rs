@@ -252,7 +252,7 @@ impl NetworkService<'_> {
             let scope = ReadScope::check(conn, who, env_id, party).await?;
             repository::find(conn, &scope.reader(), id, false)
                 .await?
-                .filter(|item| kind.is_none() || item.kind() == kind)
+                .filter(|item| kind.is_none_or(|kind| item.kind() == kind))
                 .ok_or_else(|| item_not_found(id, kind).into())
         }
         .await)
@@ -305,7 +305,7 @@ impl NetworkService<'_> {
             let scope = WriteScope::check(conn, who, env_id, party).await?;
             let item = repository::find(conn, &scope.reader(), id, lock)
                 .await?
-                .filter(|item| kind.is_none() || item.kind() == kind)
+                .filter(|item| kind.is_none_or(|kind| item.kind() == kind))
                 .ok_or_else(|| item_not_found(id, kind))?;
             if let Some(version) = changes.version {
                 if version != item.version {

@@ -134,7 +134,8 @@ pub fn check_url(raw: &str) -> Result<String, String> {
             "is required: an http or https URL such as https://dfsp.example.com/api".into(),
         );
     }
-    if text.chars().count() > MAX_URL_CHARS {
+    // Counted as sent, before trimming, as the API document's `maxLength` counts.
+    if raw.chars().count() > MAX_URL_CHARS {
         return Err(format!("must be at most {MAX_URL_CHARS} characters"));
     }
     if let Some(c) = text.chars().find(|c| {
@@ -319,5 +320,9 @@ mod tests {
         ] {
             assert!(check_url(bad).is_err(), "{bad:?}");
         }
+        // The limit counts the text as sent, surrounding spaces included.
+        let full = format!("https://x.com/{}", "a".repeat(MAX_URL_CHARS - 14));
+        assert!(check_url(&full).is_ok());
+        assert!(check_url(&format!(" {full}")).is_err());
     }
 }

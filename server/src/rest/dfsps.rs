@@ -6,6 +6,7 @@ use axum::Json;
 use domain::dfsps::{Dfsp, DfspChanges, DfspId, NewDfsp};
 use domain::Services;
 use serde::Serialize;
+use utoipa::openapi::{OpenApi, RefOr, Schema};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -18,6 +19,24 @@ pub fn routes() -> OpenApiRouter<Services> {
         .routes(routes!(get_dfsp, update_dfsp, delete_dfsp))
         .routes(routes!(get_dfsps_by_monetary_zone))
         .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
+}
+
+/// The zones a DFSP may name are reference data, loaded at start-up from the server's
+/// configuration, so the document lists them (plus `null`, no zone) where a DFSP names one:
+/// clients and Swagger UI can offer them, and schema-driven tests send zones that exist.
+pub(super) fn document_zones(api: &mut OpenApi, zones: &[String]) {
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for name in ["DFSPCreate", "DFSPUpdate"] {
+        let Some(RefOr::T(Schema::Object(dfsp))) = components.schemas.get_mut(name) else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Object(zone))) = dfsp.properties.get_mut("monetaryZoneId") {
+            let values = zones.iter().map(|z| serde_json::Value::from(z.as_str()));
+            zone.enum_values = Some(values.chain([serde_json::Value::Null]).collect());
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -82,7 +101,6 @@ async fn get_environment_dfsps(
             ("ListIngressIps" = (operation_id = "getDFSPIngressIps", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("ListIngressUrls" = (operation_id = "getDFSPIngressUrls", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
             ("ListEgressIps" = (operation_id = "getDFSPEgressIps", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$response.body#/id")))),
-            ("ListZone" = (operation_id = "getDfspsByMonetaryZones", parameters(("envId" = "$request.path.envId"), ("monetaryZoneId" = "$request.body#/monetaryZoneId")))),
         )),
         WriteErrors,
     )

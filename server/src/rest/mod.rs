@@ -48,8 +48,9 @@ pub mod body_limits {
 )]
 struct ApiDoc;
 
-/// The `/api` routes and the OpenAPI document that describes them.
-pub fn router() -> (Router<Services>, utoipa::openapi::OpenApi) {
+/// The `/api` routes and the OpenAPI document that describes them. `zones`: the monetary zones
+/// this server knows (reference data loaded at start-up), listed in the document.
+pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(environments::routes())
         .merge(dfsps::routes())
@@ -58,6 +59,7 @@ pub fn router() -> (Router<Services>, utoipa::openapi::OpenApi) {
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    dfsps::document_zones(&mut api, zones);
     let router = router
         .route("/api", any(unknown_path))
         .route("/api/", any(unknown_path))

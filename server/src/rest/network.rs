@@ -75,10 +75,12 @@ impl From<EndpointItem> for EndpointItemView {
 }
 
 /// The request body of an IP endpoint (MCM's `InputIPValue`). Documentation only: the handler
-/// reads `NewEndpoint` and the domain checks the value, including what a schema cannot state
-/// (host bits of a range, low-high order of a port range, repeated ports).
+/// reads `NewEndpoint` (which refuses unknown fields, as `deny_unknown_fields` documents here)
+/// and the domain checks the value, including what a schema cannot state (host bits of a
+/// range, low-high order of a port range).
 #[derive(ToSchema)]
 #[schema(as = InputIPValue)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct InputIpValue {
     value: IpEntry,
@@ -86,27 +88,42 @@ pub struct InputIpValue {
 
 #[derive(ToSchema)]
 #[schema(as = IPEntry)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct IpEntry {
     /// An IPv4 or IPv6 address, or a CIDR range without host bits set.
     #[schema(schema_with = address_schema)]
     address: String,
-    /// Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.
-    #[schema(min_items = 1, max_items = 64, example = json!(["443", "8000-8080"]))]
-    ports: Vec<PortEntry>,
+    #[schema(schema_with = ports_schema)]
+    ports: Vec<String>,
 }
 
-#[derive(ToSchema)]
-#[schema(
-    pattern = r"^0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})(-0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?$",
-    example = "443"
-)]
-#[allow(dead_code)]
-pub struct PortEntry(String);
+/// Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.
+fn ports_schema() -> Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    const PORT: &str =
+        "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
+    let entry = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^{PORT}(-{PORT})?$")))
+        .examples([serde_json::json!("443")]);
+    ArrayBuilder::new()
+        .items(entry)
+        .min_items(Some(1))
+        .max_items(Some(domain::network::values::MAX_PORTS))
+        .unique_items(true)
+        .description(Some(
+            "Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.",
+        ))
+        .examples([serde_json::json!(["443", "8000-8080"])])
+        .build()
+        .into()
+}
 
 /// The request body of a URL endpoint (MCM's `InputURLValue`). Documentation only, as above.
 #[derive(ToSchema)]
 #[schema(as = InputURLValue)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct InputUrlValue {
     value: UrlEntry,
@@ -114,21 +131,41 @@ pub struct InputUrlValue {
 
 #[derive(ToSchema)]
 #[schema(as = URLEntry)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UrlEntry {
-    /// An `http` or `https` URL with a host, without user name or password.
-    #[schema(
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s@/?#]+([/?#][^\s]*)?$",
-        max_length = 1024,
-        example = "https://dfsp1.example.com/api"
-    )]
+    #[schema(schema_with = url_schema)]
     url: String,
 }
 
+/// What `values::check_url` accepts, as far as a pattern can say it: `http` or `https`, a host
+/// name (labels of letters, digits, `-` and `_`), an IPv4 address or a bracketed IPv6 one, an
+/// optional port, then a path, query or fragment without spaces, control characters, a
+/// backtick or any of `<>"{}|\^`. Surrounding whitespace is trimmed.
+fn url_schema() -> Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    const LABEL: &str = "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+    const TAIL: &str = r#"[^\s\u0000-\u001f\u007f-\u009f<>"{}|\\^`]"#;
+    let host = format!(r"({LABEL}(\.{LABEL})*\.?|\[[0-9A-Fa-f:.]+\])");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!(
+            r"^\s*[Hh][Tt][Tt][Pp][Ss]?://{host}(:[0-9]+)?([/?#]{TAIL}*)?\s*$"
+        )))
+        .max_length(Some(domain::network::values::MAX_URL_CHARS))
+        .description(Some(
+            "An `http` or `https` URL with a host, without user name or password.",
+        ))
+        .examples([serde_json::json!("https://dfsp1.example.com/api")])
+        .build()
+        .into()
+}
+
 /// An address: an IPv4 or IPv6 address (formats a generator of test data knows), or a CIDR
-/// range.
+/// range of either (the prefix length may have leading zeros, as `check_address` reads it).
 fn address_schema() -> Schema {
     use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, SchemaFormat, Type};
+    const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
     let format = |name: &str| {
         ObjectBuilder::new()
             .schema_type(Type::String)
@@ -140,9 +177,13 @@ fn address_schema() -> Schema {
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(r"^[0-9A-Fa-f:.]+/[0-9]{1,3}$"))
-                .max_length(Some(49)),
+                .pattern(Some(format!(
+                    r"^{OCTET}(\.{OCTET}){{3}}/0*(3[0-2]|[12]?[0-9])$"
+                ))),
         )
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+            r"^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/0*(12[0-8]|1[01][0-9]|[1-9]?[0-9])$",
+        )))
         .description(Some(
             "An IPv4 or IPv6 address, or a CIDR range without host bits set",
         ))

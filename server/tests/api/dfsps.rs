@@ -226,6 +226,14 @@ async fn invalid_dfsps_are_rejected(backend: Backend) {
             json!({"dfspId": 7, "name": "One"}),
             "at 'dfspId': invalid type: integer",
         ),
+        (
+            json!({"dfspId": "%C8%BE", "name": "One"}),
+            "dfspId: must not contain '%': none of / ? # % \\ may appear, as they have a meaning in URLs",
+        ),
+        (
+            json!({"dfspId": "A/B", "name": "One"}),
+            "dfspId: must not contain '/'",
+        ),
     ];
     for (body, expected) in cases {
         let message = expect_error(
@@ -385,4 +393,14 @@ async fn monetary_zones_are_seeded(backend: Backend) {
         ])
     );
     assert_eq!(app.db.count("currencies").await, 299);
+
+    // The API document lists the same zones wherever a DFSP names one, and `null` for none.
+    let spec = expect_json(app.get("/api-docs").await, StatusCode::OK).await;
+    for schema in ["DFSPCreate", "DFSPUpdate"] {
+        assert_eq!(
+            spec["components"]["schemas"][schema]["properties"]["monetaryZoneId"]["enum"],
+            json!(["EUR", "MAD", "XOF", null]),
+            "{schema}"
+        );
+    }
 }
