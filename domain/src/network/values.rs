@@ -112,6 +112,16 @@ pub fn check_ports(raw: &[String]) -> Result<Vec<String>, String> {
     Ok(canonical)
 }
 
+/// One port as `port` reads it, for a schema: 1-65535 in at most five digits, leading zeros
+/// allowed (`080`).
+pub const PORT_PATTERN: &str = "(0{0,4}[1-9]|0{0,3}[1-9][0-9]|0{0,2}[1-9][0-9]{2}|0?[1-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
+
+/// One entry of a port list as `check_ports` reads it, for a schema: a port or a range, with
+/// optional spaces around the parts. The order of a range's ports is not a pattern's to check.
+pub fn port_entry_pattern() -> String {
+    format!(r"^\s*{PORT_PATTERN}(\s*-\s*{PORT_PATTERN})?\s*$")
+}
+
 fn port(digits: &str, entry: &str) -> Result<u16, String> {
     if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
@@ -286,6 +296,54 @@ mod tests {
         ] {
             assert!(ports(&[bad]).is_err(), "{bad:?}");
         }
+    }
+
+    /// The schema's pattern for a port entry accepts what the check accepts, and a reversed
+    /// range besides (a pattern cannot compare the two ports).
+    #[test]
+    fn the_port_pattern_agrees_with_the_check() {
+        let pattern = regex::Regex::new(&port_entry_pattern()).unwrap();
+        let mut samples: Vec<String> = [
+            "0",
+            "00000",
+            "1",
+            "01",
+            "00001",
+            "000001",
+            "080",
+            "65535",
+            "065535",
+            "65536",
+            "99999",
+            "6553",
+            "06553",
+            "8000-8080",
+            "8000 - 8080",
+            " 443 ",
+            "1-65535",
+            "0-80",
+            "80-",
+            "-80",
+            "80-90-100",
+            "8o",
+            "",
+            "4-065503",
+            "28242-0000042832",
+            "+80",
+            "٣",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        samples.extend((0..=70000).step_by(7).map(|p| p.to_string()));
+        for sample in samples {
+            assert_eq!(
+                pattern.is_match(&sample),
+                check_ports(std::slice::from_ref(&sample)).is_ok(),
+                "{sample:?}"
+            );
+        }
+        assert!(pattern.is_match("8080-8000") && check_ports(&["8080-8000".into()]).is_err());
     }
 
     #[test]

@@ -120,7 +120,9 @@ async fn create_dfsp(
     get, path = "/api/environments/{envId}/dfsps/{dfspId}", tag = "env-dfsp-config", operation_id = "getDFSP",
     params(DfspPath),
     responses(
-        (status = 200, description = "The DFSP", body = Dfsp),
+        (status = 200, description = "The DFSP", body = Dfsp, links(
+            ("ListZone" = (operation_id = "getDfspsByMonetaryZones", parameters(("envId" = "$request.path.envId"), ("monetaryZoneId" = "$response.body#/monetaryZoneId")))),
+        )),
         ReadErrors,
     )
 )]

@@ -101,11 +101,9 @@ pub struct IpEntry {
 /// Ports (`443`) and inclusive ranges (`8000-8080`), 1–65535, each once.
 fn ports_schema() -> Schema {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
-    const PORT: &str =
-        "0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
     let entry = ObjectBuilder::new()
         .schema_type(Type::String)
-        .pattern(Some(format!("^{PORT}(-{PORT})?$")))
+        .pattern(Some(domain::network::values::port_entry_pattern()))
         .examples([serde_json::json!("443")]);
     ArrayBuilder::new()
         .items(entry)
