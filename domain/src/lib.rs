@@ -11,6 +11,7 @@ pub mod error;
 pub mod input;
 pub mod monetary_zones;
 pub mod network;
+pub mod pki;
 pub mod principal;
 pub mod text;
 
