@@ -8,6 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
+pub mod ca;
+#[cfg(feature = "server")]
+pub mod keys;
+#[cfg(feature = "server")]
 pub mod parse;
 
 /// A distinguished name as MCM shows one. Absent attributes are `null`; an attribute given
@@ -122,6 +126,11 @@ pub struct CertInfo {
     /// `serverAuth`, `clientAuth`, ... or the purpose's OID.
     pub extended_key_usages: Vec<String>,
     pub basic_constraints: Option<BasicConstraints>,
+    /// The subject key identifier, in hexadecimal with colons.
+    pub subject_key_identifier: Option<String>,
+    /// The key identifier of the authority key identifier extension: the issuer's subject key
+    /// identifier.
+    pub authority_key_identifier: Option<String>,
     /// SHA-256 of the DER encoding, in hexadecimal with colons.
     pub fingerprint_sha256: String,
     /// Whether the subject and the issuer are the same name.

@@ -285,6 +285,20 @@ fn cert_info(cert: &X509Certificate<'_>, der: &[u8]) -> Result<CertInfo, String>
             path_length: bc.value.path_len_constraint,
             critical: bc.critical,
         });
+    let mut subject_key_identifier = None;
+    let mut authority_key_identifier = None;
+    for extension in cert.extensions() {
+        match extension.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => {
+                subject_key_identifier = Some(hex_with_colons(id.0));
+            }
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                authority_key_identifier =
+                    aki.key_identifier.as_ref().map(|id| hex_with_colons(id.0));
+            }
+            _ => {}
+        }
+    }
     let fingerprint = openssl::hash::hash(MessageDigest::sha256(), der)
         .map_err(|_| "its fingerprint could not be computed".to_owned())?;
     let all_names = sans.all();
@@ -304,6 +318,8 @@ fn cert_info(cert: &X509Certificate<'_>, der: &[u8]) -> Result<CertInfo, String>
         key_usages,
         extended_key_usages,
         basic_constraints,
+        subject_key_identifier,
+        authority_key_identifier,
         fingerprint_sha256: hex_with_colons(&fingerprint),
         self_issued: cert.subject().as_raw() == cert.issuer().as_raw(),
     })

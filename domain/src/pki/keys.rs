@@ -1,0 +1,241 @@
+//! Private keys: generated in-process, and sealed before they are stored.
+//!
+//! A sealed key is the key's PKCS#8 DER encrypted with AES-256-GCM under a key derived from
+//! `P12_PASS_PHRASE` by scrypt, with a fresh salt and nonce per key:
+//! `CMK1 | salt (16) | nonce (12) | ciphertext | tag (16)`. GCM authenticates the whole, so a
+//! wrong pass phrase or a damaged key is detected, never silently turned into another key.
+//! Keys and the pass phrase never appear in a message, a log line or a `Debug` output.
+
+use openssl::ec::{EcGroup, EcKey};
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
+
+const MAGIC: &[u8; 4] = b"CMK1";
+const SALT_LEN: usize = 16;
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+/// scrypt cost: 2^15 rounds of 8 blocks, 32 MiB of memory, about 0.1 s; a guess of the pass
+/// phrase costs an attacker as much.
+const SCRYPT_N: u64 = 1 << 15;
+const SCRYPT_R: u64 = 8;
+const SCRYPT_P: u64 = 1;
+const SCRYPT_MAX_MEMORY: u64 = 64 * 1024 * 1024;
+
+/// The pass phrase that seals private keys (`P12_PASS_PHRASE`). Its `Debug` hides it.
+#[derive(Clone)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// `None` for an empty pass phrase: it would protect nothing.
+    pub fn new(text: impl Into<String>) -> Option<Self> {
+        let text = text.into();
+        (!text.is_empty()).then_some(Passphrase(text))
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(hidden)")
+    }
+}
+
+/// The kinds of key the engine makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpec {
+    Rsa(u32),
+    Ecdsa(EcCurve),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcCurve {
+    P256,
+    P384,
+}
+
+impl KeySpec {
+    /// MCM's `{algo, size}`: `rsa` with 2048, 3072 or 4096 bits, `ecdsa` with 256 or 384.
+    pub fn from_request(algo: &str, size: u32) -> Result<KeySpec, String> {
+        match (algo, size) {
+            ("rsa", 2048 | 3072 | 4096) => Ok(KeySpec::Rsa(size)),
+            ("rsa", _) => Err(format!(
+                "an RSA key has 2048, 3072 or 4096 bits (got {size})"
+            )),
+            ("ecdsa", 256) => Ok(KeySpec::Ecdsa(EcCurve::P256)),
+            ("ecdsa", 384) => Ok(KeySpec::Ecdsa(EcCurve::P384)),
+            ("ecdsa", _) => Err(format!(
+                "an ECDSA key has 256 (P-256) or 384 (P-384) bits (got {size})"
+            )),
+            (other, _) => Err(format!("the key algorithm is rsa or ecdsa (got '{other}')")),
+        }
+    }
+
+    /// A new key. Slow for RSA-4096 (about a second): call it off the async executor.
+    pub fn generate(self) -> Result<PKey<Private>, KeyError> {
+        let key = match self {
+            KeySpec::Rsa(bits) => Rsa::generate(bits).and_then(PKey::from_rsa),
+            KeySpec::Ecdsa(curve) => {
+                let nid = match curve {
+                    EcCurve::P256 => Nid::X9_62_PRIME256V1,
+                    EcCurve::P384 => Nid::SECP384R1,
+                };
+                EcGroup::from_curve_name(nid)
+                    .and_then(|group| EcKey::generate(&group))
+                    .and_then(PKey::from_ec_key)
+            }
+        };
+        key.map_err(|_| KeyError::Generate)
+    }
+}
+
+/// Why a key could not be made, sealed or opened. The messages name no key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("a private key could not be generated")]
+    Generate,
+    #[error("the private key could not be sealed")]
+    Seal,
+    #[error("the stored private key is not one this server sealed, or it is damaged")]
+    Malformed,
+    #[error(
+        "the stored private key does not open with P12_PASS_PHRASE: it was sealed with another pass phrase, or it is damaged"
+    )]
+    WrongPassphrase,
+}
+
+/// The key, sealed under `passphrase` for storage.
+pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
+    let plain = key.private_key_to_pkcs8().map_err(|_| KeyError::Seal)?;
+    let mut salt = [0u8; SALT_LEN];
+    let mut nonce = [0u8; NONCE_LEN];
+    openssl::rand::rand_bytes(&mut salt).map_err(|_| KeyError::Seal)?;
+    openssl::rand::rand_bytes(&mut nonce).map_err(|_| KeyError::Seal)?;
+    let secret = derive(passphrase, &salt).map_err(|_| KeyError::Seal)?;
+    let mut tag = [0u8; TAG_LEN];
+    let sealed = encrypt_aead(
+        Cipher::aes_256_gcm(),
+        &secret,
+        Some(&nonce),
+        MAGIC,
+        &plain,
+        &mut tag,
+    )
+    .map_err(|_| KeyError::Seal)?;
+    let mut out = Vec::with_capacity(MAGIC.len() + SALT_LEN + NONCE_LEN + sealed.len() + TAG_LEN);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&salt);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    out.extend_from_slice(&tag);
+    Ok(out)
+}
+
+/// A key [`seal`]ed under `passphrase`.
+pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, KeyError> {
+    let header = MAGIC.len() + SALT_LEN + NONCE_LEN;
+    if sealed.len() < header + TAG_LEN || !sealed.starts_with(MAGIC) {
+        return Err(KeyError::Malformed);
+    }
+    let salt = &sealed[MAGIC.len()..MAGIC.len() + SALT_LEN];
+    let nonce = &sealed[MAGIC.len() + SALT_LEN..header];
+    let (body, tag) = sealed[header..].split_at(sealed.len() - header - TAG_LEN);
+    let secret = derive(passphrase, salt).map_err(|_| KeyError::Malformed)?;
+    let plain = decrypt_aead(
+        Cipher::aes_256_gcm(),
+        &secret,
+        Some(nonce),
+        MAGIC,
+        body,
+        tag,
+    )
+    .map_err(|_| KeyError::WrongPassphrase)?;
+    PKey::private_key_from_pkcs8(&plain).map_err(|_| KeyError::Malformed)
+}
+
+fn derive(passphrase: &Passphrase, salt: &[u8]) -> Result<[u8; 32], openssl::error::ErrorStack> {
+    let mut secret = [0u8; 32];
+    openssl::pkcs5::scrypt(
+        passphrase.0.as_bytes(),
+        salt,
+        SCRYPT_N,
+        SCRYPT_R,
+        SCRYPT_P,
+        SCRYPT_MAX_MEMORY,
+        &mut secret,
+    )?;
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(text: &str) -> Passphrase {
+        Passphrase::new(text).unwrap()
+    }
+
+    #[test]
+    fn a_sealed_key_opens_with_its_pass_phrase_only() {
+        for spec in [KeySpec::Rsa(2048), KeySpec::Ecdsa(EcCurve::P384)] {
+            let key = spec.generate().unwrap();
+            let sealed = seal(&key, &pass("so secret")).unwrap();
+            let plain = key.private_key_to_pkcs8().unwrap();
+            assert!(
+                !sealed
+                    .windows(32)
+                    .any(|w| plain.windows(32).any(|p| p == w)),
+                "no part of the key is stored in clear"
+            );
+            let opened = open(&sealed, &pass("so secret")).unwrap();
+            assert!(opened.public_eq(&key));
+            assert_eq!(
+                open(&sealed, &pass("so secret!")).unwrap_err(),
+                KeyError::WrongPassphrase
+            );
+        }
+    }
+
+    #[test]
+    fn two_seals_of_one_key_differ_and_damage_is_detected() {
+        let key = KeySpec::Ecdsa(EcCurve::P256).generate().unwrap();
+        let passphrase = pass("p");
+        let (a, b) = (
+            seal(&key, &passphrase).unwrap(),
+            seal(&key, &passphrase).unwrap(),
+        );
+        assert_ne!(a, b, "fresh salt and nonce per seal");
+        for i in [0, 5, 20, 30, a.len() / 2, a.len() - 1] {
+            let mut damaged = a.clone();
+            damaged[i] ^= 0x10;
+            assert!(open(&damaged, &passphrase).is_err(), "byte {i}");
+        }
+        assert_eq!(open(b"", &passphrase).unwrap_err(), KeyError::Malformed);
+        assert_eq!(
+            open(&a[..40], &passphrase).unwrap_err(),
+            KeyError::Malformed
+        );
+    }
+
+    #[test]
+    fn key_requests_follow_mcm_and_refuse_the_rest() {
+        assert_eq!(KeySpec::from_request("rsa", 4096), Ok(KeySpec::Rsa(4096)));
+        assert_eq!(
+            KeySpec::from_request("ecdsa", 256),
+            Ok(KeySpec::Ecdsa(EcCurve::P256))
+        );
+        assert!(KeySpec::from_request("rsa", 1024)
+            .unwrap_err()
+            .contains("2048, 3072 or 4096"));
+        assert!(KeySpec::from_request("ecdsa", 521).is_err());
+        assert!(KeySpec::from_request("dsa", 2048)
+            .unwrap_err()
+            .contains("rsa or ecdsa"));
+    }
+
+    #[test]
+    fn the_pass_phrase_is_never_printed() {
+        assert_eq!(format!("{:?}", pass("hunter2")), "Passphrase(hidden)");
+        assert!(Passphrase::new("").is_none());
+    }
+}
