@@ -69,6 +69,7 @@ impl PortalError {
             PortalError::Domain(DomainError::Conflict(_)) => "Already exists",
             PortalError::Domain(DomainError::Forbidden(_)) => "Not allowed",
             PortalError::Domain(DomainError::Internal(_)) => "Something went wrong on the server",
+            PortalError::Domain(DomainError::Unavailable(_)) => "The server is not set up for this",
             PortalError::Transport(_) => "The server could not be reached",
         }
     }

@@ -39,6 +39,9 @@ pub enum DomainError {
     /// A fault on our side. The message is safe to show; details go to the server log.
     #[error("{0}")]
     Internal(String),
+    /// The server is not set up to do this (a missing setting); the message says what to set.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
@@ -66,6 +69,7 @@ impl DomainError {
             DomainError::NotFound(_) => 404,
             DomainError::Conflict(_) => 409,
             DomainError::Internal(_) => 500,
+            DomainError::Unavailable(_) => 503,
         }
     }
 

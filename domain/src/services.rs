@@ -8,16 +8,30 @@ use crate::dfsps::DfspService;
 use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
+use crate::pki::authorities::CaService;
+use crate::pki::keys::Passphrase;
 
 #[derive(Clone)]
 pub struct Services {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Seals the private keys the server makes (`P12_PASS_PHRASE`); without it no key is made.
+    pub(crate) passphrase: Option<Passphrase>,
 }
 
 impl Services {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Services { db, clock }
+        Services {
+            db,
+            clock,
+            passphrase: None,
+        }
+    }
+
+    /// The same services, sealing keys under `passphrase`.
+    pub fn with_passphrase(mut self, passphrase: Option<Passphrase>) -> Self {
+        self.passphrase = passphrase;
+        self
     }
 
     pub fn db(&self) -> &Db {
@@ -38,5 +52,9 @@ impl Services {
 
     pub fn network(&self) -> NetworkService<'_> {
         NetworkService { services: self }
+    }
+
+    pub fn certificate_authorities(&self) -> CaService<'_> {
+        CaService { services: self }
     }
 }

@@ -90,7 +90,16 @@ impl Application {
             tracing::info!("RUN_MIGRATIONS=false: the schema is left as it is");
         }
 
-        let services = Services::new(db, clock);
+        let passphrase = config
+            .p12_pass_phrase
+            .as_ref()
+            .and_then(|secret| domain::pki::keys::Passphrase::new(secret.expose()));
+        if passphrase.is_none() {
+            tracing::warn!(
+                "P12_PASS_PHRASE is not set: environments' CAs cannot be created until it is                  (a long random secret that seals the CAs' private keys)"
+            );
+        }
+        let services = Services::new(db, clock).with_passphrase(passphrase);
         let currencies: Vec<CurrencyCode> = read_json(
             "the currency codes",
             config.currency_codes.as_deref(),

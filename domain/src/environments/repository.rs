@@ -44,7 +44,7 @@ pub(super) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
     Ok(rows.into_iter().map(Environment::from).collect())
 }
 
-pub(super) async fn find(conn: &mut Conn, id: EnvironmentId) -> Outcome<Option<Environment>> {
+pub(crate) async fn find(conn: &mut Conn, id: EnvironmentId) -> Outcome<Option<Environment>> {
     let row: Option<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments WHERE id = ?"))
             .bind(id.get())

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod authorities;
 #[cfg(feature = "server")]
 pub mod ca;
 #[cfg(feature = "server")]

@@ -51,6 +51,8 @@ async fn get_environments(
             ("ListHubIngressUrls" = (operation_id = "getHubIngressUrls", parameters(("envId" = "$response.body#/id")))),
             ("ListHubEgressIps" = (operation_id = "getHubEgressIps", parameters(("envId" = "$response.body#/id")))),
             ("ListUnprocessed" = (operation_id = "getUnprocessedEndpointItems", parameters(("envId" = "$response.body#/id")))),
+            ("CreateCa" = (operation_id = "createCA", parameters(("envId" = "$response.body#/id")))),
+            ("ListCas" = (operation_id = "getCAs", parameters(("envId" = "$response.body#/id")))),
         )),
         CreateErrors,
     )

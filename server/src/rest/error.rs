@@ -111,6 +111,7 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict(m) => ("ConflictError", m, Vec::new()),
             DomainError::Forbidden(m) => ("ForbiddenError", m, Vec::new()),
             DomainError::Internal(m) => ("InternalError", m, Vec::new()),
+            DomainError::Unavailable(m) => ("ServiceUnavailableError", m, Vec::new()),
         };
         ApiError {
             status,
@@ -191,4 +192,8 @@ error_set!(
 error_set!(
     /// Acting without a body (delete, confirm).
     ActionErrors: 403, 404, 409
+);
+error_set!(
+    /// Making keys, which needs P12_PASS_PHRASE (503 without it), with a JSON body.
+    KeyMakingErrors: 400, 403, 404, 413, 415, 503
 );

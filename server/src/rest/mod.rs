@@ -2,6 +2,7 @@
 //! deliberate differences). Handlers only parse, call a domain service and map its errors; the
 //! OpenAPI document is generated from the same handlers, so the two cannot drift apart.
 
+mod authorities;
 mod dfsps;
 mod environments;
 pub mod error;
@@ -43,6 +44,7 @@ pub mod body_limits {
         (name = "monetaryzones", description = "Monetary zones"),
         (name = "hub-endpoints", description = "The Hub's network endpoints"),
         (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
+        (name = "pki", description = "The environment's certificate authorities"),
         (name = "health", description = "Service health"),
     )
 )]
@@ -56,6 +58,7 @@ pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) 
         .merge(dfsps::routes())
         .merge(monetary_zones::routes())
         .merge(network::routes())
+        .merge(authorities::routes())
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();

@@ -101,6 +101,20 @@ impl TestDatabase {
         count
     }
 
+    /// The byte strings one column query returns, read behind the server's back.
+    pub async fn blobs(&self, sql: &str) -> Vec<Vec<u8>> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url)
+            .await
+            .expect("test database");
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar(sql)
+            .fetch_all(&pool)
+            .await
+            .expect("query");
+        pool.close().await;
+        rows
+    }
+
     /// The strings one column query returns (`SELECT x FROM ... WHERE y < ?` with `bind`),
     /// read behind the server's back.
     pub async fn strings(&self, sql: &str, bind: &str) -> Vec<String> {

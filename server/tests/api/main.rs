@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod authorities;
 mod concurrency;
 mod dfsps;
 mod environments;
