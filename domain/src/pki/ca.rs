@@ -7,7 +7,6 @@ use openssl::bn::{BigNum, MsbOption};
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
-use openssl::stack::Stack;
 use openssl::x509::extension::{
     AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectAlternativeName,
     SubjectKeyIdentifier,
@@ -330,20 +329,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
-/// The certificate's chain of one, for OpenSSL's verifier: a store that trusts only `root`.
-pub fn verify_with_root(certificate: &X509, root: &X509) -> Result<bool, String> {
-    use openssl::x509::store::X509StoreBuilder;
-    use openssl::x509::X509StoreContext;
-    let mut store = X509StoreBuilder::new().map_err(|e| first_reason(&e))?;
-    store.add_cert(root.clone()).map_err(|e| first_reason(&e))?;
-    let store = store.build();
-    let chain = Stack::new().map_err(|e| first_reason(&e))?;
-    let mut context = X509StoreContext::new().map_err(|e| first_reason(&e))?;
-    context
-        .init(&store, certificate, &chain, |c| c.verify_cert())
-        .map_err(|e| first_reason(&e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,7 +381,10 @@ mod tests {
             let x509 = X509::from_der(&ca.certificate.der).unwrap();
             assert!(x509.public_key().unwrap().public_eq(&ca.key));
             // OpenSSL's own path validation, trusting only this root.
-            assert_eq!(verify_with_root(&x509, &x509), Ok(true), "{spec:?}");
+            assert!(
+                crate::pki::chain::verify(&x509, &[], std::slice::from_ref(&x509), now()).is_ok(),
+                "{spec:?}"
+            );
             let expected_algorithm = match spec {
                 KeySpec::Rsa(_) => "SHA256WithRSA",
                 KeySpec::Ecdsa(EcCurve::P256) => "ECDSAWithSHA256",

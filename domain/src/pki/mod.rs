@@ -11,6 +11,8 @@ pub mod authorities;
 #[cfg(feature = "server")]
 pub mod ca;
 #[cfg(feature = "server")]
+pub mod chain;
+#[cfg(feature = "server")]
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod parse;
