@@ -137,7 +137,9 @@ pub fn csr(input: &[u8]) -> Result<ParsedCsr, PkiError> {
     let mut sans = SubjectAltNames::default();
     for extension in request.requested_extensions().into_iter().flatten() {
         if let ParsedExtension::SubjectAlternativeName(names) = extension {
-            collect_names(&names.general_names, &mut sans);
+            collect_names(&names.general_names, &mut sans).map_err(|detail| {
+                PkiError::BadDer(format!("the CSR could not be read: {detail}"))
+            })?;
         }
     }
     let info = CsrInfo {
@@ -213,6 +215,12 @@ fn read_certificate(der: Vec<u8>) -> Result<ParsedCertificate, String> {
     if !rest.is_empty() {
         return Err(format!("{} bytes follow it", rest.len()));
     }
+    if cert.version().0 > 2 {
+        return Err(format!(
+            "its version ({}) is not one X.509 defines (1, 2 or 3)",
+            u64::from(cert.version().0) + 1
+        ));
+    }
     let info = cert_info(&cert, &der)?;
     Ok(ParsedCertificate {
         pem: to_pem("CERTIFICATE", &der),
@@ -221,13 +229,56 @@ fn read_certificate(der: Vec<u8>) -> Result<ParsedCertificate, String> {
     })
 }
 
+/// What an extension is, for a message.
+fn extension_name(oid: &Oid<'_>) -> String {
+    let names = [
+        (
+            &oids::OID_X509_EXT_SUBJECT_ALT_NAME,
+            "subject alternative name",
+        ),
+        (
+            &oids::OID_X509_EXT_ISSUER_ALT_NAME,
+            "issuer alternative name",
+        ),
+        (&oids::OID_X509_EXT_BASIC_CONSTRAINTS, "basic constraints"),
+        (&oids::OID_X509_EXT_KEY_USAGE, "key usage"),
+        (&oids::OID_X509_EXT_EXTENDED_KEY_USAGE, "extended key usage"),
+        (&oids::OID_X509_EXT_NAME_CONSTRAINTS, "name constraints"),
+        (
+            &oids::OID_X509_EXT_CERTIFICATE_POLICIES,
+            "certificate policies",
+        ),
+        (
+            &oids::OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER,
+            "authority key identifier",
+        ),
+        (
+            &oids::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER,
+            "subject key identifier",
+        ),
+    ];
+    names
+        .iter()
+        .find(|(known, _)| *known == oid)
+        .map(|(_, name)| (*name).to_owned())
+        .unwrap_or_else(|| oid.to_id_string())
+}
+
 fn cert_info(cert: &X509Certificate<'_>, der: &[u8]) -> Result<CertInfo, String> {
+    for extension in cert.extensions() {
+        if let ParsedExtension::ParseError { error } = extension.parsed_extension() {
+            return Err(format!(
+                "its {} extension is malformed ({error})",
+                extension_name(&extension.oid)
+            ));
+        }
+    }
     let mut sans = SubjectAltNames::default();
     if let Some(extension) = cert
         .subject_alternative_name()
         .map_err(|e| format!("its subject alternative names are malformed ({e})"))?
     {
-        collect_names(&extension.value.general_names, &mut sans);
+        collect_names(&extension.value.general_names, &mut sans)?;
     }
     let key_usages = match cert
         .key_usage()
@@ -363,7 +414,7 @@ fn name(name: &X509Name<'_>) -> DistinguishedName {
     }
 }
 
-fn collect_names(names: &[GeneralName<'_>], into: &mut SubjectAltNames) {
+fn collect_names(names: &[GeneralName<'_>], into: &mut SubjectAltNames) -> Result<(), String> {
     for general in names {
         match general {
             GeneralName::DNSName(dns) => into.dns.push((*dns).to_owned()),
@@ -380,9 +431,13 @@ fn collect_names(names: &[GeneralName<'_>], into: &mut SubjectAltNames) {
                     None => hex_with_colons(bytes),
                 });
             }
+            GeneralName::Invalid(..) => {
+                return Err("its subject alternative names hold an entry that is not valid (a name that is not text, or of a malformed type)".into());
+            }
             _ => {}
         }
     }
+    Ok(())
 }
 
 fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> PublicKeyInfo {
