@@ -148,7 +148,7 @@ async fn bad_requests_say_what_is_wrong_and_store_nothing(backend: Backend) {
     let path = format!("/api/environments/{env}/cas");
     let cases = [
         // No names, and the environment has no default DN.
-        (json!({}), "csr.names[0].CN: is required: the CA needs a common name (the environment's defaultDN"),
+        (json!({}), "csr.names[0].CN: is required: the CA needs a common name (taken from the environment's defaultDN, as csr.names is empty)"),
         (
             json!({"csr": {"names": [{"CN": "CA", "O": "Org", "C": "USA"}]}}),
             "csr.names[0].C: must be a two-letter country code",

@@ -149,9 +149,9 @@ fn validate(
         }
     };
     let from = if csr.names.as_deref().is_some_and(|n| !n.is_empty()) {
-        "csr.names[0]"
+        "in csr.names[0]"
     } else {
-        "the environment's defaultDN (csr.names is empty)"
+        "taken from the environment's defaultDN, as csr.names is empty"
     };
     if name.cn.is_none() {
         errors.push(
