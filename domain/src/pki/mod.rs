@@ -16,6 +16,9 @@ pub mod chain;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod parse;
+#[cfg(all(test, feature = "server"))]
+pub(crate) mod testing;
+pub mod validations;
 
 /// A distinguished name as MCM shows one. Absent attributes are `null`; an attribute given
 /// several times is joined with `,`.
