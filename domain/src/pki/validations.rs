@@ -184,7 +184,13 @@ mod checks {
         let Some(root) = root.and_then(x509) else {
             return invalid("there is no root certificate to check it against".into());
         };
-        let intermediates: Vec<X509> = chain_certificates.iter().filter_map(x509).collect();
+        let mut intermediates = Vec::with_capacity(chain_certificates.len());
+        for parsed in chain_certificates {
+            match x509(parsed) {
+                Some(certificate) => intermediates.push(certificate),
+                None => return invalid(format!("{} cannot be read by the verifier", name(parsed))),
+            }
+        }
         for (certificate, parsed) in intermediates.iter().zip(chain_certificates) {
             if !parsed.info.basic_constraints.is_some_and(|bc| bc.ca) {
                 return invalid(format!("{} is not a CA (basic constraints)", name(parsed)));
@@ -259,14 +265,17 @@ mod checks {
         let Some(certificate) = certificate else {
             return Validation::new(code, R::NotAvailable, "No certificate");
         };
-        let now = at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        use time::format_description::well_known::Rfc3339;
+        let at = at.replace_nanosecond(0).unwrap_or(at);
+        let now = at.format(&Rfc3339).unwrap_or_default();
         let info = &certificate.info;
         let date = |value: &str| serde_json::json!({"type": "DATE", "value": value});
-        let mut validation = if info.not_before.as_str() <= now.as_str()
-            && now.as_str() <= info.not_after.as_str()
-        {
+        let instant = |text: &str| OffsetDateTime::parse(text, &Rfc3339).ok();
+        let within = matches!(
+            (instant(&info.not_before), instant(&info.not_after)),
+            (Some(from), Some(to)) if from <= at && at <= to
+        );
+        let mut validation = if within {
             let mut v = Validation::new(code, R::Valid, format!("Certificate is valid for {now}"));
             v.message_template = "Certificate is valid for ${data.currentDate}".into();
             v
