@@ -198,6 +198,24 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
     })
 }
 
+/// A DNS name: at most 253 characters, labels of up to 63 letters, digits, `-` (not at either
+/// end) and `_`, and an optional trailing dot (an absolute name). Shared by URL hosts and the
+/// PKI's host names.
+pub fn is_dns_name(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && host.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 fn check_host(host: &str) -> Result<String, String> {
     if host.is_empty() {
         return Err("must name a host, such as https://dfsp.example.com".into());
@@ -208,19 +226,7 @@ fn check_host(host: &str) -> Result<String, String> {
             .map(|ip| format!("[{ip}]"))
             .map_err(|_| format!("'{host}' is not an IPv6 address"));
     }
-    let valid_name = host.len() <= 253
-        && host.split('.').enumerate().all(|(i, label)| {
-            // A trailing dot (an absolute name) leaves one empty last label.
-            (label.is_empty() && i > 0 && host.ends_with('.') && i == host.split('.').count() - 1)
-                || (!label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        });
-    if valid_name {
+    if is_dns_name(host) {
         Ok(host.to_ascii_lowercase())
     } else {
         Err(format!("'{host}' is not a valid host name or IP address"))

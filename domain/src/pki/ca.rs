@@ -16,6 +16,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::keys::KeySpec;
 use super::parse::{self, ParsedCertificate};
+use super::CertInfo;
 
 /// How far back a new certificate's validity starts, for clocks a little behind ours.
 const BACKDATE: Duration = Duration::minutes(5);
@@ -139,7 +140,9 @@ pub fn create(parameters: &CaParameters, now: OffsetDateTime) -> Result<IssuedCa
     let certificate = builder.build();
     let parsed = parse::certificate(&certificate.to_der().map_err(engine)?)
         .map_err(|e| CaError::Engine(e.to_string()))?;
-    check_before_release(&certificate, &parsed, &certificate).map_err(CaError::Rule)?;
+    // A root is its own issuer.
+    check_before_release(&certificate, &parsed.info, &certificate, &parsed.info)
+        .map_err(CaError::Rule)?;
     Ok(IssuedCa {
         certificate: parsed,
         key,
@@ -147,14 +150,14 @@ pub fn create(parameters: &CaParameters, now: OffsetDateTime) -> Result<IssuedCa
 }
 
 /// The rules every certificate the engine makes must keep, checked on the finished
-/// certificate before anyone sees it. `issuer` is the certificate of the signing CA (the
-/// certificate itself for a root).
+/// certificate before anyone sees it. `issuer` is the certificate of the signing CA and
+/// `issuer_info` what it says (the certificate itself for a root).
 pub fn check_before_release(
     certificate: &X509,
-    parsed: &ParsedCertificate,
+    info: &CertInfo,
     issuer: &X509,
+    issuer_info: &CertInfo,
 ) -> Result<(), String> {
-    let info = &parsed.info;
     let serial = certificate
         .serial_number()
         .to_bn()
@@ -168,10 +171,6 @@ pub fn check_before_release(
     if info.subject_key_identifier.is_none() {
         return Err("it has no subject key identifier".into());
     }
-    let issuer_info =
-        parse::certificate(&issuer.to_der().map_err(|_| "its issuer cannot be read")?)
-            .map_err(|e| e.to_string())?
-            .info;
     if info.authority_key_identifier.is_none()
         || info.authority_key_identifier != issuer_info.subject_key_identifier
     {
@@ -413,7 +412,13 @@ mod tests {
         let ca_x509 = X509::from_der(&ca.certificate.der).unwrap();
         let other_x509 = X509::from_der(&other.certificate.der).unwrap();
         // Checked against another CA as its issuer: wrong key identifier, wrong signature.
-        let refused = check_before_release(&ca_x509, &ca.certificate, &other_x509).unwrap_err();
+        let refused = check_before_release(
+            &ca_x509,
+            &ca.certificate.info,
+            &other_x509,
+            &other.certificate.info,
+        )
+        .unwrap_err();
         assert!(refused.contains("authority key identifier"), "{refused}");
     }
 

@@ -18,9 +18,9 @@ pub(crate) mod schema {
     use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, SchemaFormat, Type};
     use utoipa::openapi::Schema;
 
-    /// A DNS name as the service reads one: labels of letters, digits and hyphens (not at either
-    /// end), a wildcard first label allowed.
-    pub const DNS_NAME_PATTERN: &str = r"^(\*|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+    /// A host name as the service reads one (`network::values::is_dns_name`, optionally after
+    /// `*.`).
+    pub const DNS_NAME_PATTERN: &str = r"^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$";
 
     pub fn hosts() -> Schema {
         let format = |name: &str| {

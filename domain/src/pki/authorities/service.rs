@@ -243,19 +243,10 @@ fn validate(
     ))
 }
 
-/// A DNS name (labels of letters, digits and hyphens, a wildcard first label allowed).
+/// A host of a CA: a DNS name, or a wildcard over one (`*.example.com`).
 fn is_dns_name(host: &str) -> bool {
-    host.len() <= 253
-        && host.split('.').enumerate().all(|(i, label)| {
-            (i == 0 && label == "*")
-                || (!label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        })
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    crate::network::values::is_dns_name(name)
 }
 
 #[cfg(test)]
@@ -277,6 +268,7 @@ mod tests {
             "a..b",
             "a.*.b",
             "*",
+            "*.*.com",
             "under_score.com",
             "hub.example.com.",
             long_label.as_str(),
