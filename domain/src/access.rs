@@ -100,12 +100,7 @@ impl DfspScope {
         env_id: EnvironmentId,
         dfsp_id: &DfspId,
     ) -> Outcome<DfspScope> {
-        if !who.may_act_for_some_dfsp() {
-            return Err(crate::DomainError::Forbidden(format!(
-                "Only a hub operator or the operator of DFSP '{dfsp_id}' may do this"
-            ))
-            .into());
-        }
+        Self::precheck(who, dfsp_id)?;
         environments::repository::ensure_exists(conn, env_id).await?;
         match dfsps::repository::find_key(conn, env_id, dfsp_id).await? {
             Some((key, group)) if who.may_act_for_dfsp(&group) => Ok(DfspScope {
@@ -114,6 +109,19 @@ impl DfspScope {
                 dfsp_id: dfsp_id.clone(),
             }),
             _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
+        }
+    }
+
+    /// The part of [`DfspScope::check`] that needs no database: whether the principal may act
+    /// for any DFSP at all. Run before an input is checked, so that a principal who may not
+    /// act learns nothing from the input's errors.
+    pub(crate) fn precheck(who: &Principal, dfsp_id: &DfspId) -> Result<(), crate::DomainError> {
+        if who.may_act_for_some_dfsp() {
+            Ok(())
+        } else {
+            Err(crate::DomainError::Forbidden(format!(
+                "Only a hub operator or the operator of DFSP '{dfsp_id}' may do this"
+            )))
         }
     }
 

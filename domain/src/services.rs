@@ -9,6 +9,8 @@ use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
 use crate::pki::authorities::CaService;
+use crate::pki::dfsp_cas::DfspCaService;
+use crate::pki::hub_cas::HubCaService;
 use crate::pki::keys::Passphrase;
 
 #[derive(Clone)]
@@ -56,5 +58,13 @@ impl Services {
 
     pub fn certificate_authorities(&self) -> CaService<'_> {
         CaService { services: self }
+    }
+
+    pub fn hub_cas(&self) -> HubCaService<'_> {
+        HubCaService { services: self }
+    }
+
+    pub fn dfsp_cas(&self) -> DfspCaService<'_> {
+        DfspCaService { services: self }
     }
 }

@@ -11,7 +11,11 @@ pub mod authorities;
 #[cfg(feature = "server")]
 pub mod ca;
 #[cfg(feature = "server")]
+pub mod ca_chain;
+#[cfg(feature = "server")]
 pub mod chain;
+pub mod dfsp_cas;
+pub mod hub_cas;
 #[cfg(feature = "server")]
 pub mod keys;
 #[cfg(feature = "server")]

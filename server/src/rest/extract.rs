@@ -218,3 +218,26 @@ impl IntoParams for ItemId {
         vec![path_parameter("epId", "ID of the endpoint item")]
     }
 }
+
+/// The Hub CA of a path with `{hubCAId}`. An id that cannot be ours is a 404.
+pub struct HubCaId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for HubCaId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        let raw = param(&params, "hubCAId")?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(HubCaId)
+            .ok_or_else(|| ApiError::not_found(format!("There is no Hub CA with id '{raw}'")))
+    }
+}
+
+impl IntoParams for HubCaId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter("hubCAId", "ID of the Hub CA")]
+    }
+}

@@ -22,10 +22,12 @@ pub use error::ApiError;
 
 /// The largest request body each group of operations accepts, chosen per group: a body over the
 /// limit is answered 413 before it is read in full. Environments and DFSPs are a few short
-/// fields; certificate chains (later) need far more.
+/// fields; certificate chains need far more.
 pub mod body_limits {
     /// Environments and DFSPs: a handful of fields of at most 512 characters.
     pub const RECORDS: usize = 16 * 1024;
+    /// Certificates and chains: a root and a few dozen intermediates, PEM.
+    pub const CERTIFICATES: usize = 256 * 1024;
 }
 
 #[derive(OpenApi)]
@@ -44,7 +46,7 @@ pub mod body_limits {
         (name = "monetaryzones", description = "Monetary zones"),
         (name = "hub-endpoints", description = "The Hub's network endpoints"),
         (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
-        (name = "pki", description = "The environment's certificate authorities"),
+        (name = "pki", description = "Certificate authorities: the environment's internal CA, the Hub's external CAs and the DFSPs' CAs"),
         (name = "health", description = "Service health"),
     )
 )]

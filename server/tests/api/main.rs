@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorities;
+mod certs;
 mod concurrency;
 mod dfsps;
 mod environments;
@@ -12,3 +13,4 @@ mod http;
 mod network;
 mod portal;
 mod startup;
+mod uploaded_cas;

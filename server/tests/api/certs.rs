@@ -1,0 +1,82 @@
+//! Certificates the tests make for themselves, with OpenSSL: CAs and intermediates valid around
+//! the test clock (2026-11-28), or in a window a test chooses.
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectKeyIdentifier};
+use openssl::x509::{X509NameBuilder, X509};
+
+pub struct Cert {
+    pub x509: X509,
+    pub key: PKey<Private>,
+}
+
+impl Cert {
+    pub fn pem(&self) -> String {
+        String::from_utf8(self.x509.to_pem().unwrap()).unwrap()
+    }
+}
+
+/// A CA for `cn`, signed by `issuer` (self-signed without one), valid from 2026-01-01 to
+/// 2030-01-01 unless `window` (Unix seconds) says otherwise.
+pub fn ca(cn: &str, issuer: Option<&Cert>, window: Option<(i64, i64)>) -> Cert {
+    let key = PKey::from_ec_key(
+        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+    name.append_entry_by_nid(Nid::ORGANIZATIONNAME, "Test DFSP")
+        .unwrap();
+    let name = name.build();
+    let mut builder = X509::builder().unwrap();
+    builder.set_version(2).unwrap();
+    let mut serial = BigNum::new().unwrap();
+    serial.rand(120, MsbOption::MAYBE_ZERO, false).unwrap();
+    builder
+        .set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder
+        .set_issuer_name(issuer.map(|i| i.x509.subject_name()).unwrap_or(&name))
+        .unwrap();
+    builder.set_pubkey(&key).unwrap();
+    let (from, to) = window.unwrap_or((1_767_225_600, 1_893_456_000));
+    builder
+        .set_not_before(&Asn1Time::from_unix(from).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::from_unix(to).unwrap())
+        .unwrap();
+    builder
+        .append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+        .unwrap();
+    builder
+        .append_extension(
+            KeyUsage::new()
+                .critical()
+                .key_cert_sign()
+                .crl_sign()
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let ski = SubjectKeyIdentifier::new()
+        .build(&builder.x509v3_context(None, None))
+        .unwrap();
+    builder.append_extension(ski).unwrap();
+    builder
+        .sign(
+            issuer.map(|i| &i.key).unwrap_or(&key),
+            MessageDigest::sha256(),
+        )
+        .unwrap();
+    Cert {
+        x509: builder.build(),
+        key,
+    }
+}
