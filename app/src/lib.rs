@@ -10,6 +10,7 @@ pub mod dfsps;
 pub mod environments;
 pub mod error;
 pub mod network;
+pub mod pki;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dfsps") view=dfsps::pages::DfspsPage/>
                         <Route path=path!("dfsps/:dfsp_id") view=dfsps::pages::DfspPage/>
                         <Route path=path!("dfsps/:dfsp_id/endpoints") view=network::pages::DfspEndpointsPage/>
+                        <Route path=path!("dfsps/:dfsp_id/ca") view=pki::pages::DfspCaPage/>
+                        <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>
                         <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
                     </ParentRoute>

@@ -78,6 +78,7 @@ fn EnvironmentFrame(env: Environment) -> impl IntoView {
                         <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
                         <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>
                         <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
+                        <A href=urls::certificate_authorities(env.id) attr:class=nav_link>"Certificate authorities"</A>
                     </nav>
                 </div>
             </aside>

@@ -55,6 +55,14 @@ pub fn dfsp_endpoints(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String
     format!("{}/endpoints", dfsp(env_id, dfsp_id))
 }
 
+pub fn certificate_authorities(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/ca")
+}
+
+pub fn dfsp_ca(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/ca", dfsp(env_id, dfsp_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,12 @@ impl Services {
         self
     }
 
+    /// The services' clock (fixed in tests): for adapters that show time-dependent facts,
+    /// such as how long a certificate stays valid.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { makeCaChain } from "./certs";
 
 /**
  * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
@@ -43,6 +44,11 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
     data: { value: { url: "https://a-rather-long-hostname-for-a-dfsp.example.com/api/v1/transfers" } },
   });
 
+  const chain = makeCaChain("Bank One");
+  await request.post(`${base}/dfsps/DFSP%201/ca`, { data: { rootCertificate: chain.root, intermediateChain: chain.intermediate } });
+  await request.post(`${base}/cas`, { data: { csr: { hosts: ["hub.example.com"], key: { algo: "ecdsa", size: 256 } } } });
+  await request.post(`${base}/hub/cas`, { data: { name: "External issuing CA", rootCertificate: chain.root } });
+
   await check(page, "/environments", "environments");
   await check(page, `/environments/${env.id}`, "environment");
   await check(page, `/environments/${env.id}/dfsps`, "dfsps");
@@ -50,5 +56,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/endpoints`, "dfsp-endpoints");
   await check(page, `/environments/${env.id}/network`, "hub-network");
   await check(page, `/environments/${env.id}/network/unprocessed`, "endpoints-to-confirm");
+  await check(page, `/environments/${env.id}/ca`, "certificate-authorities");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/ca`, "dfsp-ca");
   await check(page, "/environments/987654", "not-found");
 });

@@ -111,6 +111,18 @@ impl CaChain {
     }
 }
 
+/// What a pasted or dropped text holds, read as one or more certificates, so that a person
+/// sees it before submitting it. `Err` says what is wrong, in the words a 400 would use.
+pub fn preview(text: &str) -> Result<Vec<CertInfo>, String> {
+    parse::certificates(text.as_bytes())
+        .map(|all| {
+            all.into_iter()
+                .map(|certificate| certificate.info)
+                .collect()
+        })
+        .map_err(|error| error.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

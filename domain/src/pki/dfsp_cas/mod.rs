@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::validations::{Validation, ValidationState};
 use super::CertInfo;
+use crate::dfsps::DfspId;
 
 #[cfg(feature = "server")]
 mod repository;
@@ -66,4 +67,13 @@ impl DfspCa {
             updated_by: None,
         }
     }
+}
+
+/// One DFSP and its CA, as the Hub's overview lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DfspCaOfDfsp {
+    pub dfsp_id: DfspId,
+    pub name: String,
+    pub ca: DfspCa,
 }

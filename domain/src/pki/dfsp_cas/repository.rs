@@ -3,8 +3,9 @@
 
 use sqlx::{FromRow, Row};
 
-use crate::access::DfspScope;
+use crate::access::{DfspScope, HubScope};
 use crate::db::{long_text, Conn, Outcome};
+use crate::dfsps::DfspId;
 
 pub(crate) struct DfspCaRow {
     pub root_certificate: String,
@@ -53,4 +54,37 @@ pub(crate) async fn find(conn: &mut Conn, scope: &DfspScope) -> Outcome<Option<D
     .bind(scope.key().0)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// Every DFSP of the environment, in the order they were created, with its CA if it has one.
+pub(crate) async fn list(
+    conn: &mut Conn,
+    scope: &HubScope,
+) -> Outcome<Vec<(DfspId, String, Option<DfspCaRow>)>> {
+    let rows = sqlx::query(
+        "SELECT d.dfsp_id, d.name, c.root_certificate, c.intermediate_chain, c.updated_at, \
+         c.updated_by FROM dfsps d LEFT JOIN dfsp_cas c ON c.dfsp_key = d.id \
+         WHERE d.env_id = ? ORDER BY d.id",
+    )
+    .bind(scope.env_id().get())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut list = Vec::with_capacity(rows.len());
+    for row in rows {
+        let root: Option<Vec<u8>> = row.try_get("root_certificate")?;
+        let ca = match root {
+            Some(root) => Some(DfspCaRow {
+                root_certificate: long_text(root)?,
+                intermediate_chain: row
+                    .try_get::<Option<Vec<u8>>, _>("intermediate_chain")?
+                    .map(long_text)
+                    .transpose()?,
+                updated_at: row.try_get("updated_at")?,
+                updated_by: row.try_get("updated_by")?,
+            }),
+            None => None,
+        };
+        list.push((DfspId(row.try_get("dfsp_id")?), row.try_get("name")?, ca));
+    }
+    Ok(list)
 }

@@ -1,6 +1,6 @@
 use super::repository::{self, DfspCaRow};
-use super::{DfspCa, DfspCaInput};
-use crate::access::DfspScope;
+use super::{DfspCa, DfspCaInput, DfspCaOfDfsp};
+use crate::access::{DfspScope, HubScope};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::dfsps::DfspId;
@@ -72,6 +72,38 @@ impl DfspCaService<'_> {
         };
         let chain = stored_chain(&row, dfsp_id)?;
         Ok(view(row, &chain, self.services.clock.now()))
+    }
+}
+
+impl DfspCaService<'_> {
+    /// Every DFSP's CA, for the Hub's overview, in the order the DFSPs were created.
+    pub async fn list(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> DomainResult<Vec<DfspCaOfDfsp>> {
+        let action = "see every DFSP's CA";
+        who.ensure_hub_operator(action)?;
+        let rows = db_read!(self.services.db, |conn| {
+            async {
+                let scope = HubScope::check(conn, who, env_id, action).await?;
+                repository::list(conn, &scope).await
+            }
+            .await
+        })?;
+        let now = self.services.clock.now();
+        rows.into_iter()
+            .map(|(dfsp_id, name, row)| {
+                let ca = match row {
+                    Some(row) => {
+                        let chain = stored_chain(&row, &dfsp_id)?;
+                        view(row, &chain, now)
+                    }
+                    None => DfspCa::none(),
+                };
+                Ok(DfspCaOfDfsp { dfsp_id, name, ca })
+            })
+            .collect()
     }
 }
 

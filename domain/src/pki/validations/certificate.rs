@@ -380,6 +380,16 @@ mod tests {
             at(),
         );
         assert_eq!(v.result, R::Invalid, "{v:?}");
+        // A self-signed leaf is not trusted for being self-signed.
+        let lonely = issue("self-signed.example.com", None, false, false, None).parsed();
+        let v = certificate_chain(Some(&lonely), &[], Some(&root), at());
+        assert_eq!(v.result, R::Invalid);
+        assert!(
+            v.message
+                .contains("is self-signed but is not one of the trusted roots"),
+            "{}",
+            v.message
+        );
         let later = datetime!(2030-01-01 00:00 UTC);
         let v = certificate_chain(Some(&leaf), &[one, two], Some(&root), later);
         assert_eq!(v.result, R::Invalid);

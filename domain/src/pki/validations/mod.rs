@@ -158,6 +158,7 @@ fn name(certificate: &ParsedCertificate) -> String {
     )
 }
 
+#[cfg(feature = "server")]
 /// The size of an RSA key as strong as `key` (NIST SP 800-57): an EC key of 256 bits counts
 /// as 3072 RSA bits, one of 384 as 7680. MCM, knowing only RSA, measured every key as RSA.
 fn rsa_equivalent_bits(key: &super::PublicKeyInfo) -> u32 {

@@ -1,0 +1,3 @@
+pub mod components;
+pub mod pages;
+pub mod rpc;

@@ -1,0 +1,40 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The extensions RFC 5280 asks of a CA. */
+const CONFIG = `[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[v3_ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+`;
+
+/**
+ * A CA chain made by the test itself with the openssl command: a self-signed root and an
+ * intermediate it signed, both PEM, valid from now on.
+ */
+export function makeCaChain(name: string): { root: string; intermediate: string } {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-ca-"));
+  const at = (file: string) => join(dir, file);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
+  try {
+    writeFileSync(at("ca.cnf"), CONFIG);
+    const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    openssl("req", "-x509", "-config", at("ca.cnf"), "-extensions", "v3_ca", ...key, "-keyout", at("root.key"),
+      "-out", at("root.pem"), "-days", "3650", "-subj", `/CN=${name} Root/O=Test Bank`);
+    openssl("req", "-new", "-config", at("ca.cnf"), ...key, "-keyout", at("int.key"), "-out", at("int.csr"),
+      "-subj", `/CN=${name} Issuing/O=Test Bank`);
+    openssl("x509", "-req", "-in", at("int.csr"), "-CA", at("root.pem"), "-CAkey", at("root.key"), "-set_serial",
+      "0x" + Date.now().toString(16), "-days", "1825", "-out", at("int.pem"), "-extfile", at("ca.cnf"), "-extensions", "v3_ca");
+    return { root: readFileSync(at("root.pem"), "utf8"), intermediate: readFileSync(at("int.pem"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
