@@ -407,6 +407,11 @@ pub fn DfspTabs(
             crate::urls::dfsp_endpoints(env, dfsp.as_str()),
         ),
         ("ca", "CA", crate::urls::dfsp_ca(env, dfsp.as_str())),
+        (
+            "certificates",
+            "Client certificates",
+            crate::urls::dfsp_certificates(env, dfsp.as_str()),
+        ),
     ];
     view! {
         <nav class="mb-6 flex gap-6 border-b border-slate-200" aria-label="DFSP sections">

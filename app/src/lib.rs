@@ -7,6 +7,7 @@
 
 pub mod components;
 pub mod dfsps;
+pub mod enrollments;
 pub mod environments;
 pub mod error;
 pub mod network;
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dfsps/:dfsp_id") view=dfsps::pages::DfspPage/>
                         <Route path=path!("dfsps/:dfsp_id/endpoints") view=network::pages::DfspEndpointsPage/>
                         <Route path=path!("dfsps/:dfsp_id/ca") view=pki::pages::DfspCaPage/>
+                        <Route path=path!("dfsps/:dfsp_id/certificates") view=enrollments::pages::DfspCertificatesPage/>
+                        <Route path=path!("csrs") view=enrollments::pages::CsrQueuePage/>
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>
                         <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>

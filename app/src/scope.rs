@@ -79,6 +79,7 @@ fn EnvironmentFrame(env: Environment) -> impl IntoView {
                         <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>
                         <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
                         <A href=urls::certificate_authorities(env.id) attr:class=nav_link>"Certificate authorities"</A>
+                        <A href=urls::csr_queue(env.id) attr:class=nav_link>"CSRs to sign"</A>
                     </nav>
                 </div>
             </aside>

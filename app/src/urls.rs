@@ -63,6 +63,14 @@ pub fn dfsp_ca(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
     format!("{}/ca", dfsp(env_id, dfsp_id))
 }
 
+pub fn dfsp_certificates(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/certificates", dfsp(env_id, dfsp_id))
+}
+
+pub fn csr_queue(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/csrs")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

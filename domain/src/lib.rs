@@ -6,6 +6,7 @@
 //! Both adapters, the REST API and the portal's server functions, call the same services.
 
 pub mod dfsps;
+pub mod enrollments;
 pub mod environments;
 pub mod error;
 pub mod input;

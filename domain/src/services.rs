@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::dfsps::DfspService;
+use crate::enrollments::inbound::InboundService;
 use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
@@ -72,5 +73,9 @@ impl Services {
 
     pub fn dfsp_cas(&self) -> DfspCaService<'_> {
         DfspCaService { services: self }
+    }
+
+    pub fn inbound_enrollments(&self) -> InboundService<'_> {
+        InboundService { services: self }
     }
 }

@@ -38,3 +38,30 @@ export function makeCaChain(name: string): { root: string; intermediate: string 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A CSR made by the test with the openssl command: an RSA key of `bits`, the whole DN. */
+export function makeCsr(cn: string, bits = 4096): string {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-csr-"));
+  try {
+    execFileSync("openssl", ["req", "-new", "-newkey", `rsa:${bits}`, "-nodes", "-keyout", join(dir, "key.pem"),
+      "-out", join(dir, "csr.pem"), "-sha256", "-subj",
+      `/CN=${cn}/OU=Payments/O=Bank One/L=Kampala/ST=Central/C=UG/emailAddress=pki@bank.example`,
+      "-addext", `subjectAltName=DNS:${cn}`], { stdio: "pipe" });
+    return readFileSync(join(dir, "csr.pem"), "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether `certificate` verifies against `root` alone, by the openssl command. */
+export function verifiesAgainst(certificate: string, root: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-verify-"));
+  try {
+    writeFileSync(join(dir, "cert.pem"), certificate);
+    writeFileSync(join(dir, "root.pem"), root);
+    return execFileSync("openssl", ["verify", "-no-CApath", "-no-CAstore", "-CAfile", join(dir, "root.pem"), join(dir, "cert.pem")],
+      { stdio: "pipe" }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { makeCaChain } from "./certs";
+import { makeCaChain, makeCsr } from "./certs";
 
 /**
  * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
@@ -48,6 +48,9 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await request.post(`${base}/dfsps/DFSP%201/ca`, { data: { rootCertificate: chain.root, intermediateChain: chain.intermediate } });
   await request.post(`${base}/cas`, { data: { csr: { hosts: ["hub.example.com"], key: { algo: "ecdsa", size: 256 } } } });
   await request.post(`${base}/hub/cas`, { data: { name: "External issuing CA", rootCertificate: chain.root } });
+  const signedId = (await (await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: makeCsr("dfsp1.example.com", 2048) } })).json()).id;
+  await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound/${signedId}/sign`);
+  await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: makeCsr("api.dfsp1.example.com", 2048) } });
 
   await check(page, "/environments", "environments");
   await check(page, `/environments/${env.id}`, "environment");
@@ -58,5 +61,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/network/unprocessed`, "endpoints-to-confirm");
   await check(page, `/environments/${env.id}/ca`, "certificate-authorities");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/ca`, "dfsp-ca");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/certificates`, "dfsp-certificates");
+  await check(page, `/environments/${env.id}/csrs`, "csrs-to-sign");
   await check(page, "/environments/987654", "not-found");
 });

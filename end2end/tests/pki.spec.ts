@@ -50,7 +50,7 @@ test("a DFSP uploads its CA chain and sees the checks; garbage changes nothing",
   const chain = makeCaChain("Bank One");
 
   await open(page, `/environments/${env.id}/dfsps/DFSP%201`);
-  await page.getByRole("navigation", { name: "DFSP sections" }).getByRole("link", { name: "CA" }).click();
+  await page.getByRole("navigation", { name: "DFSP sections" }).getByRole("link", { name: "CA", exact: true }).click();
   await expect(page.getByTestId("empty-state")).toContainText("No CA yet");
   const form = page.locator("#upload-dfsp-ca");
 

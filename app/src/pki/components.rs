@@ -3,12 +3,12 @@
 //! certificate and shows what it holds before it is submitted.
 
 use domain::pki::validations::{Validation, ValidationResult, ValidationState};
-use domain::pki::{CertInfo, DistinguishedName};
+use domain::pki::{CertInfo, CsrInfo, DistinguishedName};
 use leptos::prelude::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use crate::components::{INPUT_CLASS, LINK_CLASS, SECONDARY_BUTTON};
-use crate::pki::rpc::preview_certificates;
+use crate::pki::rpc::{preview_certificates, preview_csr};
 
 /// Seconds since the Unix epoch: the services' clock while rendering on the server, the
 /// browser's after.
@@ -221,16 +221,7 @@ pub fn CertificateDetails(
         )
         .into_any(),
     ];
-    let sans = &info.extensions.subject_alt_name;
-    let alt_names: Vec<String> = [
-        ("DNS", &sans.dns),
-        ("IP", &sans.ips),
-        ("email", &sans.email_addresses),
-        ("URI", &sans.uris),
-    ]
-    .into_iter()
-    .flat_map(|(kind, names)| names.iter().map(move |name| format!("{kind}:{name}")))
-    .collect();
+    let alt_names = alt_names_text(&info.extensions.subject_alt_name);
     if !alt_names.is_empty() {
         rows.push(detail_row("Alternative names", alt_names.join(", "), false).into_any());
     }
@@ -341,6 +332,7 @@ pub fn ValidationResults(
             "border-slate-200 bg-slate-50 text-slate-700",
         ),
     };
+    let checks = validations.len();
     let state_name = match state {
         ValidationState::Valid => "VALID",
         ValidationState::Invalid => "INVALID",
@@ -350,7 +342,10 @@ pub fn ValidationResults(
         <div class="space-y-2" data-testid="validations" data-state=state_name>
             <p class=format!("rounded-md border px-4 py-2.5 text-sm font-medium {class}") data-testid="validation-state">{text}</p>
             {(!validations.is_empty()).then(|| view! {
-                <ul class="divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
+                // Open when something failed; one click away otherwise.
+                <details class="group" open=state == ValidationState::Invalid>
+                <summary class=format!("cursor-pointer text-sm {LINK_CLASS}")>{format!("The {checks} checks")}</summary>
+                <ul class="mt-2 divide-y divide-slate-100 rounded-md border border-slate-200 bg-white">
                     {validations.into_iter().map(|v| {
                         let code = serde_json::to_value(v.validation_code).ok().and_then(|c| c.as_str().map(str::to_owned)).unwrap_or_default();
                         let result = v.result;
@@ -367,6 +362,7 @@ pub fn ValidationResults(
                         }
                     }).collect_view()}
                 </ul>
+                </details>
             })}
         </div>
     }
@@ -395,6 +391,73 @@ fn preview_line(info: &CertInfo) -> impl IntoView {
     }
 }
 
+fn alt_names_text(names: &domain::pki::SubjectAltNames) -> Vec<String> {
+    [
+        ("DNS", &names.dns),
+        ("IP", &names.ips),
+        ("email", &names.email_addresses),
+        ("URI", &names.uris),
+    ]
+    .into_iter()
+    .flat_map(|(kind, list)| list.iter().map(move |name| format!("{kind}:{name}")))
+    .collect()
+}
+
+fn csr_key_text(info: &CsrInfo) -> String {
+    let key = &info.public_key;
+    match &key.curve {
+        Some(curve) => format!("{} {curve}", key.algorithm),
+        None => format!("{} {} bits", key.algorithm, key.bits),
+    }
+}
+
+/// One line about a CSR: its name, key and alternative names.
+fn csr_summary(info: &CsrInfo) -> impl IntoView {
+    let names = alt_names_text(&info.extensions.subject_alt_name);
+    view! {
+        <p class="text-sm font-semibold text-slate-900 [overflow-wrap:anywhere]">{dn_text(&info.subject)}</p>
+        <p class="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">
+            {format!("{} · {}{}", csr_key_text(info), info.signature_algorithm,
+                if names.is_empty() { String::new() } else { format!(" · {}", names.join(", ")) })}
+        </p>
+    }
+}
+
+/// What a CSR asks for: its subject, alternative names, key and signature; with `pem`, it can
+/// be viewed and downloaded as `file_name`.
+#[component]
+pub fn CsrDetails(
+    info: CsrInfo,
+    #[prop(optional)] pem: Option<String>,
+    #[prop(optional, into)] file_name: Option<String>,
+) -> impl IntoView {
+    let names = alt_names_text(&info.extensions.subject_alt_name);
+    let mut rows = vec![detail_row("Subject", dn_text(&info.subject), false).into_any()];
+    if !names.is_empty() {
+        rows.push(detail_row("Alternative names", names.join(", "), false).into_any());
+    }
+    rows.push(detail_row("Key", csr_key_text(&info), false).into_any());
+    rows.push(detail_row("Signature", info.signature_algorithm.clone(), false).into_any());
+    let title = info
+        .subject
+        .common_name
+        .clone()
+        .unwrap_or_else(|| "A CSR without a common name".into());
+    let file_name = file_name.unwrap_or_else(|| "request.csr".into());
+    view! {
+        <section class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="csr">
+            <div class="flex flex-wrap items-start justify-between gap-3">
+                <div class="min-w-0">
+                    <p class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Certificate signing request"</p>
+                    <h3 class="mt-0.5 text-base font-semibold text-slate-900 [overflow-wrap:anywhere]">{title}</h3>
+                </div>
+                {pem.clone().map(|pem| view! { <PemDownload pem file_name label="Download CSR"/> })}
+            </div>
+            <dl class="mt-3 divide-y divide-slate-100">{rows}</dl>
+        </section>
+    }
+}
+
 /// A certificate field: paste PEM, drop a file on it, or choose one. What it holds is read and
 /// shown at once (before anything is submitted), by the same reader the server uses. `many`:
 /// a chain of certificates rather than exactly one.
@@ -407,6 +470,9 @@ pub fn PemField(
     name: String,
     #[prop(into)] hint: String,
     #[prop(optional)] many: bool,
+    /// A CSR rather than certificates.
+    #[prop(optional)]
+    csr: bool,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] error: Signal<Option<String>>,
     /// Cleared with the form (bumped after a successful submission).
@@ -434,6 +500,7 @@ pub fn PemField(
     // is dropped. Not a resource: the preview must never hold up the page it is on (a pending
     // resource inside a <Transition> shows the page's fallback).
     let preview = RwSignal::new(None::<Result<Vec<CertInfo>, crate::error::PortalError>>);
+    let csr_preview = RwSignal::new(None::<Result<CsrInfo, crate::error::PortalError>>);
     let asked = RwSignal::new(0usize);
     Effect::new(move |_| {
         let pasted = text.get();
@@ -441,12 +508,20 @@ pub fn PemField(
         asked.set(ticket);
         if pasted.trim().is_empty() {
             preview.set(None);
+            csr_preview.set(None);
             return;
         }
         leptos::task::spawn_local(async move {
-            let answer = preview_certificates(pasted).await;
-            if asked.get_untracked() == ticket {
-                preview.set(Some(answer));
+            if csr {
+                let answer = preview_csr(pasted).await;
+                if asked.get_untracked() == ticket {
+                    csr_preview.set(Some(answer));
+                }
+            } else {
+                let answer = preview_certificates(pasted).await;
+                if asked.get_untracked() == ticket {
+                    preview.set(Some(answer));
+                }
             }
         });
     });
@@ -516,7 +591,7 @@ pub fn PemField(
                 </label>
                 <label for=file_label_for class=format!("cursor-pointer text-sm {LINK_CLASS}")>
                     "Choose a file"
-                    <input id=file_id type="file" accept=".pem,.crt,.cer,application/x-pem-file" class="sr-only" on:change=on_choose/>
+                    <input id=file_id type="file" accept=".pem,.crt,.cer,.csr,.req,application/x-pem-file" class="sr-only" on:change=on_choose/>
                 </label>
             </div>
             <div class=frame
@@ -525,7 +600,7 @@ pub fn PemField(
                 on:drop=on_drop>
                 <textarea id=id name=name rows="5" spellcheck="false" required=required
                     class=format!("{INPUT_CLASS} font-mono text-xs")
-                    placeholder="-----BEGIN CERTIFICATE-----"
+                    placeholder=if csr { "-----BEGIN CERTIFICATE REQUEST-----" } else { "-----BEGIN CERTIFICATE-----" }
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=described_by
                     prop:value=move || text.get()
@@ -537,6 +612,18 @@ pub fn PemField(
             <p id=hint_id class="mt-1 text-xs text-slate-500">{hint}</p>
             {move || error.get().map(|e| view! { <p id=error_id.clone() class="mt-1 text-sm text-red-700" data-testid="field-error">{e}</p> })}
             <div id=preview_id aria-live="polite" data-testid="preview">
+                {move || csr_preview.get().map(|result| match result {
+                    Ok(info) => view! {
+                        <div class="mt-2 rounded-md border border-slate-200 bg-slate-50 px-3 py-2" data-testid="preview-csr">
+                            {csr_summary(&info)}
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <p class="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="preview-error">
+                            {format!("This is not a CSR that can be read: it {}", error_text(&error))}
+                        </p>
+                    }.into_any(),
+                })}
                 {move || preview.get().map(|result| match result {
                     Ok(infos) => {
                         let warning = (!many && infos.len() > 1).then(|| view! {

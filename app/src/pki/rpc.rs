@@ -5,7 +5,7 @@ use domain::environments::EnvironmentId;
 use domain::pki::authorities::{CertificateAuthority, RootCaCert};
 use domain::pki::dfsp_cas::{DfspCa, DfspCaOfDfsp};
 use domain::pki::hub_cas::HubCa;
-use domain::pki::CertInfo;
+use domain::pki::{CertInfo, CsrInfo};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -184,5 +184,16 @@ pub async fn preview_certificates(text: String) -> Result<Vec<CertInfo>, PortalE
     answer(who.ensure_can_read().and_then(|()| {
         domain::pki::ca_chain::preview(&text)
             .map_err(|message| domain::DomainError::invalid_field("certificate", "text", message))
+    }))
+}
+
+/// What a pasted or dropped CSR says, before it is submitted.
+#[server(prefix = "/rpc", endpoint = "pki/preview_csr")]
+pub async fn preview_csr(text: String) -> Result<CsrInfo, PortalError> {
+    let (_, who) = crate::server::context()?;
+    answer(who.ensure_can_read().and_then(|()| {
+        domain::pki::parse::csr(text.as_bytes())
+            .map(|csr| csr.info)
+            .map_err(|error| error.invalid("CSR", "text"))
     }))
 }

@@ -19,7 +19,7 @@ use super::parse::{self, ParsedCertificate};
 use super::CertInfo;
 
 /// How far back a new certificate's validity starts, for clocks a little behind ours.
-const BACKDATE: Duration = Duration::minutes(5);
+pub(crate) const BACKDATE: Duration = Duration::minutes(5);
 
 /// The subject of a CA: MCM's `CA_csr_dn`, already checked by the service (lengths, country).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -257,7 +257,7 @@ fn subject_name(subject: &CaSubject) -> Result<X509Name, CaError> {
     Ok(name.build())
 }
 
-fn random_serial() -> Result<Asn1Integer, openssl::error::ErrorStack> {
+pub(crate) fn random_serial() -> Result<Asn1Integer, openssl::error::ErrorStack> {
     // 159 random bits: positive, at most 20 octets, never zero in practice (and checked).
     let mut serial = BigNum::new()?;
     loop {
@@ -268,13 +268,13 @@ fn random_serial() -> Result<Asn1Integer, openssl::error::ErrorStack> {
     }
 }
 
-fn asn1_time(instant: OffsetDateTime) -> Result<Asn1Time, CaError> {
+pub(crate) fn asn1_time(instant: OffsetDateTime) -> Result<Asn1Time, CaError> {
     Asn1Time::from_unix(instant.unix_timestamp()).map_err(|_| {
         CaError::Invalid("the validity reaches beyond what a certificate can say".into())
     })
 }
 
-fn first_reason(error: &openssl::error::ErrorStack) -> String {
+pub(crate) fn first_reason(error: &openssl::error::ErrorStack) -> String {
     error
         .errors()
         .first()
@@ -442,31 +442,11 @@ mod tests {
     /// CA certificates the engine makes, RSA and ECDSA.
     #[test]
     fn pkilint_finds_nothing_in_our_ca_certificates() {
-        let lint = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../.tools/venv/bin/lint_pkix_cert");
-        assert!(lint.exists(), "pkilint is missing: run scripts/setup");
-        let dir = std::env::temp_dir().join(format!("pkilint-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        for (i, spec) in [KeySpec::Rsa(3072), KeySpec::Ecdsa(EcCurve::P384)]
-            .into_iter()
-            .enumerate()
-        {
+        for spec in [KeySpec::Rsa(3072), KeySpec::Ecdsa(EcCurve::P384)] {
             let ca = create(&parameters(spec), now()).unwrap();
-            let file = dir.join(format!("ca-{i}.pem"));
-            std::fs::write(&file, &ca.certificate.pem).unwrap();
-            let output = std::process::Command::new(&lint)
-                .args(["lint", "-s", "WARNING"])
-                .arg(&file)
-                .output()
-                .unwrap();
-            let report = String::from_utf8_lossy(&output.stdout);
-            assert!(
-                output.status.success() && report.trim().is_empty(),
-                "{spec:?}: {report}{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            let report = crate::pki::testing::pkilint(&ca.certificate.pem);
+            assert!(report.is_empty(), "{spec:?}: {report}");
         }
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

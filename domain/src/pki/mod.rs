@@ -20,6 +20,8 @@ pub mod hub_cas;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod parse;
+#[cfg(feature = "server")]
+pub mod sign;
 #[cfg(all(test, feature = "server"))]
 pub(crate) mod testing;
 pub mod validations;

@@ -196,3 +196,36 @@ pub fn rsa_key(bits: u32) -> PKey<Private> {
 pub fn ec_key() -> PKey<Private> {
     new_key(None)
 }
+
+/// What pkilint (`lint_pkix_cert lint -s WARNING`, installed by scripts/setup) reports on a
+/// certificate; empty when it finds nothing.
+pub fn pkilint(pem: &str) -> String {
+    let lint =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin/lint_pkix_cert");
+    assert!(lint.exists(), "pkilint is missing: run scripts/setup");
+    let file = std::env::temp_dir().join(format!(
+        "pkilint-{}-{}.pem",
+        std::process::id(),
+        openssl::sha::sha256(pem.as_bytes())[0..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    std::fs::write(&file, pem).unwrap();
+    let output = std::process::Command::new(&lint)
+        .args(["lint", "-s", "WARNING"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&file).ok();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout).trim(),
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    if output.status.success() || !report.is_empty() {
+        report
+    } else {
+        format!("pkilint failed with {}", output.status)
+    }
+}

@@ -197,3 +197,8 @@ error_set!(
     /// Making keys, which needs P12_PASS_PHRASE (503 without it), with a JSON body.
     KeyMakingErrors: 400, 403, 404, 413, 415, 503
 );
+error_set!(
+    /// Signing with the environment's CA, which must exist (409 otherwise) and whose key opens
+    /// only with P12_PASS_PHRASE (503 without it).
+    SigningErrors: 403, 404, 409, 503
+);

@@ -241,3 +241,26 @@ impl IntoParams for HubCaId {
         vec![path_parameter("hubCAId", "ID of the Hub CA")]
     }
 }
+
+/// The enrollment of a path with `{enId}`. An id that cannot be ours is a 404.
+pub struct EnrollmentId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for EnrollmentId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        let raw = param(&params, "enId")?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(EnrollmentId)
+            .ok_or_else(|| ApiError::not_found(format!("There is no enrollment with id '{raw}'")))
+    }
+}
+
+impl IntoParams for EnrollmentId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter("enId", "ID of the enrollment")]
+    }
+}

@@ -4,6 +4,7 @@
 
 mod authorities;
 mod dfsps;
+mod enrollments;
 mod environments;
 pub mod error;
 mod extract;
@@ -47,6 +48,7 @@ pub mod body_limits {
         (name = "hub-endpoints", description = "The Hub's network endpoints"),
         (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
         (name = "pki", description = "Certificate authorities: the environment's internal CA, the Hub's external CAs and the DFSPs' CAs"),
+        (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
         (name = "health", description = "Service health"),
     )
 )]
@@ -61,6 +63,7 @@ pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) 
         .merge(monetary_zones::routes())
         .merge(network::routes())
         .merge(authorities::routes())
+        .merge(enrollments::routes())
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();

@@ -80,3 +80,60 @@ pub fn ca(cn: &str, issuer: Option<&Cert>, window: Option<(i64, i64)>) -> Cert {
         key,
     }
 }
+
+/// An RSA key of `bits`.
+pub fn rsa(bits: u32) -> PKey<Private> {
+    PKey::from_rsa(openssl::rsa::Rsa::generate(bits).unwrap()).unwrap()
+}
+
+/// A CSR (PEM) for `key` with these subject attributes (OpenSSL short names) and DNS names.
+pub fn csr(key: &PKey<Private>, subject: &[(&str, &str)], dns: &[&str]) -> String {
+    use openssl::stack::Stack;
+    use openssl::x509::extension::SubjectAlternativeName;
+    use openssl::x509::X509ReqBuilder;
+    let mut name = X509NameBuilder::new().unwrap();
+    for (field, value) in subject {
+        name.append_entry_by_text(field, value).unwrap();
+    }
+    let mut builder = X509ReqBuilder::new().unwrap();
+    builder.set_subject_name(&name.build()).unwrap();
+    builder.set_pubkey(key).unwrap();
+    if !dns.is_empty() {
+        let mut san = SubjectAlternativeName::new();
+        for name in dns {
+            san.dns(name);
+        }
+        let mut extensions = Stack::new().unwrap();
+        extensions
+            .push(san.build(&builder.x509v3_context(None)).unwrap())
+            .unwrap();
+        builder.add_extensions(&extensions).unwrap();
+    }
+    builder.sign(key, MessageDigest::sha256()).unwrap();
+    String::from_utf8(builder.build().to_pem().unwrap()).unwrap()
+}
+
+/// A client certificate for `key` named `cn`, signed by `issuer` (as an external CA would).
+pub fn leaf(cn: &str, key: &PKey<Private>, issuer: &Cert) -> String {
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+    let name = name.build();
+    let mut builder = X509::builder().unwrap();
+    builder.set_version(2).unwrap();
+    let mut serial = BigNum::new().unwrap();
+    serial.rand(120, MsbOption::MAYBE_ZERO, false).unwrap();
+    builder
+        .set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder.set_issuer_name(issuer.x509.subject_name()).unwrap();
+    builder.set_pubkey(key).unwrap();
+    builder
+        .set_not_before(&Asn1Time::from_unix(1_767_225_600).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::from_unix(1_830_297_600).unwrap())
+        .unwrap();
+    builder.sign(&issuer.key, MessageDigest::sha256()).unwrap();
+    String::from_utf8(builder.build().to_pem().unwrap()).unwrap()
+}

@@ -119,3 +119,24 @@ pub(crate) async fn current(
         None => Ok(None),
     }
 }
+
+/// The environment's current CA with its sealed key: for signing, and nothing else.
+pub(crate) async fn current_signer(
+    conn: &mut Conn,
+    scope: &HubScope,
+) -> Outcome<Option<(CertificateAuthority, Vec<u8>)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, sealed_key FROM certificate_authorities WHERE env_id = ? \
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(scope.env_id().get())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let sealed_key: Vec<u8> = row.try_get("sealed_key")?;
+    let ca = CaRow::from_row(&row)?;
+    let id = ca.id;
+    Ok(Some((ca.into_ca(id)?, sealed_key)))
+}

@@ -203,18 +203,27 @@ fn validate(
             );
         }
     }
-    let signature_algorithm = profile
+    // Case-insensitive, as MCM's own scripts write `SHA256withRSA`; stored in the canonical
+    // spelling.
+    let asked = profile
         .signature_algorithm
         .unwrap_or_else(|| SIGNATURE_ALGORITHMS[0].into());
-    if !SIGNATURE_ALGORITHMS.contains(&signature_algorithm.as_str()) {
-        errors.push(
-            "default.signature_algorithm",
-            format!(
-                "'{signature_algorithm}' is not one of {}",
-                SIGNATURE_ALGORITHMS.join(", ")
-            ),
-        );
-    }
+    let signature_algorithm = match SIGNATURE_ALGORITHMS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(asked.trim()))
+    {
+        Some(known) => (*known).to_owned(),
+        None => {
+            errors.push(
+                "default.signature_algorithm",
+                format!(
+                    "'{asked}' is not one of {}",
+                    SIGNATURE_ALGORITHMS.join(", ")
+                ),
+            );
+            asked
+        }
+    };
     if validity.is_some_and(|v: Duration| v > Duration::days(365 * 30)) {
         errors.push("csr.expiry", "must be at most 30 years (262800h)");
     }

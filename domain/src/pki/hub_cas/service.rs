@@ -142,6 +142,17 @@ impl HubCaService<'_> {
         let deleted = db_write!(self.services.db, |conn| {
             async {
                 let scope = HubScope::check(conn, who, env_id, action).await?;
+                let signed =
+                    crate::enrollments::inbound::repository::count_signed_by_hub_ca(conn, id)
+                        .await?;
+                if signed > 0 && repository::find(conn, &scope.env(), id).await?.is_some() {
+                    return Err(DomainError::Conflict(format!(
+                        "Hub CA {id} signed {signed} DFSP certificate{} recorded here; it stays \
+                         while they do",
+                        if signed == 1 { "" } else { "s" }
+                    ))
+                    .into());
+                }
                 repository::delete(conn, &scope, id).await
             }
             .await

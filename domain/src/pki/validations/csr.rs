@@ -195,7 +195,7 @@ pub fn csr_cert_same_public_key(
 }
 
 /// `CSR_CERT_SAME_SUBJECT_INFO`: the certificate's subject and subject alternative names are
-/// the CSR's. An external CA may rewrite the subject, so for a certificate it signed the
+/// the CSR's (a subject emailAddress counting as an email alternative name). An external CA may rewrite the subject, so for a certificate it signed the
 /// check does not apply (`CSR_CERT_SAME_CN` still compares the common name). MCM skipped it
 /// for the Hub's own CA too.
 pub fn csr_cert_same_subject_info(
@@ -225,9 +225,23 @@ pub fn csr_cert_same_subject_info(
         }
     }
     let subject_differs = !differences.is_empty();
-    let wanted = &csr.info.extensions.subject_alt_name;
-    let got = &certificate.info.extensions.subject_alt_name;
-    for (kind, a, b) in san_lists(wanted, got) {
+    // A subject's emailAddress counts as an email alternative name on both sides: a CA copies
+    // it there, as RFC 5280 (4.1.2.6) asks of new certificates.
+    let with_subject_email = |names: &SubjectAltNames, subject: &DistinguishedName| {
+        let mut names = names.clone();
+        if let Some(email) = &subject.email_address {
+            if !names.email_addresses.contains(email) {
+                names.email_addresses.push(email.clone());
+            }
+        }
+        names
+    };
+    let wanted = with_subject_email(&csr.info.extensions.subject_alt_name, &csr.info.subject);
+    let got = with_subject_email(
+        &certificate.info.extensions.subject_alt_name,
+        &certificate.info.subject,
+    );
+    for (kind, a, b) in san_lists(&wanted, &got) {
         if a != b {
             differences.push(format!(
                 "csr subject {kind}: [{}] is not equal to cert subject {kind}: [{}]",

@@ -1,0 +1,398 @@
+//! Enrollments in the portal: a DFSP's client certificates (submit a CSR, follow it, download
+//! the certificate and its chain) and the Hub's queue of CSRs to sign.
+
+use domain::dfsps::{Dfsp, DfspId};
+use domain::enrollments::inbound::{InboundEnrollment, InboundState};
+use domain::environments::EnvironmentId;
+use domain::pki::authorities::CertificateAuthority;
+use domain::pki::hub_cas::HubCa;
+use domain::DomainError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::*;
+use crate::dfsps::rpc::get_dfsp;
+use crate::enrollments::rpc::*;
+use crate::error::PortalError;
+use crate::pki::components::*;
+use crate::pki::rpc::{list_cas, list_hub_cas};
+use crate::scope::{current_environment, use_environment_id};
+use crate::urls;
+
+#[component]
+fn InboundStateBadge(state: InboundState) -> impl IntoView {
+    let (label, class) = match state {
+        InboundState::CsrLoaded => (
+            "Awaiting the Hub",
+            "bg-amber-50 text-amber-800 ring-amber-600/30",
+        ),
+        InboundState::CertSigned => (
+            "Certificate issued",
+            "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+        ),
+    };
+    view! {
+        <span class=format!("inline-flex whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset {class}") data-testid="enrollment-state">
+            {label}
+        </span>
+    }
+}
+
+/// The certificates above `enrollment`'s certificate, up to its root: the environment's CA
+/// that signed it, or the external Hub CA's chain. Empty when neither is known any more.
+fn issuer_chain(
+    enrollment: &InboundEnrollment,
+    cas: &[CertificateAuthority],
+    hub_cas: &[HubCa],
+) -> Vec<String> {
+    let Some(info) = &enrollment.cert_info else {
+        return Vec::new();
+    };
+    if let Some(id) = enrollment.hub_ca_id {
+        return hub_cas
+            .iter()
+            .find(|ca| ca.id == id)
+            .map(|ca| {
+                let mut chain: Vec<String> = ca.intermediate_chain.iter().cloned().collect();
+                chain.push(ca.root_certificate.clone());
+                chain
+            })
+            .unwrap_or_default();
+    }
+    cas.iter()
+        .find(|ca| {
+            ca.cert_info.subject_key_identifier.is_some()
+                && ca.cert_info.subject_key_identifier == info.authority_key_identifier
+        })
+        .map(|ca| vec![ca.certificate.clone()])
+        .unwrap_or_default()
+}
+
+/// One enrollment: where it stands, its checks, the CSR and the certificate with downloads.
+#[component]
+fn EnrollmentCard(
+    enrollment: InboundEnrollment,
+    /// The certificates above the certificate (intermediates, then the root), PEM.
+    chain: Vec<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let stem = format!(
+        "{}-{}",
+        enrollment
+            .dfsp_id
+            .as_str()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>(),
+        enrollment.id
+    );
+    let subject = if enrollment.certificate.is_some() {
+        "certificate"
+    } else {
+        "CSR"
+    };
+    let certificate = enrollment
+        .certificate
+        .clone()
+        .zip(enrollment.cert_info.clone());
+    view! {
+        <article class="space-y-3 rounded-lg border border-slate-200 bg-slate-50/60 p-4" data-testid="enrollment">
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <div class="min-w-0">
+                    <h3 class="text-base font-semibold text-slate-900">{format!("Enrollment {}", enrollment.id)}</h3>
+                    <p class="text-xs text-slate-500">{format!("DFSP {} · submitted {} by {}", enrollment.dfsp_id, enrollment.created_date.get(..10).unwrap_or_default(), enrollment.created_by.clone().unwrap_or_else(|| "an unknown user".into()))}</p>
+                </div>
+                <InboundStateBadge state=enrollment.state/>
+            </div>
+            <ValidationResults state=enrollment.validation_state validations=enrollment.validations.clone() subject=subject/>
+            {children.map(|c| c())}
+            {certificate.map(|(pem, info)| {
+                let full_chain: String = std::iter::once(pem.clone()).chain(chain.iter().cloned()).collect();
+                let has_chain = !chain.is_empty();
+                let root = chain.last().cloned();
+                let root_file = format!("{stem}-ca-root.pem");
+                view! {
+                    <CertificateDetails info heading="Certificate" pem=pem file_name=format!("{stem}-client.pem")/>
+                    {has_chain.then(|| view! {
+                        <div class="flex flex-wrap gap-2">
+                            <PemDownload pem=full_chain file_name=format!("{stem}-client-chain.pem") label="Download the certificate with its chain"/>
+                            {root.map(|root| view! { <PemDownload pem=root file_name=root_file label="Download the Hub's root"/> })}
+                        </div>
+                    })}
+                }
+            })}
+            <CsrDetails info=enrollment.csr_info.clone() pem=enrollment.csr.clone() file_name=format!("{stem}.csr")/>
+        </article>
+    }
+}
+
+/// `/environments/{id}/dfsps/{dfspId}/certificates`: the DFSP's CSRs and client certificates.
+#[component]
+pub fn DfspCertificatesPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let params = use_params_map();
+    let parsed = Memo::new(move |_| {
+        let raw = params.read().get("dfsp_id").unwrap_or_default();
+        env_id
+            .get()
+            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
+    });
+    let create = ServerAction::<CreateInbound>::new();
+    let not_found =
+        || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
+    let dfsp = Resource::new(
+        move || parsed.get(),
+        move |parsed| async move {
+            match parsed {
+                Some((env, id)) => get_dfsp(env, id).await,
+                None => Err(not_found()),
+            }
+        },
+    );
+    let enrollments = Resource::new(
+        move || (parsed.get(), create.version().get()),
+        move |(parsed, _)| async move {
+            match parsed {
+                Some((env, id)) => list_inbound(env, id).await,
+                None => Err(not_found()),
+            }
+        },
+    );
+    let cas = Resource::new(
+        move || env_id.get(),
+        |env| async move {
+            match env {
+                Some(env) => list_cas(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let hub_cas = Resource::new(
+        move || env_id.get(),
+        |env| async move {
+            match env {
+                Some(env) => list_hub_cas(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
+            let env = dfsp.env_id;
+            view! {
+                <Title text=format!("Client certificates · {}", dfsp.id)/>
+                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
+                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
+                </nav>
+                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: its client certificates, which the Hub issues from the DFSP's CSRs.", dfsp.id)/>
+                <DfspTabs env dfsp=dfsp.id.clone() current="certificates"/>
+                <div class="space-y-8">
+                    <SubmitCsr env dfsp=dfsp.id.clone() create/>
+                    <section aria-labelledby="enrollments-title" class="space-y-4">
+                        <h2 id="enrollments-title" class="text-lg font-semibold text-slate-900">"CSRs and certificates"</h2>
+                        <AsyncPanel what="the CSRs" resource=enrollments render={move |list: Vec<InboundEnrollment>| {
+                            if list.is_empty() {
+                                return view! { <EmptyState title="No CSR yet" body="Submit the DFSP's CSR above; the Hub then signs it and the certificate appears here."/> }.into_any();
+                            }
+                            view! {
+                                <Transition fallback=|| view! { <Loading what="the CAs"/> }>
+                                    {move || {
+                                        let list = list.clone();
+                                        Suspend::new(async move {
+                                            let cas = cas.await.unwrap_or_default();
+                                            let hub_cas = hub_cas.await.unwrap_or_default();
+                                            view! { <div class="space-y-4">{list.into_iter().rev().map(|enrollment| {
+                                                let chain = issuer_chain(&enrollment, &cas, &hub_cas);
+                                                view! { <EnrollmentCard enrollment chain/> }
+                                            }).collect_view()}</div> }
+                                        })
+                                    }}
+                                </Transition>
+                            }.into_any()
+                        }}/>
+                    </section>
+                </div>
+            }
+        }}/>
+    }
+}
+
+#[component]
+fn SubmitCsr(
+    env: EnvironmentId,
+    dfsp: DfspId,
+    create: ServerAction<CreateInbound>,
+) -> impl IntoView {
+    let result = create.value();
+    let feedback = FormFeedback::new(result);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let submitted = RwSignal::new(0usize);
+    reset_after_success(
+        move || result.with(|r| matches!(r, Some(Ok(_)))),
+        form,
+        move || submitted.update(|n| *n += 1),
+    );
+    view! {
+        <Card title="Submit a CSR" description="The Hub signs the DFSP's certificate signing request with its CA. Paste the CSR (PEM), drop its file on the field, or choose the file; what it asks for is shown before you submit.">
+            <ActionForm action=create node_ref=form attr:class="space-y-4" attr:id="submit-csr">
+                {move || match result.get() {
+                    Some(Ok(enrollment)) => view! { <SuccessNotice>{format!("Submitted as enrollment {}. The Hub signs it next.", enrollment.id)}</SuccessNotice> }.into_any(),
+                    Some(Err(error)) => view! { <FormError error/> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <input type="hidden" name="env_id" value=env.get()/>
+                <input type="hidden" name="dfsp_id" value=dfsp.to_string()/>
+                <PemField id="client-csr" label="CSR" name="csr" csr=true required=true
+                    hint="A 4096-bit RSA key, SHA-256, and a subject with CN, OU, O, L, ST, C and emailAddress pass every check."
+                    error=feedback.field("clientCSR") reset=submitted/>
+                <SubmitButton label="Submit CSR" pending_label="Submitting…" pending=create.pending()/>
+            </ActionForm>
+        </Card>
+    }
+}
+
+/// `/environments/{id}/csrs`: every DFSP's CSR that awaits the Hub.
+#[component]
+pub fn CsrQueuePage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = current_environment();
+    let sign = ServerAction::<SignInbound>::new();
+    let upload = ServerAction::<UploadInboundCertificate>::new();
+    let awaiting = Resource::new(
+        move || (env_id.get(), sign.version().get(), upload.version().get()),
+        |(env, ..)| async move {
+            match env {
+                Some(env) => awaiting_inbound(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let cas = Resource::new(
+        move || env_id.get(),
+        |env| async move {
+            match env {
+                Some(env) => list_cas(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let hub_cas = Resource::new(
+        move || env_id.get(),
+        |env| async move {
+            match env {
+                Some(env) => list_hub_cas(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <PageHeader title="CSRs to sign"/> }>
+            {move || Suspend::new(async move {
+                let name = environment.await.map(|e| e.name).unwrap_or_default();
+                view! {
+                    <Title text=format!("CSRs to sign · {name}")/>
+                    <PageHeader title="CSRs to sign" subtitle="The DFSPs' certificate signing requests that await the Hub. Check each one, then sign it with the Hub's CA or add the certificate an external CA signed."/>
+                }
+            })}
+        </Transition>
+        {move || match sign.value().get().or_else(|| upload.value().get()) {
+            Some(Ok(enrollment)) => view! {
+                <div class="mb-4"><SuccessNotice>
+                    {format!("Enrollment {} of DFSP {} has its certificate. ", enrollment.id, enrollment.dfsp_id)}
+                    <A href=urls::dfsp_certificates(enrollment.env_id, enrollment.dfsp_id.as_str()) attr:class=LINK_CLASS>"See it"</A>
+                </SuccessNotice></div>
+            }.into_any(),
+            Some(Err(error)) => view! { <div class="mb-4"><ErrorPanel error/></div> }.into_any(),
+            None => ().into_any(),
+        }}
+        <AsyncPanel what="the CSRs" resource=awaiting render={move |list: Vec<InboundEnrollment>| {
+            if list.is_empty() {
+                return view! { <EmptyState title="No CSR waits" body="Every DFSP CSR of this environment has its certificate. New ones appear here as DFSPs submit them."/> }.into_any();
+            }
+            let count = list.len();
+            view! {
+                <h2 class="mb-3 text-lg font-semibold text-slate-900">{format!("Waiting for the Hub ({count})")}</h2>
+                <Transition fallback=|| view! { <Loading what="the CAs"/> }>
+                    {move || {
+                        let list = list.clone();
+                        Suspend::new(async move {
+                            let current = cas.await.unwrap_or_default().into_iter().next();
+                            let external = hub_cas.await.unwrap_or_default();
+                            view! { <div class="space-y-4">{list.into_iter().map(|enrollment| {
+                                let actions = view! { <SignActions enrollment=enrollment.clone() current=current.clone() external=external.clone() sign upload/> };
+                                view! { <EnrollmentCard enrollment chain=Vec::new()>{actions}</EnrollmentCard> }
+                            }).collect_view()}</div> }
+                        })
+                    }}
+                </Transition>
+            }.into_any()
+        }}/>
+    }
+}
+
+/// Sign with the environment's CA, or add an external CA's certificate.
+#[component]
+fn SignActions(
+    enrollment: InboundEnrollment,
+    current: Option<CertificateAuthority>,
+    external: Vec<HubCa>,
+    sign: ServerAction<SignInbound>,
+    upload: ServerAction<UploadInboundCertificate>,
+) -> impl IntoView {
+    let env = enrollment.env_id;
+    let dfsp = enrollment.dfsp_id.to_string();
+    let id = enrollment.id;
+    let upload_id = format!("upload-{id}");
+    let select_id = format!("hub-ca-{id}");
+    let sign_dfsp = dfsp.clone();
+    let sign_part = match current {
+        Some(ca) => view! {
+            <ActionForm action=sign attr:class="flex flex-wrap items-center gap-3">
+                <input type="hidden" name="env_id" value=env.get()/>
+                <input type="hidden" name="dfsp_id" value=sign_dfsp/>
+                <input type="hidden" name="id" value=id/>
+                <SubmitButton label="Sign with the Hub's CA" pending_label="Signing…" pending=sign.pending()/>
+                <span class="text-xs text-slate-600">{format!("Signed by {}, under its profile ({}).", display_name(&ca.cert_info), ca.signing_profile.usages.join(", "))}</span>
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! {
+            <p class="text-sm text-slate-700" data-testid="no-ca-to-sign">
+                "The Hub has no CA to sign with yet. "
+                <A href=urls::certificate_authorities(env) attr:class=LINK_CLASS>"Create it"</A>
+                " first, or add a certificate an external CA signed."
+            </p>
+        }
+        .into_any(),
+    };
+    let upload_part = (!external.is_empty()).then(|| {
+        let feedback = FormFeedback::new(upload.value());
+        view! {
+            <details class="rounded-md border border-slate-200 bg-white p-3">
+                <summary class="cursor-pointer text-sm font-semibold text-slate-800">"Add a certificate an external CA signed"</summary>
+                <ActionForm action=upload attr:class="mt-3 space-y-3" attr:id=upload_id.clone()>
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    <input type="hidden" name="dfsp_id" value=dfsp.clone()/>
+                    <input type="hidden" name="id" value=id/>
+                    <div>
+                        <label for=select_id.clone() class="mb-1 block text-sm font-medium text-slate-700">"External CA"</label>
+                        <select id=select_id name="hub_ca_id" class=INPUT_CLASS required=true>
+                            {external.into_iter().map(|ca| view! { <option value=ca.id.to_string()>{ca.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <PemField id=format!("certificate-{id}") label="Certificate" name="certificate" required=true
+                        hint="The certificate the external CA issued for this CSR." error=feedback.field("certificate")/>
+                    <SubmitButton label="Add certificate" pending_label="Checking…" pending=upload.pending()/>
+                </ActionForm>
+            </details>
+        }
+    });
+    view! {
+        <div class="space-y-3 rounded-md border border-indigo-100 bg-white p-3" data-testid="sign-actions">
+            {sign_part}
+            {upload_part}
+        </div>
+    }
+}

@@ -1,0 +1,63 @@
+import { test, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { makeCsr, verifiesAgainst } from "./certs";
+import { collectPageErrors, open, shot, unique } from "./helpers";
+
+test("a DFSP submits a CSR, the Hub signs it, the DFSP downloads the certificate", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", { data: { name: unique("ENROL") } })).json();
+  expect((await request.post(`/api/environments/${env.id}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One" } })).ok()).toBeTruthy();
+  expect((await request.post(`/api/environments/${env.id}/cas`, {
+    data: { csr: { names: [{ CN: "Example Hub CA", O: "Example Hub" }], key: { algo: "ecdsa", size: 384 } } },
+  })).ok()).toBeTruthy();
+  const csr = makeCsr("dfsp1.example.com");
+
+  // The DFSP submits its CSR, seeing what it asks for first.
+  await open(page, `/environments/${env.id}/dfsps/DFSP%201`);
+  await page.getByRole("navigation", { name: "DFSP sections" }).getByRole("link", { name: "Client certificates" }).click();
+  await expect(page.getByTestId("empty-state")).toContainText("No CSR yet");
+  const form = page.locator("#submit-csr");
+  await form.getByLabel("CSR").fill("not a CSR");
+  await expect(form.getByTestId("preview-error")).toContainText("not a CSR that can be read");
+  await form.getByLabel("CSR").fill(csr);
+  await expect(form.getByTestId("preview-csr")).toContainText("CN=dfsp1.example.com");
+  await expect(form.getByTestId("preview-csr")).toContainText("RSA 4096 bits");
+  await form.getByRole("button", { name: "Submit CSR" }).click();
+  await expect(form.getByTestId("success")).toContainText("The Hub signs it next");
+  const card = page.getByTestId("enrollment");
+  await expect(card.getByTestId("enrollment-state")).toHaveText("Awaiting the Hub");
+  await expect(card.getByTestId("validations")).toHaveAttribute("data-state", "VALID");
+  await shot(page, "40-dfsp-csr-submitted");
+
+  // The Hub signs it from its queue.
+  await page.getByRole("link", { name: "CSRs to sign" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("CSRs to sign");
+  const queued = page.getByTestId("enrollment");
+  await expect(queued).toHaveCount(1);
+  await shot(page, "41-csrs-to-sign");
+  await queued.getByRole("button", { name: "Sign with the Hub's CA" }).click();
+  await expect(page.getByTestId("success")).toContainText("has its certificate");
+  await expect(page.getByTestId("empty-state")).toContainText("No CSR waits");
+
+  // The DFSP sees the certificate and downloads it with the Hub's root.
+  await page.getByTestId("success").getByRole("link", { name: "See it" }).click();
+  const signed = page.getByTestId("enrollment");
+  await expect(signed.getByTestId("enrollment-state")).toHaveText("Certificate issued");
+  await expect(signed.getByTestId("validations")).toHaveAttribute("data-state", "VALID");
+  await expect(signed.getByTestId("certificate")).toContainText("clientAuth");
+  await shot(page, "42-dfsp-certificate");
+  const [certificateDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    signed.getByTestId("certificate").getByTestId("download").click(),
+  ]);
+  expect(certificateDownload.suggestedFilename()).toBe("DFSP_1-1-client.pem");
+  const [rootDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    signed.getByRole("link", { name: "Download the Hub's root" }).click(),
+  ]);
+  const certificate = readFileSync(await certificateDownload.path(), "utf8");
+  const root = readFileSync(await rootDownload.path(), "utf8");
+  expect(verifiesAgainst(certificate, root)).toContain(": OK");
+  expect(pageErrors).toEqual([]);
+});
