@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::dfsps::DfspService;
 use crate::enrollments::inbound::InboundService;
+use crate::enrollments::outbound::OutboundService;
 use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
@@ -77,5 +78,9 @@ impl Services {
 
     pub fn inbound_enrollments(&self) -> InboundService<'_> {
         InboundService { services: self }
+    }
+
+    pub fn outbound_enrollments(&self) -> OutboundService<'_> {
+        OutboundService { services: self }
     }
 }

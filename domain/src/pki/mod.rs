@@ -21,6 +21,8 @@ pub mod keys;
 #[cfg(feature = "server")]
 pub mod parse;
 #[cfg(feature = "server")]
+pub mod request;
+#[cfg(feature = "server")]
 pub mod sign;
 #[cfg(all(test, feature = "server"))]
 pub(crate) mod testing;

@@ -1,13 +1,22 @@
 //! Enrollments: a DFSP's CSRs and the certificates the Hub issues for them
-//! (`/dfsps/{dfspId}/enrollments/inbound`).
+//! (`/dfsps/{dfspId}/enrollments/inbound`), and the Hub's CSRs that the DFSP's CA signs
+//! (`.../enrollments/outbound`).
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::Json;
 use domain::enrollments::inbound::{InboundCertificate, InboundCreate, InboundEnrollment};
+use domain::enrollments::outbound::{
+    CsrParameters, OutboundCertificate, OutboundCreate, OutboundEnrollment,
+};
 use domain::Services;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::error::{ApiError, ReadErrors, SigningErrors, WriteErrors};
+use super::error::{
+    ActionErrors, ApiError, KeyMakingErrors, ReadErrors, SigningErrors, WriteErrors,
+};
 use super::extract::{Acting, ApiJson, DfspPath, EnrollmentId};
 
 pub fn routes() -> OpenApiRouter<Services> {
@@ -16,6 +25,11 @@ pub fn routes() -> OpenApiRouter<Services> {
         .routes(routes!(get_inbound))
         .routes(routes!(sign_inbound))
         .routes(routes!(add_inbound_certificate))
+        .routes(routes!(create_outbound, get_outbounds))
+        .routes(routes!(create_outbound_csr))
+        .routes(routes!(get_outbound))
+        .routes(routes!(add_outbound_certificate))
+        .routes(routes!(validate_outbound))
         .layer(DefaultBodyLimit::max(super::body_limits::CERTIFICATES))
 }
 
@@ -140,6 +154,170 @@ async fn add_inbound_certificate(
         services
             .inbound_enrollments()
             .upload_certificate(&who, env_id, &dfsp_id, id, &input)
+            .await?,
+    ))
+}
+
+/// Sends the Hub's CSR to a DFSP
+///
+/// A CSR the Hub made elsewhere (its key stays there), for the DFSP's CA to sign.
+#[utoipa::path(
+    post, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound", tag = "enrollments",
+    operation_id = "createDFSPOutboundEnrollment",
+    params(DfspPath),
+    request_body(content = OutboundCreate, description = "The Hub's CSR"),
+    responses(
+        (status = 200, description = "The enrollment, `CSR_LOADED`", body = OutboundEnrollment, links(
+            ("Get" = (operation_id = "getDFSPOutboundEnrollment", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("enId" = "$response.body#/id")))),
+        )),
+        WriteErrors,
+    )
+)]
+async fn create_outbound(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    ApiJson(input): ApiJson<OutboundCreate>,
+) -> Result<Json<OutboundEnrollment>, ApiError> {
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .create(&who, env_id, &dfsp_id, &input)
+            .await?,
+    ))
+}
+
+/// Makes the Hub's key and CSR for a DFSP
+///
+/// The server makes an RSA-4096 key, which it seals under `P12_PASS_PHRASE` and never gives
+/// out, and a CSR for it with this subject and these alternative names.
+#[utoipa::path(
+    post, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound/csr", tag = "enrollments",
+    operation_id = "createCSRAndDFSPOutboundEnrollment",
+    params(DfspPath),
+    request_body(content = CsrParameters, description = "The CSR's subject and alternative names",
+        example = json!({"subject": {"CN": "hub.example.com", "O": "Example Hub", "emailAddress": "pki@hub.example.com"}, "extensions": {"subjectAltName": {"dns": ["hub.example.com"], "ips": ["163.10.5.24"]}}})),
+    responses(
+        (status = 200, description = "The enrollment, `CSR_LOADED`", body = OutboundEnrollment, links(
+            ("Get" = (operation_id = "getDFSPOutboundEnrollment", parameters(("envId" = "$request.path.envId"), ("dfspId" = "$request.path.dfspId"), ("enId" = "$response.body#/id")))),
+        )),
+        KeyMakingErrors,
+    )
+)]
+async fn create_outbound_csr(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    ApiJson(input): ApiJson<CsrParameters>,
+) -> Result<Json<OutboundEnrollment>, ApiError> {
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .create_csr(&who, env_id, &dfsp_id, &input)
+            .await?,
+    ))
+}
+
+/// The optional filter of a list of outbound enrollments.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct StateFilter {
+    /// Only the enrollments in this state: `CSR_LOADED`, `CERT_SIGNED` or `VALIDATED`.
+    state: Option<String>,
+}
+
+/// Returns the Hub's outbound enrollments for a DFSP
+///
+/// Oldest first, each validated as of now against the DFSP's CA.
+#[utoipa::path(
+    get, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound", tag = "enrollments",
+    operation_id = "getDFSPOutboundEnrollments",
+    params(DfspPath, StateFilter),
+    responses((status = 200, description = "The enrollments", body = [OutboundEnrollment]), WriteErrors)
+)]
+async fn get_outbounds(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    filter: Result<Query<StateFilter>, QueryRejection>,
+) -> Result<Json<Vec<OutboundEnrollment>>, ApiError> {
+    let Query(filter) =
+        filter.map_err(|e| ApiError::bad_request(format!("Invalid query: {}", e.body_text())))?;
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .list(&who, env_id, &dfsp_id, filter.state.as_deref())
+            .await?,
+    ))
+}
+
+/// Returns one outbound enrollment
+#[utoipa::path(
+    get, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound/{enId}", tag = "enrollments",
+    operation_id = "getDFSPOutboundEnrollment",
+    params(DfspPath, EnrollmentId),
+    responses((status = 200, description = "The enrollment, validated as of now", body = OutboundEnrollment), ReadErrors)
+)]
+async fn get_outbound(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    EnrollmentId(id): EnrollmentId,
+) -> Result<Json<OutboundEnrollment>, ApiError> {
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .get(&who, env_id, &dfsp_id, id)
+            .await?,
+    ))
+}
+
+/// Returns the certificate the DFSP's CA signed
+///
+/// The DFSP (or the Hub for it) returns the certificate for the Hub's CSR. It must certify the
+/// CSR's key; it may replace an earlier one until the Hub validated it (then 409).
+#[utoipa::path(
+    post, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound/{enId}/certificate", tag = "enrollments",
+    operation_id = "addDFSPOutboundEnrollmentCertificate",
+    params(DfspPath, EnrollmentId),
+    request_body(content = OutboundCertificate, description = "The certificate"),
+    responses((status = 200, description = "The enrollment, `CERT_SIGNED`, with its validations", body = OutboundEnrollment), WriteErrors)
+)]
+async fn add_outbound_certificate(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    EnrollmentId(id): EnrollmentId,
+    ApiJson(input): ApiJson<OutboundCertificate>,
+) -> Result<Json<OutboundEnrollment>, ApiError> {
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .upload_certificate(&who, env_id, &dfsp_id, id, &input)
+            .await?,
+    ))
+}
+
+/// Validates the certificate the DFSP returned
+///
+/// Runs the validations against the DFSP's current CA. When every one passes the enrollment
+/// becomes `VALIDATED`; the answer has the validations either way. Without a certificate, 409.
+#[utoipa::path(
+    post, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound/{enId}/validate", tag = "enrollments",
+    operation_id = "validateDFSPOutboundEnrollmentCertificate",
+    params(DfspPath, EnrollmentId),
+    responses((status = 200, description = "The enrollment, `VALIDATED` when every check passed", body = OutboundEnrollment), ActionErrors)
+)]
+async fn validate_outbound(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+    EnrollmentId(id): EnrollmentId,
+) -> Result<Json<OutboundEnrollment>, ApiError> {
+    Ok(Json(
+        services
+            .outbound_enrollments()
+            .validate(&who, env_id, &dfsp_id, id)
             .await?,
     ))
 }

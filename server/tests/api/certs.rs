@@ -137,3 +137,27 @@ pub fn leaf(cn: &str, key: &PKey<Private>, issuer: &Cert) -> String {
     builder.sign(&issuer.key, MessageDigest::sha256()).unwrap();
     String::from_utf8(builder.build().to_pem().unwrap()).unwrap()
 }
+
+/// A certificate for `csr` (PEM), signed by `issuer` as a DFSP's CA would: the CSR's subject and
+/// key, valid from 2026-01-01 to 2029-01-01.
+pub fn sign_csr(csr: &str, issuer: &Cert) -> String {
+    let request = openssl::x509::X509Req::from_pem(csr.as_bytes()).unwrap();
+    let mut builder = X509::builder().unwrap();
+    builder.set_version(2).unwrap();
+    let mut serial = BigNum::new().unwrap();
+    serial.rand(120, MsbOption::MAYBE_ZERO, false).unwrap();
+    builder
+        .set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
+    builder.set_subject_name(request.subject_name()).unwrap();
+    builder.set_issuer_name(issuer.x509.subject_name()).unwrap();
+    builder.set_pubkey(&request.public_key().unwrap()).unwrap();
+    builder
+        .set_not_before(&Asn1Time::from_unix(1_767_225_600).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::from_unix(1_861_920_000).unwrap())
+        .unwrap();
+    builder.sign(&issuer.key, MessageDigest::sha256()).unwrap();
+    String::from_utf8(builder.build().to_pem().unwrap()).unwrap()
+}

@@ -12,6 +12,7 @@ mod environments;
 mod http;
 mod inbound;
 mod network;
+mod outbound;
 mod portal;
 mod smoke;
 mod startup;

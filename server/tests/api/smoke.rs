@@ -1,6 +1,5 @@
 //! The reference's smoke sequence (`scripts/cmd-line-tester.sh`, auth disabled), as MCM's users
-//! ran it against MCM: environment, CA, DFSPs, inbound enrollments. The outbound half follows
-//! with outbound enrollments.
+//! ran it against MCM: environment, CA, DFSPs, inbound enrollments, then both outbound options.
 
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
@@ -10,7 +9,7 @@ use openssl::x509::{X509NameBuilder, X509ReqBuilder, X509};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::certs::rsa;
+use crate::certs::{self, rsa, sign_csr};
 use crate::helpers::*;
 use crate::on_both_backends;
 
@@ -154,4 +153,68 @@ async fn the_reference_smoke_sequence_passes(backend: Backend) {
         .unwrap();
     assert!(verified, "openssl verify fails");
     assert_eq!(signed["certInfo"]["subject"]["CN"], "DFSP Bob");
+
+    // Outbound, option 1: the server makes the key and the CSR; a DFSP CA made locally signs it.
+    let outbound = format!("/api/environments/{env}/dfsps/DFSP%20Bob/enrollments/outbound");
+    let dfsp_ca = certs::ca("DFSP One", None, None);
+    let created = expect_json(
+        app.post_json(
+            &format!("{outbound}/csr"),
+            &json!({"subject": {"CN": "hub.test.modusbox.com", "L": "XX", "O": "Modusbox", "OU": "PKI", "C": "YY", "ST": "ZZ", "emailAddress": "connection-manager-admin@modusbox.com"},
+                    "extensions": {"subjectAltName": {"dns": ["hub1.test.modusbox.com", "hub2.test.modusbox.com"], "ips": ["163.10.5.24", "163.10.5.22"]}}}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let read = expect_json(
+        app.get(&format!("{outbound}/{}", created["id"])).await,
+        StatusCode::OK,
+    )
+    .await;
+    let certificate = sign_csr(read["csr"].as_str().unwrap(), &dfsp_ca);
+    let returned = expect_json(
+        app.post_json(
+            &format!("{outbound}/{}/certificate", created["id"]),
+            &json!({"certificate": certificate}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(returned["state"], "CERT_SIGNED");
+
+    // Option 2: the Hub's CSR made locally.
+    let hub_csr = certs::csr(
+        &rsa(4096),
+        &[
+            ("CN", "test1.centralhub.mojaloop.org"),
+            ("O", "HUB1"),
+            ("OU", "1"),
+            ("emailAddress", "connection-manager@hub1"),
+        ],
+        &[],
+    );
+    let created = expect_json(
+        app.post_json(&outbound, &json!({"hubCSR": hub_csr})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(created["id"].as_i64().is_some());
+    let read = expect_json(
+        app.get(&format!("{outbound}/{}", created["id"])).await,
+        StatusCode::OK,
+    )
+    .await;
+    let certificate = sign_csr(read["csr"].as_str().unwrap(), &dfsp_ca);
+    let returned = expect_json(
+        app.post_json(
+            &format!("{outbound}/{}/certificate", created["id"]),
+            &json!({"certificate": certificate}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(returned["state"], "CERT_SIGNED");
 }

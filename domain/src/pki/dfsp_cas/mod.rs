@@ -16,6 +16,18 @@ mod service;
 #[cfg(feature = "server")]
 pub use service::DfspCaService;
 
+/// The DFSP's CA as a chain to verify against, if it has one.
+#[cfg(feature = "server")]
+pub(crate) async fn chain_of(
+    conn: &mut crate::db::Conn,
+    scope: &crate::access::DfspScope,
+) -> crate::db::Outcome<Option<super::ca_chain::CaChain>> {
+    match repository::find(conn, scope).await? {
+        Some(row) => Ok(Some(service::stored_chain(&row, scope.dfsp_id())?)),
+        None => Ok(None),
+    }
+}
+
 /// A DFSP's CA to store (MCM's `CAInfo`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -1,7 +1,6 @@
 //! The checks of a CSR, and of a certificate against the CSR it answers (and the private key
 //! the Connection Manager made for it).
 
-use openssl::pkey::{PKey, Private};
 use openssl::x509::{X509Req, X509};
 
 use super::{
@@ -327,11 +326,12 @@ pub fn csr_cert_same_cn(
 }
 
 /// `CSR_CERT_PUBLIC_PRIVATE_KEY_MATCH`: the certificate certifies the private key the
-/// Connection Manager made for the CSR. Not available when there is no such key (a CSR made
-/// elsewhere).
+/// Connection Manager made for the CSR, given by its public half (`key`, SubjectPublicKeyInfo
+/// DER, taken from the private key when it was made). Not available when there is no such key
+/// (a CSR made elsewhere).
 pub fn csr_cert_public_private_key_match(
     certificate: Option<&ParsedCertificate>,
-    key: Option<&PKey<Private>>,
+    key: Option<&[u8]>,
 ) -> Validation {
     let code = Code::CsrCertPublicPrivateKeyMatch;
     let Some(certificate) = certificate else {
@@ -340,10 +340,7 @@ pub fn csr_cert_public_private_key_match(
     let Some(key) = key else {
         return Validation::new(code, R::NotAvailable, "No private key");
     };
-    let same = matches!(
-        (key.public_key_to_der().ok(), public_key_der_of_certificate(certificate)),
-        (Some(a), Some(b)) if a == b
-    );
+    let same = public_key_der_of_certificate(certificate).is_some_and(|der| der == key);
     if same {
         Validation::new(
             code,
@@ -445,7 +442,11 @@ mod tests {
             R::Valid
         );
         assert_eq!(
-            csr_cert_public_private_key_match(Some(&certificate), Some(&key)).result,
+            csr_cert_public_private_key_match(
+                Some(&certificate),
+                Some(&key.public_key_to_der().unwrap())
+            )
+            .result,
             R::Valid
         );
         // The test certificate has only a CN, so the O differs; SANs compare sorted.
@@ -493,7 +494,11 @@ mod tests {
         assert_eq!(v.result, R::Invalid);
         assert!(v.message.contains("other.example.com"), "{}", v.message);
         assert_eq!(
-            csr_cert_public_private_key_match(Some(&certificate), Some(&other_key)).result,
+            csr_cert_public_private_key_match(
+                Some(&certificate),
+                Some(&other_key.public_key_to_der().unwrap())
+            )
+            .result,
             R::Invalid
         );
         let v = csr_cert_public_private_key_match(Some(&certificate), None);

@@ -1,7 +1,6 @@
 //! Which validations run for which operation, in MCM's order (its
 //! `ValidationsConfiguration.js`, the reference's section 6.3).
 
-use openssl::pkey::{PKey, Private};
 use time::OffsetDateTime;
 
 use super::*;
@@ -43,12 +42,12 @@ pub fn inbound_validations(
     ]
 }
 
-/// `outboundValidations`: the Hub's CSR (and the key it made for it), and the certificate the
-/// DFSP's CA issued for it.
+/// `outboundValidations`: the Hub's CSR (and the public half of the key it made for it, DER),
+/// and the certificate the DFSP's CA issued for it.
 pub fn outbound_validations(
     csr: Option<&ParsedCsr>,
     certificate: Option<&ParsedCertificate>,
-    key: Option<&PKey<Private>>,
+    key: Option<&[u8]>,
     dfsp_ca: Option<&CaChain>,
     at: OffsetDateTime,
 ) -> Vec<Validation> {
