@@ -412,9 +412,14 @@ pub fn DfspTabs(
             "Client certificates",
             crate::urls::dfsp_certificates(env, dfsp.as_str()),
         ),
+        (
+            "hub-certificates",
+            "Hub certificates",
+            crate::urls::hub_certificates(env, dfsp.as_str()),
+        ),
     ];
     view! {
-        <nav class="mb-6 flex gap-6 border-b border-slate-200" aria-label="DFSP sections">
+        <nav class="mb-6 flex flex-wrap gap-x-6 gap-y-1 border-b border-slate-200" aria-label="DFSP sections">
             {tabs.into_iter().map(|(key, label, href)| {
                 let class = format!("{tab} {}", if key == current { active } else { idle });
                 let current_page = (key == current).then_some("page");

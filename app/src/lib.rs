@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dfsps/:dfsp_id/endpoints") view=network::pages::DfspEndpointsPage/>
                         <Route path=path!("dfsps/:dfsp_id/ca") view=pki::pages::DfspCaPage/>
                         <Route path=path!("dfsps/:dfsp_id/certificates") view=enrollments::pages::DfspCertificatesPage/>
+                        <Route path=path!("dfsps/:dfsp_id/hub-certificates") view=enrollments::pages::HubCertificatesPage/>
                         <Route path=path!("csrs") view=enrollments::pages::CsrQueuePage/>
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>

@@ -67,6 +67,10 @@ pub fn dfsp_certificates(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> Str
     format!("{}/certificates", dfsp(env_id, dfsp_id))
 }
 
+pub fn hub_certificates(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/hub-certificates", dfsp(env_id, dfsp_id))
+}
+
 pub fn csr_queue(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/csrs")
 }

@@ -65,3 +65,33 @@ export function verifiesAgainst(certificate: string, root: string): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A CA chain as makeCaChain makes it, whose intermediate signs CSRs for the test (as a DFSP's
+ * CA would): `sign` answers the certificate, PEM.
+ */
+export function makeSigningCaChain(name: string): { root: string; intermediate: string; sign: (csr: string) => string } {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-signing-ca-"));
+  const at = (file: string) => join(dir, file);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
+  writeFileSync(at("ca.cnf"), CONFIG);
+  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  openssl("req", "-x509", "-config", at("ca.cnf"), "-extensions", "v3_ca", ...key, "-keyout", at("root.key"),
+    "-out", at("root.pem"), "-days", "3650", "-subj", `/CN=${name} Root/O=Test Bank`);
+  openssl("req", "-new", "-config", at("ca.cnf"), ...key, "-keyout", at("int.key"), "-out", at("int.csr"),
+    "-subj", `/CN=${name} Issuing/O=Test Bank`);
+  openssl("x509", "-req", "-in", at("int.csr"), "-CA", at("root.pem"), "-CAkey", at("root.key"), "-set_serial",
+    "0x" + Date.now().toString(16), "-days", "1825", "-out", at("int.pem"), "-extfile", at("ca.cnf"), "-extensions", "v3_ca");
+  let serial = Date.now();
+  return {
+    root: readFileSync(at("root.pem"), "utf8"),
+    intermediate: readFileSync(at("int.pem"), "utf8"),
+    sign: (csr: string) => {
+      writeFileSync(at("leaf.csr"), csr);
+      serial += 1;
+      openssl("x509", "-req", "-in", at("leaf.csr"), "-CA", at("int.pem"), "-CAkey", at("int.key"), "-set_serial",
+        "0x" + serial.toString(16), "-days", "365", "-out", at("leaf.pem"));
+      return readFileSync(at("leaf.pem"), "utf8");
+    },
+  };
+}

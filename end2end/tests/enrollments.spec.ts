@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { makeCsr, verifiesAgainst } from "./certs";
+import { makeCsr, makeSigningCaChain, verifiesAgainst } from "./certs";
 import { collectPageErrors, open, shot, unique } from "./helpers";
 
 test("a DFSP submits a CSR, the Hub signs it, the DFSP downloads the certificate", async ({ page, request }) => {
@@ -59,5 +59,54 @@ test("a DFSP submits a CSR, the Hub signs it, the DFSP downloads the certificate
   const certificate = readFileSync(await certificateDownload.path(), "utf8");
   const root = readFileSync(await rootDownload.path(), "utf8");
   expect(verifiesAgainst(certificate, root)).toContain(": OK");
+  expect(pageErrors).toEqual([]);
+});
+
+test("the Hub makes its CSR for a DFSP, the DFSP returns the certificate its CA signed, the Hub validates it", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", {
+    data: { name: unique("OUT"), defaultDN: { CN: "hub.example.com", O: "Example Hub", C: "US" } },
+  })).json();
+  expect((await request.post(`/api/environments/${env.id}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One" } })).ok()).toBeTruthy();
+  const dfspCa = makeSigningCaChain("Bank One");
+  expect((await request.post(`/api/environments/${env.id}/dfsps/DFSP%201/ca`, {
+    data: { rootCertificate: dfspCa.root, intermediateChain: dfspCa.intermediate },
+  })).ok()).toBeTruthy();
+
+  await open(page, `/environments/${env.id}/dfsps/DFSP%201`);
+  await page.getByRole("navigation", { name: "DFSP sections" }).getByRole("link", { name: "Hub certificates" }).click();
+  await expect(page.getByTestId("empty-state")).toContainText("No CSR yet");
+  const form = page.locator("#make-hub-csr");
+  await expect(form.getByLabel("Common name (CN)")).toHaveValue("hub.example.com");
+  await form.getByLabel("DNS names").fill("hub.example.com, hub2.example.com");
+  await form.getByLabel("Email address").fill("pki@hub.example.com");
+  // Every attribute MCM's checks ask of a CSR's subject.
+  await form.getByLabel("Organizational unit (OU)").fill("Payments");
+  await form.getByLabel("State or province (ST)").fill("New York");
+  await form.getByLabel("Locality (L)").fill("New York");
+  await form.getByRole("button", { name: "Make CSR" }).click();
+  await expect(form.getByTestId("success")).toContainText("its CSR is below");
+  const card = page.getByTestId("outbound");
+  await expect(card.getByTestId("enrollment-state")).toHaveText("Awaiting the DFSP's CA");
+  await expect(card.getByTestId("csr")).toContainText("DNS:hub.example.com, DNS:hub2.example.com");
+  await expect(card.getByTestId("csr")).toContainText("RSA 4096 bits");
+
+  // The DFSP downloads the CSR, has its CA sign it, and returns the certificate.
+  const [csrDownload] = await Promise.all([page.waitForEvent("download"), card.getByTestId("csr").getByTestId("download").click()]);
+  const certificate = dfspCa.sign(readFileSync(await csrDownload.path(), "utf8"));
+  await card.getByText("Return the certificate the DFSP's CA signed").click();
+  await card.getByLabel("Certificate").fill(certificate);
+  await expect(card.getByTestId("preview-certificate")).toContainText("hub.example.com");
+  await card.getByRole("button", { name: "Return certificate" }).click();
+  await expect(card.getByTestId("enrollment-state")).toHaveText("Certificate returned");
+  await expect(card.getByTestId("validations")).toHaveAttribute("data-state", "VALID");
+  await shot(page, "43-hub-certificate-returned");
+
+  // The Hub validates it against the DFSP's CA.
+  await card.getByRole("button", { name: "Validate" }).click();
+  await expect(card.getByTestId("enrollment-state")).toHaveText("Validated");
+  await expect(card.getByRole("button", { name: "Validate" })).toHaveCount(0);
+  await shot(page, "44-hub-certificate-validated");
   expect(pageErrors).toEqual([]);
 });

@@ -51,6 +51,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   const signedId = (await (await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: makeCsr("dfsp1.example.com", 2048) } })).json()).id;
   await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound/${signedId}/sign`);
   await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: makeCsr("api.dfsp1.example.com", 2048) } });
+  await request.post(`${base}/dfsps/DFSP%201/enrollments/outbound`, { data: { hubCSR: makeCsr("hub.example.com", 2048) } });
 
   await check(page, "/environments", "environments");
   await check(page, `/environments/${env.id}`, "environment");
@@ -63,5 +64,6 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/ca`, "dfsp-ca");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/certificates`, "dfsp-certificates");
   await check(page, `/environments/${env.id}/csrs`, "csrs-to-sign");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/hub-certificates`, "hub-certificates");
   await check(page, "/environments/987654", "not-found");
 });

@@ -1,8 +1,10 @@
 //! Enrollments in the portal: a DFSP's client certificates (submit a CSR, follow it, download
-//! the certificate and its chain) and the Hub's queue of CSRs to sign.
+//! the certificate and its chain), the Hub's queue of CSRs to sign, and the Hub's own client
+//! certificates for a DFSP (make a CSR, return the certificate the DFSP's CA signed, validate).
 
 use domain::dfsps::{Dfsp, DfspId};
 use domain::enrollments::inbound::{InboundEnrollment, InboundState};
+use domain::enrollments::outbound::{OutboundEnrollment, OutboundState};
 use domain::environments::EnvironmentId;
 use domain::pki::authorities::CertificateAuthority;
 use domain::pki::hub_cas::HubCa;
@@ -394,5 +396,252 @@ fn SignActions(
             {sign_part}
             {upload_part}
         </div>
+    }
+}
+
+#[component]
+fn OutboundStateBadge(state: OutboundState) -> impl IntoView {
+    let (label, class) = match state {
+        OutboundState::CsrLoaded => (
+            "Awaiting the DFSP's CA",
+            "bg-amber-50 text-amber-800 ring-amber-600/30",
+        ),
+        OutboundState::CertSigned => (
+            "Certificate returned",
+            "bg-sky-50 text-sky-800 ring-sky-600/30",
+        ),
+        OutboundState::Validated => (
+            "Validated",
+            "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+        ),
+    };
+    view! {
+        <span class=format!("inline-flex whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset {class}") data-testid="enrollment-state">
+            {label}
+        </span>
+    }
+}
+
+/// The actions of the Hub's certificates page, made at its top level.
+#[derive(Clone, Copy)]
+struct OutboundActions {
+    make: ServerAction<MakeOutboundCsr>,
+    upload_csr: ServerAction<UploadOutboundCsr>,
+    certificate: ServerAction<ReturnOutboundCertificate>,
+    validate: ServerAction<ValidateOutbound>,
+}
+
+impl OutboundActions {
+    fn version(&self) -> usize {
+        self.make.version().get()
+            + self.upload_csr.version().get()
+            + self.certificate.version().get()
+            + self.validate.version().get()
+    }
+}
+
+/// `/environments/{id}/dfsps/{dfspId}/hub-certificates`: the Hub's client certificates for the
+/// DFSP, which the DFSP's CA signs.
+#[component]
+pub fn HubCertificatesPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let environment = current_environment();
+    let params = use_params_map();
+    let parsed = Memo::new(move |_| {
+        let raw = params.read().get("dfsp_id").unwrap_or_default();
+        env_id
+            .get()
+            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
+    });
+    let actions = OutboundActions {
+        make: ServerAction::new(),
+        upload_csr: ServerAction::new(),
+        certificate: ServerAction::new(),
+        validate: ServerAction::new(),
+    };
+    let not_found =
+        || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
+    let dfsp = Resource::new(
+        move || parsed.get(),
+        move |parsed| async move {
+            match parsed {
+                Some((env, id)) => get_dfsp(env, id).await,
+                None => Err(not_found()),
+            }
+        },
+    );
+    let enrollments = Resource::new(
+        move || (parsed.get(), actions.version()),
+        move |(parsed, _)| async move {
+            match parsed {
+                Some((env, id)) => list_outbound(env, id).await,
+                None => Err(not_found()),
+            }
+        },
+    );
+    view! {
+        <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
+            let env = dfsp.env_id;
+            let id = dfsp.id.clone();
+            view! {
+                <Title text=format!("Hub certificates · {}", dfsp.id)/>
+                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
+                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
+                </nav>
+                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: the Hub's client certificates for it. The Hub makes a CSR, the DFSP's CA signs it, the Hub validates the certificate.", dfsp.id)/>
+                <DfspTabs env dfsp=dfsp.id.clone() current="hub-certificates"/>
+                <div class="space-y-8">
+                    <Transition fallback=|| view! { <Loading what="the environment"/> }>
+                        {move || {
+                            let id = id.clone();
+                            Suspend::new(async move {
+                                let dn = environment.await.map(|e| e.default_dn).unwrap_or_default();
+                                view! { <NewHubCsr env dfsp=id dn actions/> }
+                            })
+                        }}
+                    </Transition>
+                    <section aria-labelledby="outbound-title" class="space-y-4">
+                        <h2 id="outbound-title" class="text-lg font-semibold text-slate-900">"The Hub's CSRs and certificates"</h2>
+                        {move || match actions.certificate.value().get().or_else(|| actions.validate.value().get()) {
+                            Some(Err(error)) => view! { <ErrorPanel error/> }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                        <AsyncPanel what="the CSRs" resource=enrollments render={move |list: Vec<OutboundEnrollment>| {
+                            if list.is_empty() {
+                                return view! { <EmptyState title="No CSR yet" body="Make the Hub's CSR above; the DFSP's CA signs it and the certificate comes back here."/> }.into_any();
+                            }
+                            view! { <div class="space-y-4">{list.into_iter().rev().map(|enrollment| view! { <OutboundCard enrollment actions/> }).collect_view()}</div> }.into_any()
+                        }}/>
+                    </section>
+                </div>
+            }
+        }}/>
+    }
+}
+
+#[component]
+fn NewHubCsr(
+    env: EnvironmentId,
+    dfsp: DfspId,
+    dn: domain::environments::DistinguishedName,
+    actions: OutboundActions,
+) -> impl IntoView {
+    let make = actions.make;
+    let feedback = FormFeedback::new(make.value());
+    let field = move |name: &'static str| feedback.field(name);
+    let upload = actions.upload_csr;
+    let upload_feedback = FormFeedback::new(upload.value());
+    let uploaded = RwSignal::new(0usize);
+    let upload_form = NodeRef::<leptos::html::Form>::new();
+    reset_after_success(
+        move || upload.value().with(|r| matches!(r, Some(Ok(_)))),
+        upload_form,
+        move || uploaded.update(|n| *n += 1),
+    );
+    let dfsp_value = dfsp.to_string();
+    let upload_dfsp = dfsp_value.clone();
+    view! {
+        <Card title="Make the Hub's CSR" description="The server makes an RSA-4096 key, keeps it sealed, and a CSR for it. Download the CSR below for the DFSP's CA to sign. A subject with CN, OU, O, L, ST, C and an email address passes every check.">
+            <ActionForm action=make attr:class="grid grid-cols-1 gap-4 md:grid-cols-2" attr:id="make-hub-csr">
+                {move || match make.value().get() {
+                    Some(Ok(enrollment)) => view! { <div class="md:col-span-2"><SuccessNotice>{format!("Made enrollment {}: its CSR is below.", enrollment.id)}</SuccessNotice></div> }.into_any(),
+                    Some(Err(error)) => view! { <div class="md:col-span-2"><FormError error/></div> }.into_any(),
+                    None => ().into_any(),
+                }}
+                <input type="hidden" name="env_id" value=env.get()/>
+                <input type="hidden" name="dfsp_id" value=dfsp_value/>
+                <TextField id="hub-csr-cn" label="Common name (CN)" name="form[cn]" value=dn.cn.unwrap_or_default() required=true maxlength=64 error=field("subject.CN")/>
+                <TextField id="hub-csr-email" label="Email address" name="form[email]" maxlength=128 error=field("subject.emailAddress")/>
+                <TextField id="hub-csr-o" label="Organization (O)" name="form[o]" value=dn.o.unwrap_or_default() maxlength=64 error=field("subject.O")/>
+                <TextField id="hub-csr-ou" label="Organizational unit (OU)" name="form[ou]" value=dn.ou.unwrap_or_default() maxlength=64 error=field("subject.OU")/>
+                <TextField id="hub-csr-c" label="Country (C)" name="form[c]" value=dn.c.unwrap_or_default() maxlength=2 error=field("subject.C")/>
+                <TextField id="hub-csr-st" label="State or province (ST)" name="form[st]" value=dn.st.unwrap_or_default() maxlength=128 error=field("subject.ST")/>
+                <TextField id="hub-csr-l" label="Locality (L)" name="form[l]" value=dn.l.unwrap_or_default() maxlength=128 error=field("subject.L")/>
+                <TextField id="hub-csr-dns" label="DNS names" name="form[dns]" placeholder="hub.example.com" hint="Separated by commas; a DNS name or an IP address is required." error=field("extensions.subjectAltName")/>
+                <TextField id="hub-csr-ips" label="IP addresses" name="form[ips]" placeholder="163.10.5.24"/>
+                <div class="md:col-span-2">
+                    <SubmitButton label="Make CSR" pending_label="Making the key and the CSR…" pending=make.pending()/>
+                </div>
+            </ActionForm>
+            <details class="mt-6 border-t border-slate-100 pt-4">
+                <summary class=format!("cursor-pointer text-sm {LINK_CLASS}")>"Or upload a CSR the Hub made elsewhere"</summary>
+                <ActionForm action=upload node_ref=upload_form attr:class="mt-3 space-y-3" attr:id="upload-hub-csr">
+                    {move || upload.value().get().and_then(Result::err).map(|error| view! { <FormError error/> })}
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    <input type="hidden" name="dfsp_id" value=upload_dfsp/>
+                    <PemField id="hub-csr" label="CSR" name="csr" csr=true required=true hint="Its key stays where it was made." error=upload_feedback.field("hubCSR") reset=uploaded/>
+                    <SubmitButton label="Upload CSR" pending_label="Uploading…" pending=upload.pending()/>
+                </ActionForm>
+            </details>
+        </Card>
+    }
+}
+
+#[component]
+fn OutboundCard(enrollment: OutboundEnrollment, actions: OutboundActions) -> impl IntoView {
+    let env = enrollment.env_id;
+    let dfsp = enrollment.dfsp_id.to_string();
+    let id = enrollment.id;
+    let stem = format!(
+        "hub-{}-{id}",
+        dfsp.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+    );
+    let subject = if enrollment.certificate.is_some() {
+        "certificate"
+    } else {
+        "CSR"
+    };
+    let certificate = enrollment
+        .certificate
+        .clone()
+        .zip(enrollment.cert_info.clone());
+    let can_return = enrollment.state != OutboundState::Validated;
+    let can_validate = enrollment.state == OutboundState::CertSigned;
+    let (return_action, validate) = (actions.certificate, actions.validate);
+    let return_id = format!("return-{id}");
+    let validate_dfsp = dfsp.clone();
+    view! {
+        <article class="space-y-3 rounded-lg border border-slate-200 bg-slate-50/60 p-4" data-testid="outbound">
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <div class="min-w-0">
+                    <h3 class="text-base font-semibold text-slate-900">{format!("Enrollment {id}")}</h3>
+                    <p class="text-xs text-slate-500">{format!("Made {} by {}{}", enrollment.created_date.get(..10).unwrap_or_default(), enrollment.created_by.clone().unwrap_or_else(|| "an unknown user".into()),
+                        if enrollment.key_kept { " · key kept sealed here" } else { " · key kept elsewhere" })}</p>
+                </div>
+                <OutboundStateBadge state=enrollment.state/>
+            </div>
+            <ValidationResults state=enrollment.validation_state validations=enrollment.validations.clone() subject=subject/>
+            {can_validate.then(|| view! {
+                <ActionForm action=validate attr:class="flex flex-wrap items-center gap-3">
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    <input type="hidden" name="dfsp_id" value=validate_dfsp/>
+                    <input type="hidden" name="id" value=id/>
+                    <SubmitButton label="Validate" pending_label="Validating…" pending=validate.pending()/>
+                    <span class="text-xs text-slate-600">"Checks the certificate against the DFSP's CA as it is now; it becomes Validated when every check passes."</span>
+                </ActionForm>
+            })}
+            {certificate.map(|(pem, info)| view! {
+                <CertificateDetails info heading="Certificate" pem file_name=format!("{stem}-client.pem")/>
+            })}
+            <CsrDetails info=enrollment.csr_info.clone() pem=enrollment.csr.clone() file_name=format!("{stem}.csr")/>
+            {can_return.then(|| {
+                let feedback = FormFeedback::new(return_action.value());
+                view! {
+                    <details class="rounded-md border border-slate-200 bg-white p-3">
+                        <summary class="cursor-pointer text-sm font-semibold text-slate-800">"Return the certificate the DFSP's CA signed"</summary>
+                        <ActionForm action=return_action attr:class="mt-3 space-y-3" attr:id=return_id>
+                            <input type="hidden" name="env_id" value=env.get()/>
+                            <input type="hidden" name="dfsp_id" value=dfsp.clone()/>
+                            <input type="hidden" name="id" value=id/>
+                            <PemField id=format!("outbound-certificate-{id}") label="Certificate" name="certificate" required=true
+                                hint="Signed by the DFSP's CA for this CSR." error=feedback.field("certificate")/>
+                            <SubmitButton label="Return certificate" pending_label="Checking…" pending=return_action.pending()/>
+                        </ActionForm>
+                    </details>
+                }
+            })}
+        </article>
     }
 }

@@ -2,6 +2,7 @@
 
 use domain::dfsps::DfspId;
 use domain::enrollments::inbound::InboundEnrollment;
+use domain::enrollments::outbound::OutboundEnrollment;
 use domain::environments::EnvironmentId;
 use leptos::prelude::*;
 
@@ -84,6 +85,144 @@ pub async fn upload_inbound_certificate(
         services
             .inbound_enrollments()
             .upload_certificate(&who, env_id, &dfsp_id, id, &input)
+            .await,
+    )
+}
+
+/// The form that makes the Hub's CSR for a DFSP (inputs named `form[cn]`, ...). DNS names and
+/// IP addresses are one text each, split at commas and whitespace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HubCsrForm {
+    #[serde(default)]
+    pub cn: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub o: Option<String>,
+    #[serde(default)]
+    pub ou: Option<String>,
+    #[serde(default)]
+    pub c: Option<String>,
+    #[serde(default)]
+    pub st: Option<String>,
+    #[serde(default)]
+    pub l: Option<String>,
+    #[serde(default)]
+    pub dns: Option<String>,
+    #[serde(default)]
+    pub ips: Option<String>,
+}
+
+fn words(text: Option<&str>) -> Option<Vec<String>> {
+    let list: Vec<String> = text
+        .unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
+impl HubCsrForm {
+    /// The request the domain checks, as the REST API would send it.
+    pub fn to_request(&self) -> domain::enrollments::outbound::CsrParameters {
+        use domain::enrollments::outbound::*;
+        use domain::text::blank_to_none;
+        CsrParameters {
+            subject: Some(CsrSubjectInput {
+                cn: blank_to_none(self.cn.clone()),
+                email_address: blank_to_none(self.email.clone()),
+                o: blank_to_none(self.o.clone()),
+                ou: blank_to_none(self.ou.clone()),
+                c: blank_to_none(self.c.clone()),
+                st: blank_to_none(self.st.clone()),
+                l: blank_to_none(self.l.clone()),
+            }),
+            extensions: Some(CsrExtensionsInput {
+                subject_alt_name: Some(SubjectAltNameInput {
+                    dns: words(self.dns.as_deref()),
+                    ips: words(self.ips.as_deref()),
+                }),
+            }),
+        }
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound")]
+pub async fn list_outbound(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+) -> Result<Vec<OutboundEnrollment>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    answer(
+        services
+            .outbound_enrollments()
+            .list(&who, env_id, &dfsp_id, None)
+            .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/make")]
+pub async fn make_outbound_csr(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    form: HubCsrForm,
+) -> Result<OutboundEnrollment, PortalError> {
+    let (services, who) = crate::server::context()?;
+    answer(
+        services
+            .outbound_enrollments()
+            .create_csr(&who, env_id, &dfsp_id, &form.to_request())
+            .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/upload_csr")]
+pub async fn upload_outbound_csr(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    #[server(default)] csr: String,
+) -> Result<OutboundEnrollment, PortalError> {
+    let (services, who) = crate::server::context()?;
+    let input = domain::enrollments::outbound::OutboundCreate { hub_csr: Some(csr) };
+    answer(
+        services
+            .outbound_enrollments()
+            .create(&who, env_id, &dfsp_id, &input)
+            .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/certificate")]
+pub async fn return_outbound_certificate(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    id: i64,
+    #[server(default)] certificate: String,
+) -> Result<OutboundEnrollment, PortalError> {
+    let (services, who) = crate::server::context()?;
+    let input = domain::enrollments::outbound::OutboundCertificate {
+        certificate: Some(certificate),
+    };
+    answer(
+        services
+            .outbound_enrollments()
+            .upload_certificate(&who, env_id, &dfsp_id, id, &input)
+            .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/validate")]
+pub async fn validate_outbound(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+    id: i64,
+) -> Result<OutboundEnrollment, PortalError> {
+    let (services, who) = crate::server::context()?;
+    answer(
+        services
+            .outbound_enrollments()
+            .validate(&who, env_id, &dfsp_id, id)
             .await,
     )
 }
