@@ -110,3 +110,44 @@ test("the Hub makes its CSR for a DFSP, the DFSP returns the certificate its CA 
   await shot(page, "44-hub-certificate-validated");
   expect(pageErrors).toEqual([]);
 });
+
+test("the Hub answers a DFSP's CSR with a certificate an external CA signed", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", { data: { name: unique("EXTSIGN") } })).json();
+  const base = `/api/environments/${env.id}`;
+  expect((await request.post(`${base}/dfsps`, { data: { dfspId: "DFSP 1", name: "Bank One" } })).ok()).toBeTruthy();
+  const external = makeSigningCaChain("Hub External");
+  expect((await request.post(`${base}/hub/cas`, {
+    data: { name: "External issuing CA", rootCertificate: external.root, intermediateChain: external.intermediate },
+  })).ok()).toBeTruthy();
+  const csr = makeCsr("dfsp1.example.com");
+  expect((await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: csr } })).ok()).toBeTruthy();
+
+  await open(page, `/environments/${env.id}/csrs`);
+  const card = page.getByTestId("enrollment");
+  // No CA of its own yet: the page says so, and offers the external CA.
+  await expect(card.getByTestId("no-ca-to-sign")).toBeVisible();
+  await card.getByText("Add a certificate an external CA signed", { exact: true }).click();
+  await card.getByLabel("External CA").selectOption({ label: "External issuing CA" });
+  await card.getByLabel("Certificate").fill("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  await card.getByRole("button", { name: "Add certificate" }).click();
+  await expect(page.getByTestId("error")).toBeVisible();
+  await card.getByLabel("Certificate").fill(external.sign(csr));
+  await card.getByRole("button", { name: "Add certificate" }).click();
+  await expect(page.getByTestId("success")).toContainText("has its certificate");
+
+  await page.getByTestId("success").getByRole("link", { name: "See it" }).click();
+  const signed = page.getByTestId("enrollment");
+  await expect(signed.getByTestId("enrollment-state")).toHaveText("Certificate issued");
+  await expect(signed.getByTestId("validations")).toHaveAttribute("data-state", "VALID");
+  await expect(signed.locator('[data-code="CSR_CERT_SAME_SUBJECT_INFO"]')).toHaveAttribute("data-result", "NOT_AVAILABLE");
+  // The chain offered for download is the external CA's.
+  const [chainDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    signed.getByRole("link", { name: "Download the certificate with its chain" }).click(),
+  ]);
+  const chain = readFileSync(await chainDownload.path(), "utf8");
+  expect(chain.match(/BEGIN CERTIFICATE/g)?.length).toBe(3);
+  expect(pageErrors).toEqual([]);
+});

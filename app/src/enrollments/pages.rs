@@ -262,8 +262,20 @@ pub fn CsrQueuePage() -> impl IntoView {
     let environment = current_environment();
     let sign = ServerAction::<SignInbound>::new();
     let upload = ServerAction::<UploadInboundCertificate>::new();
+    // The list reloads after a success only: a refused form inside it stays open, as typed.
+    let issued = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if sign.value().with(|r| matches!(r, Some(Ok(_)))) {
+            issued.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if upload.value().with(|r| matches!(r, Some(Ok(_)))) {
+            issued.update(|n| *n += 1);
+        }
+    });
     let awaiting = Resource::new(
-        move || (env_id.get(), sign.version().get(), upload.version().get()),
+        move || (env_id.get(), issued.get()),
         |(env, ..)| async move {
             match env {
                 Some(env) => awaiting_inbound(env).await,
@@ -432,11 +444,20 @@ struct OutboundActions {
 }
 
 impl OutboundActions {
-    fn version(&self) -> usize {
-        self.make.version().get()
-            + self.upload_csr.version().get()
-            + self.certificate.version().get()
-            + self.validate.version().get()
+    /// Bumps `changed` after each success (not after a failure: a refused form inside the list
+    /// stays open, as typed).
+    fn reload_on_success(&self, changed: RwSignal<usize>) {
+        let bump = move |ok: bool| {
+            if ok {
+                changed.update(|n| *n += 1);
+            }
+        };
+        let (make, upload_csr, certificate, validate) =
+            (self.make, self.upload_csr, self.certificate, self.validate);
+        Effect::new(move |_| bump(make.value().with(|r| matches!(r, Some(Ok(_))))));
+        Effect::new(move |_| bump(upload_csr.value().with(|r| matches!(r, Some(Ok(_))))));
+        Effect::new(move |_| bump(certificate.value().with(|r| matches!(r, Some(Ok(_))))));
+        Effect::new(move |_| bump(validate.value().with(|r| matches!(r, Some(Ok(_))))));
     }
 }
 
@@ -470,8 +491,10 @@ pub fn HubCertificatesPage() -> impl IntoView {
             }
         },
     );
+    let changed = RwSignal::new(0usize);
+    actions.reload_on_success(changed);
     let enrollments = Resource::new(
-        move || (parsed.get(), actions.version()),
+        move || (parsed.get(), changed.get()),
         move |(parsed, _)| async move {
             match parsed {
                 Some((env, id)) => list_outbound(env, id).await,
