@@ -1,12 +1,13 @@
 //! The environment scope of the portal: the current environment (from the URL), its frame
 //! with the section navigation, and the environment actions every list of environments shares.
 
+use domain::dfsps::{Dfsp, DfspId};
 use domain::environments::{Environment, EnvironmentId};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{ErrorPage, Loading};
+use crate::components::{DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS};
 use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
 use crate::error::PortalError;
 use crate::urls;
@@ -104,4 +105,55 @@ pub fn use_environment_id() -> Memo<Option<EnvironmentId>> {
 /// The environment of the current page, loaded once by [`EnvironmentLayout`].
 pub fn current_environment() -> Resource<Result<Environment, PortalError>> {
     expect_context::<Resource<Result<Environment, PortalError>>>()
+}
+
+/// The environment and the DFSP of the current URL, when both are valid ids.
+pub fn use_dfsp_path() -> Memo<Option<(EnvironmentId, DfspId)>> {
+    let env_id = use_environment_id();
+    let params = use_params_map();
+    Memo::new(move |_| {
+        let raw = params.read().get("dfsp_id").unwrap_or_default();
+        env_id
+            .get()
+            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
+    })
+}
+
+/// The DFSP of `path`, loaded; "not found" when the URL names none. Made at a page's top
+/// level, so that its data travels with the server-rendered page.
+pub fn dfsp_resource(
+    path: Memo<Option<(EnvironmentId, DfspId)>>,
+) -> Resource<Result<Dfsp, PortalError>> {
+    Resource::new(
+        move || path.get(),
+        |path| async move {
+            match path {
+                Some((env, id)) => crate::dfsps::rpc::get_dfsp(env, id).await,
+                None => Err(PortalError::Domain(domain::DomainError::NotFound(
+                    "This DFSP does not exist".into(),
+                ))),
+            }
+        },
+    )
+}
+
+/// The top of each of a DFSP's pages: the way back to the list, the DFSP's name and what the
+/// page shows of it (`about`), and its tabs. `page` names the page in the browser's title.
+#[component]
+pub fn DfspHeader(
+    dfsp: Dfsp,
+    page: &'static str,
+    #[prop(into)] about: String,
+    current: &'static str,
+) -> impl IntoView {
+    use leptos_meta::Title;
+    let env = dfsp.env_id;
+    view! {
+        <Title text=format!("{page} · {}", dfsp.id)/>
+        <nav class="mb-2 text-sm" aria-label="Breadcrumb">
+            <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
+        </nav>
+        <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: {about}", dfsp.id)/>
+        <DfspTabs env dfsp=dfsp.id.clone() current/>
+    }
 }

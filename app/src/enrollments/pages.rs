@@ -12,15 +12,15 @@ use domain::DomainError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::*;
-use crate::dfsps::rpc::get_dfsp;
 use crate::enrollments::rpc::*;
 use crate::error::PortalError;
 use crate::pki::components::*;
 use crate::pki::rpc::{list_cas, list_hub_cas};
-use crate::scope::{current_environment, use_environment_id};
+use crate::scope::{
+    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+};
 use crate::urls;
 
 #[component]
@@ -134,25 +134,11 @@ fn EnrollmentCard(
 #[component]
 pub fn DfspCertificatesPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let params = use_params_map();
-    let parsed = Memo::new(move |_| {
-        let raw = params.read().get("dfsp_id").unwrap_or_default();
-        env_id
-            .get()
-            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
-    });
+    let parsed = use_dfsp_path();
     let create = ServerAction::<CreateInbound>::new();
     let not_found =
         || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
-    let dfsp = Resource::new(
-        move || parsed.get(),
-        move |parsed| async move {
-            match parsed {
-                Some((env, id)) => get_dfsp(env, id).await,
-                None => Err(not_found()),
-            }
-        },
-    );
+    let dfsp = dfsp_resource(parsed);
     let enrollments = Resource::new(
         move || (parsed.get(), create.version().get()),
         move |(parsed, _)| async move {
@@ -184,12 +170,7 @@ pub fn DfspCertificatesPage() -> impl IntoView {
         <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
             let env = dfsp.env_id;
             view! {
-                <Title text=format!("Client certificates · {}", dfsp.id)/>
-                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
-                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
-                </nav>
-                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: its client certificates, which the Hub issues from the DFSP's CSRs.", dfsp.id)/>
-                <DfspTabs env dfsp=dfsp.id.clone() current="certificates"/>
+                <DfspHeader dfsp=dfsp.clone() page="Client certificates" about="its client certificates, which the Hub issues from the DFSP's CSRs." current="certificates"/>
                 <div class="space-y-8">
                     <SubmitCsr env dfsp=dfsp.id.clone() create/>
                     <section aria-labelledby="enrollments-title" class="space-y-4">
@@ -465,15 +446,8 @@ impl OutboundActions {
 /// DFSP, which the DFSP's CA signs.
 #[component]
 pub fn HubCertificatesPage() -> impl IntoView {
-    let env_id = use_environment_id();
     let environment = current_environment();
-    let params = use_params_map();
-    let parsed = Memo::new(move |_| {
-        let raw = params.read().get("dfsp_id").unwrap_or_default();
-        env_id
-            .get()
-            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
-    });
+    let parsed = use_dfsp_path();
     let actions = OutboundActions {
         make: ServerAction::new(),
         upload_csr: ServerAction::new(),
@@ -482,15 +456,7 @@ pub fn HubCertificatesPage() -> impl IntoView {
     };
     let not_found =
         || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
-    let dfsp = Resource::new(
-        move || parsed.get(),
-        move |parsed| async move {
-            match parsed {
-                Some((env, id)) => get_dfsp(env, id).await,
-                None => Err(not_found()),
-            }
-        },
-    );
+    let dfsp = dfsp_resource(parsed);
     let changed = RwSignal::new(0usize);
     actions.reload_on_success(changed);
     let enrollments = Resource::new(
@@ -507,12 +473,7 @@ pub fn HubCertificatesPage() -> impl IntoView {
             let env = dfsp.env_id;
             let id = dfsp.id.clone();
             view! {
-                <Title text=format!("Hub certificates · {}", dfsp.id)/>
-                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
-                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
-                </nav>
-                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: the Hub's client certificates for it. The Hub makes a CSR, the DFSP's CA signs it, the Hub validates the certificate.", dfsp.id)/>
-                <DfspTabs env dfsp=dfsp.id.clone() current="hub-certificates"/>
+                <DfspHeader dfsp=dfsp.clone() page="Hub certificates" about="the Hub's client certificates for it. The Hub makes a CSR, the DFSP's CA signs it, the Hub validates the certificate." current="hub-certificates"/>
                 <div class="space-y-8">
                     <Transition fallback=|| view! { <Loading what="the environment"/> }>
                         {move || {

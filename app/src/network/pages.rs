@@ -7,13 +7,13 @@ use domain::network::{EndpointItem, Kind, State, ValueType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::*;
-use crate::dfsps::rpc::get_dfsp;
 use crate::error::PortalError;
 use crate::network::rpc::*;
-use crate::scope::{current_environment, use_environment_id};
+use crate::scope::{
+    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+};
 use crate::urls;
 
 fn section_title(kind: Kind) -> &'static str {
@@ -134,26 +134,10 @@ pub fn HubNetworkPage() -> impl IntoView {
 #[component]
 pub fn DfspEndpointsPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let params = use_params_map();
-    let parsed = Memo::new(move |_| {
-        let raw = params.read().get("dfsp_id").unwrap_or_default();
-        env_id
-            .get()
-            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
-    });
+    let parsed = use_dfsp_path();
     // Every resource of the page is made here, at its top level, so that its data travels
     // with the server-rendered page and hydration finds what the server rendered.
-    let dfsp = Resource::new(
-        move || parsed.get(),
-        |parsed| async move {
-            match parsed {
-                Some((env, id)) => get_dfsp(env, id).await,
-                None => Err(PortalError::Domain(domain::DomainError::NotFound(
-                    "This DFSP does not exist".into(),
-                ))),
-            }
-        },
-    );
+    let dfsp = dfsp_resource(parsed);
     let editor = Editor::new(move || parsed.get().map(|(env, id)| (env, Some(id))));
     let hub_items = Resource::new(
         move || env_id.get(),
@@ -168,12 +152,7 @@ pub fn DfspEndpointsPage() -> impl IntoView {
         <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
             let env = dfsp.env_id;
             view! {
-                <Title text=format!("Endpoints · {}", dfsp.id)/>
-                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
-                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
-                </nav>
-                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: its network endpoints. The Hub confirms each new or changed one.", dfsp.id)/>
-                <DfspTabs env dfsp=dfsp.id.clone() current="endpoints"/>
+                <DfspHeader dfsp=dfsp.clone() page="Endpoints" about="its network endpoints. The Hub confirms each new or changed one." current="endpoints"/>
                 <EndpointsPanel env dfsp=Some(dfsp.id.clone()) editor/>
                 <HubEndpointsReadOnly items=hub_items/>
             }

@@ -12,14 +12,14 @@ use domain::DomainError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::*;
-use crate::dfsps::rpc::get_dfsp;
 use crate::error::PortalError;
 use crate::pki::components::*;
 use crate::pki::rpc::*;
-use crate::scope::{current_environment, use_environment_id};
+use crate::scope::{
+    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+};
 use crate::urls;
 
 /// A file name made of `parts`, safe on every system: `DEV-root.pem`.
@@ -395,25 +395,11 @@ fn AddExternalCa(env: EnvironmentId, add: ServerAction<CreateHubCa>) -> impl Int
 #[component]
 pub fn DfspCaPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let params = use_params_map();
-    let parsed = Memo::new(move |_| {
-        let raw = params.read().get("dfsp_id").unwrap_or_default();
-        env_id
-            .get()
-            .and_then(|env| DfspId::parse(env, &raw).ok().map(|id| (env, id)))
-    });
+    let parsed = use_dfsp_path();
     let set = ServerAction::<SetDfspCa>::new();
     let not_found =
         || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
-    let dfsp = Resource::new(
-        move || parsed.get(),
-        move |parsed| async move {
-            match parsed {
-                Some((env, id)) => get_dfsp(env, id).await,
-                None => Err(not_found()),
-            }
-        },
-    );
+    let dfsp = dfsp_resource(parsed);
     let ca = Resource::new(
         move || (parsed.get(), set.version().get()),
         move |(parsed, _)| async move {
@@ -446,12 +432,7 @@ pub fn DfspCaPage() -> impl IntoView {
             let env = dfsp.env_id;
             let id = dfsp.id.clone();
             view! {
-                <Title text=format!("CA · {}", dfsp.id)/>
-                <nav class="mb-2 text-sm" aria-label="Breadcrumb">
-                    <A href=urls::dfsps(env) attr:class=LINK_CLASS>"← All DFSPs"</A>
-                </nav>
-                <PageHeader title=dfsp.name.clone() subtitle=format!("DFSP {}: the CA that signs its certificates, and the Hub's CAs it trusts.", dfsp.id)/>
-                <DfspTabs env dfsp=dfsp.id.clone() current="ca"/>
+                <DfspHeader dfsp=dfsp.clone() page="CA" about="the CA that signs its certificates, and the Hub's CAs it trusts." current="ca"/>
                 <div class="space-y-10">
                     <section aria-labelledby="dfsp-ca-title" class="space-y-4">
                         <div>

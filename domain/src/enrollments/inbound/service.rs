@@ -136,7 +136,7 @@ impl InboundService<'_> {
                     .into(),
             )
         })?;
-        let csr = stored_csr(&row)?;
+        let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
         let issuer = parse::certificate(ca.certificate.as_bytes()).map_err(|error| {
             tracing::error!(ca = ca.id, %error, "the stored CA cannot be read");
             DomainError::Internal("The environment's CA cannot be read".into())
@@ -222,7 +222,7 @@ impl InboundService<'_> {
         })?
         .ok_or_else(|| not_found(dfsp_id, id))?;
         ensure_awaiting(&row, dfsp_id)?;
-        let csr = stored_csr(&row)?;
+        let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
         let hub_ca = self
             .services
             .hub_cas()
@@ -315,17 +315,9 @@ impl InboundService<'_> {
         dfsp_id: &DfspId,
         row: InboundRow,
     ) -> DomainResult<InboundEnrollment> {
-        let csr = stored_csr(&row)?;
-        let certificate = row
-            .certificate
-            .as_deref()
-            .map(|pem| {
-                parse::certificate(pem.as_bytes()).map_err(|error| {
-                    tracing::error!(enrollment = row.id, %error, "a stored certificate cannot be read");
-                    DomainError::Internal(format!("The certificate of enrollment {} cannot be read", row.id))
-                })
-            })
-            .transpose()?;
+        let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
+        let certificate =
+            crate::enrollments::stored::certificate(row.id, row.certificate.as_deref())?;
         let validations = validations::inbound_validations(
             Some(&csr),
             certificate.as_ref(),
@@ -366,13 +358,6 @@ fn read_csr(text: Option<&str>) -> DomainResult<ParsedCsr> {
             "is required: paste the DFSP's certificate signing request (PEM)",
         )),
     }
-}
-
-fn stored_csr(row: &InboundRow) -> DomainResult<ParsedCsr> {
-    parse::csr(row.csr.as_bytes()).map_err(|error| {
-        tracing::error!(enrollment = row.id, %error, "a stored CSR cannot be read");
-        DomainError::Internal(format!("The CSR of enrollment {} cannot be read", row.id))
-    })
 }
 
 fn ensure_awaiting(row: &InboundRow, dfsp_id: &DfspId) -> DomainResult<()> {

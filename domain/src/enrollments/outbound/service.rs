@@ -11,7 +11,7 @@ use crate::error::FieldErrors;
 use crate::pki::ca::CaError;
 use crate::pki::ca_chain::CaChain;
 use crate::pki::keys::KeySpec;
-use crate::pki::parse::{self, ParsedCsr};
+use crate::pki::parse;
 use crate::pki::request::CsrSubject;
 use crate::pki::validations;
 use crate::text::TextRule;
@@ -222,7 +222,7 @@ impl OutboundService<'_> {
                 let row = repository::find(conn, &scope, id)
                     .await?
                     .ok_or_else(|| not_found(dfsp_id, id))?;
-                let csr = stored_csr(row.id, &row.csr)?;
+                let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
                 let same = validations::csr_cert_same_public_key(Some(&csr), Some(&certificate));
                 if same.result != validations::ValidationResult::Valid {
                     return Err(DomainError::invalid_field(
@@ -288,17 +288,9 @@ impl OutboundService<'_> {
         row: OutboundRow,
         dfsp_ca: Option<&CaChain>,
     ) -> DomainResult<OutboundEnrollment> {
-        let csr = stored_csr(row.id, &row.csr)?;
-        let certificate = row
-            .certificate
-            .as_deref()
-            .map(|pem| {
-                parse::certificate(pem.as_bytes()).map_err(|error| {
-                    tracing::error!(enrollment = row.id, %error, "a stored certificate cannot be read");
-                    DomainError::Internal(format!("The certificate of enrollment {} cannot be read", row.id))
-                })
-            })
-            .transpose()?;
+        let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
+        let certificate =
+            crate::enrollments::stored::certificate(row.id, row.certificate.as_deref())?;
         let validations = validations::outbound_validations(
             Some(&csr),
             certificate.as_ref(),
@@ -416,13 +408,6 @@ fn validate(input: &CsrParameters) -> DomainResult<(CsrSubject, Vec<String>, Vec
         dns,
         ips,
     ))
-}
-
-fn stored_csr(id: i64, pem: &str) -> DomainResult<ParsedCsr> {
-    parse::csr(pem.as_bytes()).map_err(|error| {
-        tracing::error!(enrollment = id, %error, "a stored CSR cannot be read");
-        DomainError::Internal(format!("The CSR of enrollment {id} cannot be read"))
-    })
 }
 
 pub(crate) fn not_found(dfsp_id: &DfspId, id: i64) -> DomainError {
