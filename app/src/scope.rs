@@ -119,6 +119,13 @@ pub fn use_dfsp_path() -> Memo<Option<(EnvironmentId, DfspId)>> {
     })
 }
 
+/// The error of a page whose URL names no DFSP.
+pub fn no_such_dfsp() -> PortalError {
+    PortalError::Domain(domain::DomainError::NotFound(
+        "This DFSP does not exist".into(),
+    ))
+}
+
 /// The DFSP of `path`, loaded; "not found" when the URL names none. Made at a page's top
 /// level, so that its data travels with the server-rendered page.
 pub fn dfsp_resource(
@@ -129,9 +136,7 @@ pub fn dfsp_resource(
         |path| async move {
             match path {
                 Some((env, id)) => crate::dfsps::rpc::get_dfsp(env, id).await,
-                None => Err(PortalError::Domain(domain::DomainError::NotFound(
-                    "This DFSP does not exist".into(),
-                ))),
+                None => Err(no_such_dfsp()),
             }
         },
     )

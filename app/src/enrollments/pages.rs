@@ -8,18 +8,15 @@ use domain::enrollments::outbound::{OutboundEnrollment, OutboundState};
 use domain::environments::EnvironmentId;
 use domain::pki::authorities::CertificateAuthority;
 use domain::pki::hub_cas::HubCa;
-use domain::DomainError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::*;
 use crate::enrollments::rpc::*;
-use crate::error::PortalError;
 use crate::pki::components::*;
-use crate::pki::rpc::{list_cas, list_hub_cas};
 use crate::scope::{
-    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id, DfspHeader,
 };
 use crate::urls;
 
@@ -136,36 +133,20 @@ pub fn DfspCertificatesPage() -> impl IntoView {
     let env_id = use_environment_id();
     let parsed = use_dfsp_path();
     let create = ServerAction::<CreateInbound>::new();
-    let not_found =
-        || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
     let dfsp = dfsp_resource(parsed);
     let enrollments = Resource::new(
         move || (parsed.get(), create.version().get()),
         move |(parsed, _)| async move {
             match parsed {
                 Some((env, id)) => list_inbound(env, id).await,
-                None => Err(not_found()),
+                None => Err(no_such_dfsp()),
             }
         },
     );
-    let cas = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
-    let hub_cas = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_hub_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
+    let EnvironmentCas {
+        internal: cas,
+        external: hub_cas,
+    } = environment_cas(env_id);
     view! {
         <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
             let env = dfsp.env_id;
@@ -264,24 +245,10 @@ pub fn CsrQueuePage() -> impl IntoView {
             }
         },
     );
-    let cas = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
-    let hub_cas = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_hub_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
+    let EnvironmentCas {
+        internal: cas,
+        external: hub_cas,
+    } = environment_cas(env_id);
     view! {
         <Transition fallback=|| view! { <PageHeader title="CSRs to sign"/> }>
             {move || Suspend::new(async move {
@@ -454,8 +421,6 @@ pub fn HubCertificatesPage() -> impl IntoView {
         certificate: ServerAction::new(),
         validate: ServerAction::new(),
     };
-    let not_found =
-        || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
     let dfsp = dfsp_resource(parsed);
     let changed = RwSignal::new(0usize);
     actions.reload_on_success(changed);
@@ -464,7 +429,7 @@ pub fn HubCertificatesPage() -> impl IntoView {
         move |(parsed, _)| async move {
             match parsed {
                 Some((env, id)) => list_outbound(env, id).await,
-                None => Err(not_found()),
+                None => Err(no_such_dfsp()),
             }
         },
     );

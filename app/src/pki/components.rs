@@ -8,7 +8,41 @@ use leptos::prelude::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use crate::components::{INPUT_CLASS, LINK_CLASS, SECONDARY_BUTTON};
-use crate::pki::rpc::{preview_certificates, preview_csr};
+use crate::pki::rpc::{list_cas, list_hub_cas, preview_certificates, preview_csr};
+
+/// The environment's own CAs (current first) and its external Hub CAs, loaded for the pages
+/// that show or use them; empty while the URL names no environment.
+pub struct EnvironmentCas {
+    pub internal: Resource<
+        Result<Vec<domain::pki::authorities::CertificateAuthority>, crate::error::PortalError>,
+    >,
+    pub external: Resource<Result<Vec<domain::pki::hub_cas::HubCa>, crate::error::PortalError>>,
+}
+
+pub fn environment_cas(
+    env_id: Memo<Option<domain::environments::EnvironmentId>>,
+) -> EnvironmentCas {
+    EnvironmentCas {
+        internal: Resource::new(
+            move || env_id.get(),
+            |env| async move {
+                match env {
+                    Some(env) => list_cas(env).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        ),
+        external: Resource::new(
+            move || env_id.get(),
+            |env| async move {
+                match env {
+                    Some(env) => list_hub_cas(env).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        ),
+    }
+}
 
 /// Seconds since the Unix epoch: the services' clock while rendering on the server, the
 /// browser's after.

@@ -18,7 +18,7 @@ use crate::error::PortalError;
 use crate::pki::components::*;
 use crate::pki::rpc::*;
 use crate::scope::{
-    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id, DfspHeader,
 };
 use crate::urls;
 
@@ -397,36 +397,20 @@ pub fn DfspCaPage() -> impl IntoView {
     let env_id = use_environment_id();
     let parsed = use_dfsp_path();
     let set = ServerAction::<SetDfspCa>::new();
-    let not_found =
-        || PortalError::Domain(DomainError::NotFound("This DFSP does not exist".into()));
     let dfsp = dfsp_resource(parsed);
     let ca = Resource::new(
         move || (parsed.get(), set.version().get()),
         move |(parsed, _)| async move {
             match parsed {
                 Some((env, id)) => get_dfsp_ca(env, id).await,
-                None => Err(not_found()),
+                None => Err(no_such_dfsp()),
             }
         },
     );
-    let hub_cas = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
-    let external = Resource::new(
-        move || env_id.get(),
-        |env| async move {
-            match env {
-                Some(env) => list_hub_cas(env).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
+    let EnvironmentCas {
+        internal: hub_cas,
+        external,
+    } = environment_cas(env_id);
     view! {
         <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
             let env = dfsp.env_id;
