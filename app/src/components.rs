@@ -417,6 +417,12 @@ pub fn DfspTabs(
             "Hub certificates",
             crate::urls::hub_certificates(env, dfsp.as_str()),
         ),
+        (
+            "server-certificate",
+            "Server certificate",
+            crate::urls::dfsp_server_certificate(env, dfsp.as_str()),
+        ),
+        ("jws", "JWS", crate::urls::dfsp_jws(env, dfsp.as_str())),
     ];
     view! {
         <nav class="mb-6 flex flex-wrap gap-x-6 gap-y-1 border-b border-slate-200" aria-label="DFSP sections">
@@ -445,6 +451,15 @@ impl FormFeedback {
             error: Signal::derive(move || {
                 result.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()))
             }),
+        }
+    }
+
+    /// The same feedback, shown only while `applies` holds: for one of several forms that
+    /// share an action, the one that was submitted last.
+    pub fn only_when(self, applies: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        let error = self.error;
+        FormFeedback {
+            error: Signal::derive(move || if applies() { error.get() } else { None }),
         }
     }
 

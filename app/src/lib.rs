@@ -5,6 +5,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod certificates;
 pub mod components;
 pub mod dfsps;
 pub mod enrollments;
@@ -96,6 +97,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dfsps/:dfsp_id/ca") view=pki::pages::DfspCaPage/>
                         <Route path=path!("dfsps/:dfsp_id/certificates") view=enrollments::pages::DfspCertificatesPage/>
                         <Route path=path!("dfsps/:dfsp_id/hub-certificates") view=enrollments::pages::HubCertificatesPage/>
+                        <Route path=path!("dfsps/:dfsp_id/server-certificate") view=certificates::pages::DfspServerCertificatePage/>
+                        <Route path=path!("dfsps/:dfsp_id/jws") view=certificates::pages::DfspJwsPage/>
+                        <Route path=path!("server-certificates") view=certificates::pages::ServerCertificatesPage/>
                         <Route path=path!("csrs") view=enrollments::pages::CsrQueuePage/>
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>

@@ -81,6 +81,7 @@ fn EnvironmentFrame(env: Environment) -> impl IntoView {
                         <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
                         <A href=urls::certificate_authorities(env.id) attr:class=nav_link>"Certificate authorities"</A>
                         <A href=urls::csr_queue(env.id) attr:class=nav_link>"CSRs to sign"</A>
+                        <A href=urls::server_certificates(env.id) attr:class=nav_link>"Server certificates"</A>
                     </nav>
                 </div>
             </aside>

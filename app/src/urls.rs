@@ -71,6 +71,18 @@ pub fn hub_certificates(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> Stri
     format!("{}/hub-certificates", dfsp(env_id, dfsp_id))
 }
 
+pub fn dfsp_server_certificate(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/server-certificate", dfsp(env_id, dfsp_id))
+}
+
+pub fn dfsp_jws(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
+    format!("{}/jws", dfsp(env_id, dfsp_id))
+}
+
+pub fn server_certificates(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/server-certificates")
+}
+
 pub fn csr_queue(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/csrs")
 }

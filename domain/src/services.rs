@@ -11,6 +11,7 @@ use crate::environments::EnvironmentService;
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
 use crate::pki::authorities::CaService;
+use crate::pki::certificate_sets::CertificateSetService;
 use crate::pki::dfsp_cas::DfspCaService;
 use crate::pki::hub_cas::HubCaService;
 use crate::pki::keys::Passphrase;
@@ -74,6 +75,10 @@ impl Services {
 
     pub fn dfsp_cas(&self) -> DfspCaService<'_> {
         DfspCaService { services: self }
+    }
+
+    pub fn certificate_sets(&self) -> CertificateSetService<'_> {
+        CertificateSetService { services: self }
     }
 
     pub fn inbound_enrollments(&self) -> InboundService<'_> {

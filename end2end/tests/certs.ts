@@ -70,7 +70,11 @@ export function verifiesAgainst(certificate: string, root: string): string {
  * A CA chain as makeCaChain makes it, whose intermediate signs CSRs for the test (as a DFSP's
  * CA would): `sign` answers the certificate, PEM.
  */
-export function makeSigningCaChain(name: string): { root: string; intermediate: string; sign: (csr: string) => string } {
+export function makeSigningCaChain(name: string): {
+  root: string;
+  intermediate: string;
+  sign: (csr: string, extensions?: string) => string;
+} {
   const dir = mkdtempSync(join(tmpdir(), "e2e-signing-ca-"));
   const at = (file: string) => join(dir, file);
   const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
@@ -86,12 +90,41 @@ export function makeSigningCaChain(name: string): { root: string; intermediate: 
   return {
     root: readFileSync(at("root.pem"), "utf8"),
     intermediate: readFileSync(at("int.pem"), "utf8"),
-    sign: (csr: string) => {
+    // `extensions`: lines of an openssl extensions section for the certificate (none by default).
+    sign: (csr: string, extensions?: string) => {
       writeFileSync(at("leaf.csr"), csr);
       serial += 1;
+      const extra = extensions ? ["-extfile", at("leaf.ext")] : [];
+      if (extensions) writeFileSync(at("leaf.ext"), extensions);
       openssl("x509", "-req", "-in", at("leaf.csr"), "-CA", at("int.pem"), "-CAkey", at("int.key"), "-set_serial",
-        "0x" + serial.toString(16), "-days", "365", "-out", at("leaf.pem"));
+        "0x" + serial.toString(16), "-days", "365", "-out", at("leaf.pem"), ...extra);
       return readFileSync(at("leaf.pem"), "utf8");
     },
   };
+}
+
+/**
+ * A TLS chain made by the test with the openssl command: a root, an intermediate it signed, and
+ * a certificate for `host` signed by the intermediate, with `usage` (serverAuth by default) in
+ * its extended key usage and a key made by `keyArgs` (EC P-384 by default, which passes the
+ * 4096-bit strength check), all PEM.
+ */
+export function makeTlsChain(
+  name: string,
+  host: string,
+  options: { usage?: string; keyArgs?: string[] } = {},
+): { root: string; intermediate: string; certificate: string } {
+  const ca = makeSigningCaChain(name);
+  const dir = mkdtempSync(join(tmpdir(), "e2e-tls-"));
+  const at = (file: string) => join(dir, file);
+  try {
+    const keyArgs = options.keyArgs ?? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"];
+    execFileSync("openssl", ["req", "-new", ...keyArgs, "-nodes", "-keyout", at("key.pem"), "-out", at("csr.pem"),
+      "-subj", `/CN=${host}/O=${name}`], { stdio: "pipe" });
+    const csr = readFileSync(at("csr.pem"), "utf8");
+    const certificate = ca.sign(csr, `extendedKeyUsage=${options.usage ?? "serverAuth"}\nsubjectAltName=DNS:${host}\n`);
+    return { root: ca.root, intermediate: ca.intermediate, certificate };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -123,22 +123,30 @@ test("the Hub answers a DFSP's CSR with a certificate an external CA signed", as
   })).ok()).toBeTruthy();
   const csr = makeCsr("dfsp1.example.com");
   expect((await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: csr } })).ok()).toBeTruthy();
+  const otherCsr = makeCsr("api.dfsp1.example.com", 2048);
+  expect((await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: otherCsr } })).ok()).toBeTruthy();
 
   await open(page, `/environments/${env.id}/csrs`);
-  const card = page.getByTestId("enrollment");
+  const card = page.getByTestId("enrollment").first();
+  const other = page.getByTestId("enrollment").last();
   // No CA of its own yet: the page says so, and offers the external CA.
   await expect(card.getByTestId("no-ca-to-sign")).toBeVisible();
   await card.getByText("Add a certificate an external CA signed", { exact: true }).click();
+  await other.getByText("Add a certificate an external CA signed", { exact: true }).click();
   await card.getByLabel("External CA").selectOption({ label: "External issuing CA" });
   await card.getByLabel("Certificate").fill("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
   await card.getByRole("button", { name: "Add certificate" }).click();
   await expect(page.getByTestId("error")).toBeVisible();
+  // The refusal shows under the form that was sent, not under the other open one.
+  await expect(card.getByTestId("field-error")).toBeVisible();
+  await expect(other.getByTestId("field-error")).toHaveCount(0);
   await card.getByLabel("Certificate").fill(external.sign(csr));
   await card.getByRole("button", { name: "Add certificate" }).click();
   await expect(page.getByTestId("success")).toContainText("has its certificate");
 
   await page.getByTestId("success").getByRole("link", { name: "See it" }).click();
-  const signed = page.getByTestId("enrollment");
+  await expect(page.getByTestId("enrollment")).toHaveCount(2);
+  const signed = page.getByTestId("enrollment").filter({ hasText: "Certificate issued" });
   await expect(signed.getByTestId("enrollment-state")).toHaveText("Certificate issued");
   await expect(signed.getByTestId("validations")).toHaveAttribute("data-state", "VALID");
   await expect(signed.locator('[data-code="CSR_CERT_SAME_SUBJECT_INFO"]')).toHaveAttribute("data-result", "NOT_AVAILABLE");

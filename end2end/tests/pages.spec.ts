@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { makeCaChain, makeCsr } from "./certs";
+import { makeCaChain, makeCsr, makeTlsChain } from "./certs";
 
 /**
  * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
@@ -29,7 +29,7 @@ async function check(page: Page, path: string, name: string) {
 }
 
 test("every page is accessible and fits desktop and phone screens", async ({ page, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const env = await (await request.post("/api/environments", {
     data: { name: `PAGES-${Date.now()}`, defaultDN: { CN: "hub.example.com", O: "Example", C: "US" } },
   })).json();
@@ -52,6 +52,13 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound/${signedId}/sign`);
   await request.post(`${base}/dfsps/DFSP%201/enrollments/inbound`, { data: { clientCSR: makeCsr("api.dfsp1.example.com", 2048) } });
   await request.post(`${base}/dfsps/DFSP%201/enrollments/outbound`, { data: { hubCSR: makeCsr("hub.example.com", 2048) } });
+  const tls = makeTlsChain("Bank One", "api.bank-one.example");
+  const server = { serverCertificate: tls.certificate, intermediateChain: tls.intermediate, rootCertificate: tls.root };
+  await request.post(`${base}/dfsps/DFSP%201/servercerts`, { data: server });
+  await request.post(`${base}/hub/servercerts`, { data: server });
+  await request.post(`${base}/dfsps`, { data: { dfspId: "DFSP2", name: "Bank Two", monetaryZoneId: "EUR" } });
+  const jws = makeTlsChain("Bank Two", "DFSP2 JWS", { usage: "clientAuth", keyArgs: ["-newkey", "rsa:2048"] });
+  await request.post(`${base}/dfsps/DFSP2/jwscerts`, { data: { jwsCertificate: jws.certificate, rootCertificate: jws.root } });
 
   await check(page, "/environments", "environments");
   await check(page, `/environments/${env.id}`, "environment");
@@ -65,5 +72,8 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/certificates`, "dfsp-certificates");
   await check(page, `/environments/${env.id}/csrs`, "csrs-to-sign");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/hub-certificates`, "hub-certificates");
+  await check(page, `/environments/${env.id}/server-certificates`, "server-certificates");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/server-certificate`, "dfsp-server-certificate");
+  await check(page, `/environments/${env.id}/dfsps/DFSP%201/jws`, "dfsp-jws");
   await check(page, "/environments/987654", "not-found");
 });

@@ -224,6 +224,9 @@ pub fn CsrQueuePage() -> impl IntoView {
     let environment = current_environment();
     let sign = ServerAction::<SignInbound>::new();
     let upload = ServerAction::<UploadInboundCertificate>::new();
+    // Every card's upload form shares one action: its field errors belong under the form that
+    // was submitted last, not under every open one.
+    let uploaded_from = RwSignal::new(None::<i64>);
     // The list reloads after a success only: a refused form inside it stays open, as typed.
     let issued = RwSignal::new(0usize);
     Effect::new(move |_| {
@@ -283,7 +286,7 @@ pub fn CsrQueuePage() -> impl IntoView {
                             let current = cas.await.unwrap_or_default().into_iter().next();
                             let external = hub_cas.await.unwrap_or_default();
                             view! { <div class="space-y-4">{list.into_iter().map(|enrollment| {
-                                let actions = view! { <SignActions enrollment=enrollment.clone() current=current.clone() external=external.clone() sign upload/> };
+                                let actions = view! { <SignActions enrollment=enrollment.clone() current=current.clone() external=external.clone() sign upload uploaded_from/> };
                                 view! { <EnrollmentCard enrollment chain=Vec::new()>{actions}</EnrollmentCard> }
                             }).collect_view()}</div> }
                         })
@@ -302,6 +305,8 @@ fn SignActions(
     external: Vec<HubCa>,
     sign: ServerAction<SignInbound>,
     upload: ServerAction<UploadInboundCertificate>,
+    /// The enrollment whose upload form was submitted last.
+    uploaded_from: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let env = enrollment.env_id;
     let dfsp = enrollment.dfsp_id.to_string();
@@ -330,9 +335,11 @@ fn SignActions(
         .into_any(),
     };
     let upload_part = (!external.is_empty()).then(|| {
-        let feedback = FormFeedback::new(upload.value());
+        let feedback =
+            FormFeedback::new(upload.value()).only_when(move || uploaded_from.get() == Some(id));
         view! {
-            <details class="rounded-md border border-slate-200 bg-white p-3">
+            // A submit event bubbles up from the form: it says which card's form it was.
+            <details class="rounded-md border border-slate-200 bg-white p-3" on:submit=move |_| uploaded_from.set(Some(id))>
                 <summary class="cursor-pointer text-sm font-semibold text-slate-800">"Add a certificate an external CA signed"</summary>
                 <ActionForm action=upload attr:class="mt-3 space-y-3" attr:id=upload_id.clone()>
                     <input type="hidden" name="env_id" value=env.get()/>

@@ -692,9 +692,88 @@ fn error_text(error: &crate::error::PortalError) -> String {
     }
 }
 
+/// A file name made of `parts`, safe on every system: `DEV-root.pem`.
+pub fn file_name(parts: &[&str]) -> String {
+    let stem: String = parts
+        .join("-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stem}.pem")
+}
+
+/// The intermediates of a chain, each with its details.
+pub fn intermediates_view(
+    infos: Vec<CertInfo>,
+    chain_pem: Option<String>,
+    name: String,
+) -> impl IntoView {
+    let pems = split_pem_blocks(chain_pem.as_deref().unwrap_or_default());
+    let count = infos.len();
+    infos
+        .into_iter()
+        .enumerate()
+        .map(|(i, info)| {
+            let pem = pems.get(i).cloned();
+            let heading = if count == 1 {
+                "Intermediate certificate".to_owned()
+            } else {
+                format!("Intermediate certificate {} of {count}", i + 1)
+            };
+            let file = file_name(&[&name, &format!("intermediate-{}", i + 1)]);
+            match pem {
+                Some(pem) => {
+                    view! { <CertificateDetails info heading pem file_name=file/> }.into_any()
+                }
+                None => view! { <CertificateDetails info heading/> }.into_any(),
+            }
+        })
+        .collect_view()
+}
+
+/// The PEM blocks of a text, in order.
+pub fn split_pem_blocks(text: &str) -> Vec<String> {
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let Some(end) = rest[start..].find(END) else {
+            break;
+        };
+        let stop = start + end + END.len();
+        blocks.push(format!("{}\n", &rest[start..stop]));
+        rest = &rest[stop..];
+    }
+    blocks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_name(&["DEV env", "root"]), "DEV_env-root.pem");
+        assert_eq!(file_name(&["hub", "a/b\\c", "root"]), "hub-a_b_c-root.pem");
+    }
+
+    #[test]
+    fn a_chain_splits_into_its_blocks() {
+        let block =
+            |n: u8| format!("-----BEGIN CERTIFICATE-----\nQUFB{n}\n-----END CERTIFICATE-----");
+        let text = format!("s:/CN=a\n{}\n{}\n", block(1), block(2));
+        assert_eq!(
+            split_pem_blocks(&text),
+            [format!("{}\n", block(1)), format!("{}\n", block(2))]
+        );
+        assert!(split_pem_blocks("garbage").is_empty());
+    }
 
     #[test]
     fn instants_are_read_as_unix_seconds() {

@@ -12,6 +12,7 @@ pub mod authorities;
 pub mod ca;
 #[cfg(feature = "server")]
 pub mod ca_chain;
+pub mod certificate_sets;
 #[cfg(feature = "server")]
 pub mod chain;
 pub mod dfsp_cas;

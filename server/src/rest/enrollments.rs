@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{
-    ActionErrors, ApiError, KeyMakingErrors, ReadErrors, SigningErrors, WriteErrors,
+    ActionErrors, ApiError, KeyMakingErrors, QueryErrors, ReadErrors, SigningErrors, WriteErrors,
 };
 use super::extract::{Acting, ApiJson, DfspPath, EnrollmentId};
 
@@ -233,7 +233,7 @@ struct StateFilter {
     get, path = "/api/environments/{envId}/dfsps/{dfspId}/enrollments/outbound", tag = "enrollments",
     operation_id = "getDFSPOutboundEnrollments",
     params(DfspPath, StateFilter),
-    responses((status = 200, description = "The enrollments", body = [OutboundEnrollment]), WriteErrors)
+    responses((status = 200, description = "The enrollments", body = [OutboundEnrollment]), QueryErrors)
 )]
 async fn get_outbounds(
     State(services): State<Services>,

@@ -186,6 +186,10 @@ error_set!(
     ReadErrors: 403, 404
 );
 error_set!(
+    /// Reading a list in an environment with a query filter.
+    QueryErrors: 400, 403, 404
+);
+error_set!(
     /// Changing something, with a JSON body.
     WriteErrors: 400, 403, 404, 409, 413, 415
 );

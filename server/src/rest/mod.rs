@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from the same handlers, so the two cannot drift apart.
 
 mod authorities;
+mod certificates;
 mod dfsps;
 mod enrollments;
 mod environments;
@@ -49,6 +50,7 @@ pub mod body_limits {
         (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
         (name = "pki", description = "Certificate authorities: the environment's internal CA, the Hub's external CAs and the DFSPs' CAs"),
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
+        (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, and the DFSPs' JWS signing certificates"),
         (name = "health", description = "Service health"),
     )
 )]
@@ -64,6 +66,7 @@ pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) 
         .merge(network::routes())
         .merge(authorities::routes())
         .merge(enrollments::routes())
+        .merge(certificates::routes())
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();

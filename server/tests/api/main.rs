@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorities;
+mod certificate_sets;
 mod certs;
 mod concurrency;
 mod dfsps;

@@ -13,6 +13,7 @@ on_both_backends!(
     forms_work_without_javascript,
     concurrent_page_loads_all_complete,
     network_pages_and_forms_work_without_javascript,
+    certificate_pages_and_forms_work_without_javascript,
 );
 
 async fn network_pages_and_forms_work_without_javascript(backend: Backend) {
@@ -170,6 +171,109 @@ async fn network_pages_and_forms_work_without_javascript(backend: Backend) {
         .len(),
         1
     );
+}
+
+/// Server and JWS certificates uploaded, shown and removed through the portal's forms alone.
+async fn certificate_pages_and_forms_work_without_javascript(backend: Backend) {
+    use crate::certs::{ca, rsa, tls};
+    let app = spawn(backend).await;
+    let env = app.create_environment("DEV").await;
+    for (id, zone) in [("DFSP 1", "EUR"), ("DFSP2", "EUR"), ("DFSP3", "MAD")] {
+        app.create_dfsp(
+            env,
+            json!({"dfspId": id, "name": id, "monetaryZoneId": zone}),
+        )
+        .await;
+    }
+    let env_field = env.to_string();
+    let root = ca("Bank Root", None, None);
+    let jws_page = format!("/environments/{env}/dfsps/DFSP%201/jws");
+    let page = html(&app, &jws_page, StatusCode::OK).await;
+    assert!(page.contains("No JWS certificate yet"), "{page}");
+
+    // Each DFSP's JWS certificate, uploaded with the form.
+    for (dfsp, cn) in [
+        ("DFSP 1", "One JWS"),
+        ("DFSP2", "Two JWS"),
+        ("DFSP3", "Three JWS"),
+    ] {
+        let certificate = tls(cn, &rsa(2048), &root, "clientAuth");
+        let location = post_form(
+            &app,
+            "certificates/store",
+            &jws_page,
+            &[
+                ("env_id", env_field.as_str()),
+                ("kind", "DfspJws"),
+                ("dfsp_id", dfsp),
+                ("form[certificate]", certificate.as_str()),
+                ("form[chain]", ""),
+                ("form[root]", root.pem().as_str()),
+            ],
+        )
+        .await;
+        assert!(!location.contains("__err="), "{location}");
+    }
+    // The page shows the DFSP's own and its zone's peers', not those of another zone.
+    let page = html(&app, &jws_page, StatusCode::OK).await;
+    assert!(
+        page.contains("One JWS") && page.contains("Two JWS"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Three JWS"),
+        "another zone's JWS certificate is shown"
+    );
+    assert!(page.contains("passed every check"), "{page}");
+
+    // A refused upload comes back with the error under its field; nothing changes.
+    let server_page = format!("/environments/{env}/dfsps/DFSP%201/server-certificate");
+    let location = post_form(
+        &app,
+        "certificates/store",
+        &server_page,
+        &[
+            ("env_id", env_field.as_str()),
+            ("kind", "DfspServer"),
+            ("dfsp_id", "DFSP 1"),
+            ("form[certificate]", "garbage"),
+        ],
+    )
+    .await;
+    let page = html(&app, location.trim_start_matches(&app.base), StatusCode::OK).await;
+    assert!(page.contains("is not a PEM or DER certificate"), "{page}");
+    assert_eq!(app.db.count("dfsp_server_certs").await, 0);
+
+    // The Hub's server certificate, stored and removed.
+    let hub_page = format!("/environments/{env}/server-certificates");
+    let server = tls("hub.example.com", &rsa(4096), &root, "serverAuth");
+    post_form(
+        &app,
+        "certificates/store",
+        &hub_page,
+        &[
+            ("env_id", env_field.as_str()),
+            ("kind", "HubServer"),
+            ("form[certificate]", server.as_str()),
+            ("form[root]", root.pem().as_str()),
+        ],
+    )
+    .await;
+    let page = html(&app, &hub_page, StatusCode::OK).await;
+    assert!(
+        page.contains("hub.example.com") && page.contains("passed every check"),
+        "{page}"
+    );
+    post_form(
+        &app,
+        "certificates/delete",
+        &hub_page,
+        &[("env_id", env_field.as_str()), ("kind", "HubServer")],
+    )
+    .await;
+    assert_eq!(app.db.count("hub_server_certs").await, 0);
+    let page = html(&app, &hub_page, StatusCode::OK).await;
+    assert!(page.contains("No server certificate yet"), "{page}");
 }
 
 async fn html(app: &TestApp, path: &str, status: StatusCode) -> String {

@@ -78,8 +78,10 @@ pub fn certificate_public_key_length(
             code,
             R::Invalid,
             format!(
-                "Certificate key length {} invalid, should be {minimum}: make a new key of at least {minimum} bits",
-                key.bits
+                "Certificate key length {} invalid, should be {minimum}: make a new RSA key of at \
+                 least {minimum} bits, or an EC key of at least {} bits",
+                key.bits,
+                if minimum > 3072 { 384 } else { 256 }
             ),
         );
         v.message_template =

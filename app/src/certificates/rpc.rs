@@ -1,0 +1,250 @@
+//! The portal's server functions for server and JWS certificates: thin adapters over the
+//! domain's certificate-set service. The pages see one shape for both purposes,
+//! [`CertificateSet`].
+
+use domain::dfsps::DfspId;
+use domain::environments::EnvironmentId;
+use domain::pki::certificate_sets::{JwsCert, ServerCert};
+use domain::pki::validations::{Validation, ValidationState};
+use domain::pki::CertInfo;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::PortalError;
+#[cfg(feature = "ssr")]
+use crate::server::answer;
+
+/// Which set a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetKind {
+    /// The TLS server certificate the Hub presents to the DFSPs.
+    HubServer,
+    /// The TLS server certificate a DFSP presents to the Hub.
+    DfspServer,
+    /// A DFSP's JWS signing certificate.
+    DfspJws,
+}
+
+impl SetKind {
+    /// The value of a form's `kind` field that names this kind.
+    pub fn form_value(self) -> &'static str {
+        match self {
+            SetKind::HubServer => "HubServer",
+            SetKind::DfspServer => "DfspServer",
+            SetKind::DfspJws => "DfspJws",
+        }
+    }
+
+    /// The name the API gives the certificate's field, under which its errors come back.
+    pub fn certificate_field(self) -> &'static str {
+        match self {
+            SetKind::HubServer | SetKind::DfspServer => "serverCertificate",
+            SetKind::DfspJws => "jwsCertificate",
+        }
+    }
+}
+
+/// A server or JWS certificate with its chain, as the pages show either.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateSet {
+    pub dfsp_id: Option<DfspId>,
+    pub certificate: String,
+    pub certificate_info: CertInfo,
+    pub intermediate_chain: Option<String>,
+    pub intermediate_chain_info: Vec<CertInfo>,
+    pub root_certificate: Option<String>,
+    pub root_certificate_info: Option<CertInfo>,
+    pub validations: Vec<Validation>,
+    pub validation_state: ValidationState,
+    pub updated_date: String,
+    pub updated_by: Option<String>,
+}
+
+impl From<ServerCert> for CertificateSet {
+    fn from(set: ServerCert) -> Self {
+        CertificateSet {
+            dfsp_id: set.dfsp_id,
+            certificate: set.server_certificate,
+            certificate_info: set.server_certificate_info,
+            intermediate_chain: set.intermediate_chain,
+            intermediate_chain_info: set.intermediate_chain_info,
+            root_certificate: set.root_certificate,
+            root_certificate_info: set.root_certificate_info,
+            validations: set.validations,
+            validation_state: set.validation_state,
+            updated_date: set.updated_date,
+            updated_by: set.updated_by,
+        }
+    }
+}
+
+impl From<JwsCert> for CertificateSet {
+    fn from(set: JwsCert) -> Self {
+        CertificateSet {
+            dfsp_id: set.dfsp_id,
+            certificate: set.jws_certificate,
+            certificate_info: set.jws_certificate_info,
+            intermediate_chain: set.intermediate_chain,
+            intermediate_chain_info: set.intermediate_chain_info,
+            root_certificate: set.root_certificate,
+            root_certificate_info: set.root_certificate_info,
+            validations: set.validations,
+            validation_state: set.validation_state,
+            updated_date: set.updated_date,
+            updated_by: set.updated_by,
+        }
+    }
+}
+
+/// The upload form's fields (`form[certificate]`, `form[chain]`, `form[root]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetForm {
+    #[serde(default)]
+    pub certificate: Option<String>,
+    #[serde(default)]
+    pub chain: Option<String>,
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+/// The owner that a kind and an optional DFSP id name; a DFSP's kinds need the DFSP.
+#[cfg(feature = "ssr")]
+fn owner(
+    kind: SetKind,
+    dfsp_id: &Option<DfspId>,
+) -> Result<domain::pki::certificate_sets::Owner<'_>, domain::DomainError> {
+    use domain::pki::certificate_sets::Owner;
+    match (kind, dfsp_id) {
+        (SetKind::HubServer, _) => Ok(Owner::Hub),
+        (_, Some(dfsp_id)) => Ok(Owner::Dfsp(dfsp_id)),
+        (_, None) => Err(domain::DomainError::invalid_field(
+            "certificate",
+            "dfspId",
+            "is required: say which DFSP the certificate is for",
+        )),
+    }
+}
+
+/// The set of this kind, `None` when there is none yet.
+#[server(prefix = "/rpc", endpoint = "certificates/get")]
+pub async fn get_set(
+    env_id: EnvironmentId,
+    kind: SetKind,
+    #[server(default)] dfsp_id: Option<DfspId>,
+) -> Result<Option<CertificateSet>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    let sets = services.certificate_sets();
+    answer(match (kind, owner(kind, &dfsp_id)) {
+        (_, Err(error)) => Err(error),
+        (SetKind::DfspJws, Ok(_)) => sets
+            .find_jws(&who, env_id, dfsp_id.as_ref().expect("checked by owner"))
+            .await
+            .map(|set| set.map(CertificateSet::from)),
+        (_, Ok(owner)) => sets
+            .find_server(&who, env_id, owner)
+            .await
+            .map(|set| set.map(CertificateSet::from)),
+    })
+}
+
+/// Stores the set of this kind, replacing the one before.
+#[server(prefix = "/rpc", endpoint = "certificates/store")]
+pub async fn store_set(
+    env_id: EnvironmentId,
+    kind: SetKind,
+    #[server(default)] dfsp_id: Option<DfspId>,
+    form: SetForm,
+) -> Result<CertificateSet, PortalError> {
+    use domain::pki::certificate_sets::{JwsCertInput, ServerCertInput, Write};
+    let (services, who) = crate::server::context()?;
+    let sets = services.certificate_sets();
+    answer(match (kind, owner(kind, &dfsp_id)) {
+        (_, Err(error)) => Err(error),
+        (SetKind::DfspJws, Ok(_)) => {
+            let input = JwsCertInput {
+                jws_certificate: form.certificate,
+                intermediate_chain: form.chain,
+                root_certificate: form.root,
+            };
+            let dfsp_id = dfsp_id.as_ref().expect("checked by owner");
+            sets.store_jws(&who, env_id, dfsp_id, &input, Write::CreateOrReplace)
+                .await
+                .map(CertificateSet::from)
+        }
+        (_, Ok(owner)) => {
+            let input = ServerCertInput {
+                server_certificate: form.certificate,
+                intermediate_chain: form.chain,
+                root_certificate: form.root,
+            };
+            sets.store_server(&who, env_id, owner, &input, Write::CreateOrReplace)
+                .await
+                .map(CertificateSet::from)
+        }
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "certificates/delete")]
+pub async fn delete_set(
+    env_id: EnvironmentId,
+    kind: SetKind,
+    #[server(default)] dfsp_id: Option<DfspId>,
+) -> Result<(), PortalError> {
+    use domain::pki::certificate_sets::Purpose;
+    let (services, who) = crate::server::context()?;
+    let purpose = match kind {
+        SetKind::DfspJws => Purpose::Jws,
+        SetKind::HubServer | SetKind::DfspServer => Purpose::Server,
+    };
+    answer(match owner(kind, &dfsp_id) {
+        Ok(owner) => {
+            services
+                .certificate_sets()
+                .delete(&who, env_id, owner, purpose)
+                .await
+        }
+        Err(error) => Err(error),
+    })
+}
+
+/// Every DFSP's server certificate, for the Hub.
+#[server(prefix = "/rpc", endpoint = "certificates/dfsp_servers")]
+pub async fn dfsp_server_sets(env_id: EnvironmentId) -> Result<Vec<CertificateSet>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    answer(
+        services
+            .certificate_sets()
+            .all_dfsp_servers(&who, env_id)
+            .await
+            .map(|sets| sets.into_iter().map(CertificateSet::from).collect()),
+    )
+}
+
+/// The JWS certificates of the DFSP's peers (the other DFSPs of its monetary zone).
+#[server(prefix = "/rpc", endpoint = "certificates/peer_jws")]
+pub async fn peer_jws_sets(
+    env_id: EnvironmentId,
+    dfsp_id: DfspId,
+) -> Result<Vec<CertificateSet>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    answer(
+        services
+            .certificate_sets()
+            .peer_jws(&who, env_id, &dfsp_id)
+            .await
+            .map(|sets| sets.into_iter().map(CertificateSet::from).collect()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The forms name a kind the way the server function reads it.
+    #[test]
+    fn form_values_are_the_serialized_kinds() {
+        for kind in [SetKind::HubServer, SetKind::DfspServer, SetKind::DfspJws] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.form_value());
+        }
+    }
+}

@@ -1,0 +1,509 @@
+use time::OffsetDateTime;
+
+use super::repository::{self, SetRow, Slot};
+use super::{JwsCert, JwsCertInput, Purpose, ServerCert, ServerCertInput};
+use crate::access::{DfspScope, EnvScope, HubScope};
+use crate::clock::to_db;
+use crate::db::{db_read, db_write, Conn, Outcome};
+use crate::dfsps::DfspId;
+use crate::environments::EnvironmentId;
+use crate::error::FieldErrors;
+use crate::pki::ca_chain::CaChain;
+use crate::pki::parse::{self, ParsedCertificate, PkiError};
+use crate::pki::validations::{self, Validation};
+use crate::{DomainError, DomainResult, Principal, Services};
+
+/// Whose set an operation is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    Hub,
+    Dfsp(&'a DfspId),
+}
+
+/// How a store treats the set already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Stores the set, replacing the one before if there is one (`POST`).
+    CreateOrReplace,
+    /// Replaces the set there is; 404 when there is none (`PUT`).
+    Replace,
+}
+
+/// The Hub's and the DFSPs' server certificates and the DFSPs' JWS certificates. Obtained
+/// from [`Services::certificate_sets`].
+pub struct CertificateSetService<'a> {
+    pub(crate) services: &'a Services,
+}
+
+impl CertificateSetService<'_> {
+    /// Stores the owner's TLS server certificate with its chain. Certificates that cannot be
+    /// read change nothing (400); ones that read but do not validate are stored with their
+    /// validations, so that they can be seen and fixed, as MCM did.
+    pub async fn store_server(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+        input: &ServerCertInput,
+        write: Write,
+    ) -> DomainResult<ServerCert> {
+        let set = Set::read(
+            Purpose::Server,
+            input.server_certificate.as_deref(),
+            input.intermediate_chain.as_deref(),
+            input.root_certificate.as_deref(),
+        );
+        let stored = self
+            .store(who, env_id, owner, Purpose::Server, set, write)
+            .await?;
+        Ok(stored.server_view(owner, self.services.clock.now()))
+    }
+
+    /// Stores the DFSP's JWS signing certificate with its chain, as [`Self::store_server`].
+    pub async fn store_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        input: &JwsCertInput,
+        write: Write,
+    ) -> DomainResult<JwsCert> {
+        let set = Set::read(
+            Purpose::Jws,
+            input.jws_certificate.as_deref(),
+            input.intermediate_chain.as_deref(),
+            input.root_certificate.as_deref(),
+        );
+        let owner = Owner::Dfsp(dfsp_id);
+        let stored = self
+            .store(who, env_id, owner, Purpose::Jws, set, write)
+            .await?;
+        Ok(stored.jws_view(owner, self.services.clock.now()))
+    }
+
+    /// The owner's server certificate, validated now; `None` when none is stored.
+    pub async fn find_server(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+    ) -> DomainResult<Option<ServerCert>> {
+        let row = self.find(who, env_id, owner, Purpose::Server).await?;
+        let now = self.services.clock.now();
+        row.map(|row| Ok(Stored::reread(row, Purpose::Server)?.server_view(owner, now)))
+            .transpose()
+    }
+
+    /// As [`Self::find_server`], with 404 when none is stored.
+    pub async fn server(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+    ) -> DomainResult<ServerCert> {
+        self.find_server(who, env_id, owner)
+            .await?
+            .ok_or_else(|| missing(env_id, owner, Purpose::Server))
+    }
+
+    /// The DFSP's JWS certificate, validated now; `None` when none is stored.
+    pub async fn find_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> DomainResult<Option<JwsCert>> {
+        let owner = Owner::Dfsp(dfsp_id);
+        let row = self.find(who, env_id, owner, Purpose::Jws).await?;
+        let now = self.services.clock.now();
+        row.map(|row| Ok(Stored::reread(row, Purpose::Jws)?.jws_view(owner, now)))
+            .transpose()
+    }
+
+    /// As [`Self::find_jws`], with 404 when none is stored.
+    pub async fn jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> DomainResult<JwsCert> {
+        self.find_jws(who, env_id, dfsp_id)
+            .await?
+            .ok_or_else(|| missing(env_id, Owner::Dfsp(dfsp_id), Purpose::Jws))
+    }
+
+    /// Removes the owner's set of `purpose`; 404 when there is none.
+    pub async fn delete(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+        purpose: Purpose,
+    ) -> DomainResult<()> {
+        if let Owner::Dfsp(dfsp_id) = owner {
+            DfspScope::precheck(who, dfsp_id)?;
+        } else {
+            who.ensure_hub_operator(HUB_WRITE)?;
+        }
+        let removed = db_write!(self.services.db, |conn| {
+            async {
+                let slot = writable_slot(conn, who, env_id, owner, purpose).await?;
+                repository::delete(conn, &slot).await
+            }
+            .await
+        })?;
+        if !removed {
+            return Err(missing(env_id, owner, purpose));
+        }
+        tracing::info!(environment = %env_id, owner = %owner_label(owner), purpose = ?purpose, by = %who.subject, "certificate set removed");
+        Ok(())
+    }
+
+    /// Every DFSP's server certificate (DFSPs without one are left out). Hub operators only:
+    /// a DFSP's server certificate concerns the Hub and that DFSP.
+    pub async fn all_dfsp_servers(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> DomainResult<Vec<ServerCert>> {
+        let action = "see every DFSP's server certificate";
+        who.ensure_hub_operator(action)?;
+        let rows = db_read!(self.services.db, |conn| {
+            async {
+                let scope = HubScope::check(conn, who, env_id, action).await?;
+                repository::list_dfsps(conn, &scope.env(), Purpose::Server, None).await
+            }
+            .await
+        })?;
+        let now = self.services.clock.now();
+        rows.into_iter()
+            .map(|(dfsp_id, row)| {
+                Ok(Stored::reread(row, Purpose::Server)?.server_view(Owner::Dfsp(&dfsp_id), now))
+            })
+            .collect()
+    }
+
+    /// Every DFSP's JWS certificate (DFSPs without one are left out), for every participant:
+    /// JWS certificates are public, each DFSP verifies the others' signatures with them. With
+    /// `zone`, only the DFSPs of that monetary zone.
+    pub async fn all_dfsp_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        zone: Option<&str>,
+    ) -> DomainResult<Vec<JwsCert>> {
+        if let Some(zone) = zone {
+            if !crate::monetary_zones::is_currency_code(zone) {
+                return Err(DomainError::invalid_field(
+                    "filter",
+                    "monetaryZoneId",
+                    format!(
+                        "'{zone}' is not a monetary zone id: three capital letters, such as EUR"
+                    ),
+                ));
+            }
+        }
+        let rows = db_read!(self.services.db, |conn| {
+            async {
+                let scope = EnvScope::check(conn, who, env_id).await?;
+                repository::list_dfsps(conn, &scope, Purpose::Jws, zone).await
+            }
+            .await
+        })?;
+        let now = self.services.clock.now();
+        rows.into_iter()
+            .map(|(dfsp_id, row)| {
+                Ok(Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Dfsp(&dfsp_id), now))
+            })
+            .collect()
+    }
+}
+
+impl CertificateSetService<'_> {
+    /// The JWS certificates a DFSP verifies its peers' messages with: those of the other DFSPs
+    /// in its monetary zone (of every other DFSP when it has no zone).
+    pub async fn peer_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> DomainResult<Vec<JwsCert>> {
+        let rows = db_read!(self.services.db, |conn| {
+            async {
+                let scope = DfspScope::check(conn, who, env_id, dfsp_id).await?;
+                repository::list_jws_peers(conn, &scope).await
+            }
+            .await
+        })?;
+        let now = self.services.clock.now();
+        rows.into_iter()
+            .map(|(peer, row)| {
+                Ok(Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Dfsp(&peer), now))
+            })
+            .collect()
+    }
+}
+
+const HUB_WRITE: &str = "change the Hub's server certificate";
+
+impl CertificateSetService<'_> {
+    async fn store(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+        purpose: Purpose,
+        set: DomainResult<Set>,
+        write: Write,
+    ) -> DomainResult<Stored> {
+        // Who may act is settled before the input is looked at, so that its errors tell a
+        // principal who may not act nothing.
+        match owner {
+            Owner::Hub => who.ensure_hub_operator(HUB_WRITE)?,
+            Owner::Dfsp(dfsp_id) => DfspScope::precheck(who, dfsp_id)?,
+        }
+        let set = set?;
+        let mut row = SetRow {
+            id: 0,
+            certificate: set.certificate.pem.clone(),
+            intermediate_chain: set.chain.chain_pem(),
+            root_certificate: set.chain.root_pem(),
+            updated_at: to_db(self.services.clock.now()),
+            updated_by: Some(who.subject.clone()),
+        };
+        let id = db_write!(self.services.db, |conn| {
+            async {
+                let slot = writable_slot(conn, who, env_id, owner, purpose).await?;
+                repository::replace(conn, &slot, &row, write == Write::Replace).await
+            }
+            .await
+        })?;
+        row.id = id.ok_or_else(|| missing(env_id, owner, purpose))?;
+        tracing::info!(environment = %env_id, owner = %owner_label(owner), purpose = ?purpose, id = row.id, by = %who.subject, "certificate set stored");
+        Ok(Stored { row, set })
+    }
+
+    async fn find(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        owner: Owner<'_>,
+        purpose: Purpose,
+    ) -> DomainResult<Option<SetRow>> {
+        Ok(db_read!(self.services.db, |conn| {
+            async {
+                let slot = match owner {
+                    Owner::Hub => Slot::hub(&EnvScope::check(conn, who, env_id).await?),
+                    Owner::Dfsp(dfsp_id) => Slot::dfsp(
+                        &DfspScope::check(conn, who, env_id, dfsp_id).await?,
+                        purpose,
+                    ),
+                };
+                repository::find(conn, &slot).await
+            }
+            .await
+        })?)
+    }
+}
+
+/// The slot the principal may write: the Hub's for a hub operator, a DFSP's for whoever may
+/// act for it.
+async fn writable_slot(
+    conn: &mut Conn,
+    who: &Principal,
+    env_id: EnvironmentId,
+    owner: Owner<'_>,
+    purpose: Purpose,
+) -> Outcome<Slot> {
+    Ok(match owner {
+        Owner::Hub => Slot::hub(&HubScope::check(conn, who, env_id, HUB_WRITE).await?.env()),
+        Owner::Dfsp(dfsp_id) => Slot::dfsp(
+            &DfspScope::check(conn, who, env_id, dfsp_id).await?,
+            purpose,
+        ),
+    })
+}
+
+fn owner_label(owner: Owner<'_>) -> String {
+    match owner {
+        Owner::Hub => "hub".into(),
+        Owner::Dfsp(dfsp_id) => dfsp_id.to_string(),
+    }
+}
+
+/// The 404 for an owner without a set.
+fn missing(env_id: EnvironmentId, owner: Owner<'_>, purpose: Purpose) -> DomainError {
+    let (what, path) = match purpose {
+        Purpose::Server => ("server certificate", "servercerts"),
+        Purpose::Jws => ("JWS certificate", "jwscerts"),
+    };
+    DomainError::NotFound(match owner {
+        Owner::Hub => format!(
+            "The Hub has no {what} in environment {env_id} yet: upload one with POST \
+             /api/environments/{env_id}/hub/{path}"
+        ),
+        Owner::Dfsp(dfsp_id) => format!(
+            "DFSP '{dfsp_id}' has no {what} in environment {env_id} yet: upload one with POST \
+             /api/environments/{env_id}/dfsps/{dfsp_id}/{path}"
+        ),
+    })
+}
+
+/// The names of a set's fields, as the client sends them.
+fn certificate_field(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Server => "serverCertificate",
+        Purpose::Jws => "jwsCertificate",
+    }
+}
+
+fn what(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Server => "server certificate",
+        Purpose::Jws => "JWS certificate",
+    }
+}
+
+/// A set as read from its PEM texts.
+struct Set {
+    certificate: ParsedCertificate,
+    chain: CaChain,
+}
+
+impl Set {
+    /// Reads the certificate (exactly one) and the chain it chains to; every unreadable field
+    /// is reported at once.
+    fn read(
+        purpose: Purpose,
+        certificate: Option<&str>,
+        chain: Option<&str>,
+        root: Option<&str>,
+    ) -> DomainResult<Set> {
+        let field = certificate_field(purpose);
+        let mut errors = FieldErrors::default();
+        let certificate = match certificate.filter(|text| !text.trim().is_empty()) {
+            None => {
+                errors.push(
+                    field,
+                    format!(
+                        "is required: paste the {} (PEM, it starts with -----BEGIN CERTIFICATE)",
+                        what(purpose)
+                    ),
+                );
+                None
+            }
+            Some(text) => match parse::certificate(text.as_bytes()) {
+                Ok(certificate) => Some(certificate),
+                Err(PkiError::NotOne(n)) => {
+                    errors.push(
+                        field,
+                        format!(
+                            "holds {n} certificates where one is expected: put the {} here, \
+                             the CA certificates under the root in intermediateChain and the \
+                             root in rootCertificate",
+                            what(purpose)
+                        ),
+                    );
+                    None
+                }
+                Err(error) => {
+                    errors.push(field, error.to_string());
+                    None
+                }
+            },
+        };
+        let chain = CaChain::read(what(purpose), root, chain, false);
+        if let Err(error) = &chain {
+            for field in error.field_errors() {
+                errors.push(&field.field, field.message.clone());
+            }
+        }
+        errors.finish(what(purpose))?;
+        match (certificate, chain) {
+            (Some(certificate), Ok(chain)) => Ok(Set { certificate, chain }),
+            _ => Err(DomainError::Internal(
+                "a checked certificate set went missing".into(),
+            )),
+        }
+    }
+
+    fn validations(&self, purpose: Purpose, at: OffsetDateTime) -> Vec<Validation> {
+        match purpose {
+            Purpose::Server => validations::server_certificate_validations(
+                Some(&self.certificate),
+                &self.chain.intermediates,
+                self.chain.root.as_ref(),
+                at,
+            ),
+            // MCM checks the JWS certificate alone; its root and chain are kept for the
+            // DFSPs that verify with them.
+            Purpose::Jws => validations::jws_certificate_validations(Some(&self.certificate), at),
+        }
+    }
+}
+
+/// A stored set and its certificates, read.
+struct Stored {
+    row: SetRow,
+    set: Set,
+}
+
+impl Stored {
+    /// A stored set, read again. It was read when it was stored, so a failure is our fault.
+    fn reread(row: SetRow, purpose: Purpose) -> DomainResult<Stored> {
+        let set = Set::read(
+            purpose,
+            Some(&row.certificate),
+            row.intermediate_chain.as_deref(),
+            row.root_certificate.as_deref(),
+        )
+        .map_err(|error| {
+            tracing::error!(id = row.id, %error, "a stored certificate set cannot be read");
+            DomainError::Internal(format!("The stored {} cannot be read", what(purpose)))
+        })?;
+        Ok(Stored { row, set })
+    }
+
+    fn server_view(self, owner: Owner<'_>, at: OffsetDateTime) -> ServerCert {
+        let validations = self.set.validations(Purpose::Server, at);
+        ServerCert {
+            id: self.row.id,
+            dfsp_id: dfsp_of(owner),
+            server_certificate: self.row.certificate,
+            intermediate_chain: self.row.intermediate_chain,
+            root_certificate: self.row.root_certificate,
+            server_certificate_info: self.set.certificate.info,
+            intermediate_chain_info: self.set.chain.chain_info(),
+            root_certificate_info: self.set.chain.root_info(),
+            validation_state: validations::state(&validations),
+            validations,
+            updated_date: self.row.updated_at,
+            updated_by: self.row.updated_by,
+        }
+    }
+
+    fn jws_view(self, owner: Owner<'_>, at: OffsetDateTime) -> JwsCert {
+        let validations = self.set.validations(Purpose::Jws, at);
+        JwsCert {
+            id: self.row.id,
+            dfsp_id: dfsp_of(owner),
+            jws_certificate: self.row.certificate,
+            intermediate_chain: self.row.intermediate_chain,
+            root_certificate: self.row.root_certificate,
+            jws_certificate_info: self.set.certificate.info,
+            intermediate_chain_info: self.set.chain.chain_info(),
+            root_certificate_info: self.set.chain.root_info(),
+            validation_state: validations::state(&validations),
+            validations,
+            updated_date: self.row.updated_at,
+            updated_by: self.row.updated_by,
+        }
+    }
+}
+
+fn dfsp_of(owner: Owner<'_>) -> Option<DfspId> {
+    match owner {
+        Owner::Hub => None,
+        Owner::Dfsp(dfsp_id) => Some(dfsp_id.clone()),
+    }
+}
