@@ -48,6 +48,8 @@ pub async fn get_portal_info() -> Result<PortalInfo, PortalError> {
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" class="h-full bg-slate-50">
@@ -63,6 +65,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// What a portal page may load: only our own scripts (and the inline hydration scripts that carry
+/// this response's nonce), our WebAssembly, our stylesheet; no plugins, no framing by other
+/// sites, forms posted only to us.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page's Content-Security-Policy header, with the nonce Leptos put on the page's
+/// inline scripts (a new one for every response).
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    // The nonce is base64, so the policy is always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

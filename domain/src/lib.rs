@@ -24,6 +24,8 @@ pub mod clock;
 pub mod db;
 #[cfg(feature = "server")]
 mod services;
+#[cfg(feature = "server")]
+pub mod shared_keys;
 
 pub use error::{DomainError, DomainResult, FieldError};
 pub use principal::Principal;

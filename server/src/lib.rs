@@ -5,5 +5,6 @@ pub mod auth;
 pub mod config;
 pub mod portal;
 pub mod rest;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -46,6 +46,8 @@ pub enum StartupError {
     },
     #[error("the initial data could not be loaded: {0}")]
     InitialData(DomainError),
+    #[error("the replicas' shared keys could not be read or made: {0}")]
+    SharedKeys(DomainError),
     #[error("could not listen on {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -121,6 +123,11 @@ impl Application {
             "initial data loaded"
         );
 
+        let form_errors = services
+            .shared_key(crate::security::FORM_ERROR_KEY)
+            .await
+            .map_err(StartupError::SharedKeys)?;
+
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
             .await
@@ -131,7 +138,13 @@ impl Application {
             auth_enabled: config.auth_enabled,
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let app = app_router(services.clone(), options, info, &report.active_zones);
+        let app = app_router(
+            services.clone(),
+            options,
+            info,
+            &report.active_zones,
+            crate::security::FormErrorSeal::new(form_errors),
+        );
         Ok(Application {
             listener,
             app,
@@ -175,12 +188,14 @@ impl Application {
 }
 
 /// The whole HTTP surface: REST API, OpenAPI + Swagger UI, portal.
-/// `zones`: the monetary zones a DFSP may name, which the API document lists.
+/// `zones`: the monetary zones a DFSP may name, which the API document lists; `form_errors`
+/// seals the errors that forms bring back to their pages without JavaScript.
 pub fn app_router(
     services: Services,
     options: LeptosOptions,
     info: PortalInfo,
     zones: &[String],
+    form_errors: crate::security::FormErrorSeal,
 ) -> Router {
     let (api, openapi) = crate::rest::router(zones);
     Router::new()
@@ -188,6 +203,18 @@ pub fn app_router(
         .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))
         .merge(crate::portal::router(options, services, info))
         .layer(axum::middleware::from_fn(crate::auth::attach_principal))
+        .layer(axum::middleware::from_fn(
+            crate::security::refuse_cross_site_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            form_errors.clone(),
+            crate::security::seal_form_errors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            form_errors,
+            crate::security::drop_unsealed_form_errors,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

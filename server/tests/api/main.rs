@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorities;
+mod browser_security;
 mod certificate_sets;
 mod certs;
 mod concurrency;
