@@ -27,7 +27,54 @@ pub struct Principal {
     pub groups: Vec<String>,
 }
 
+/// The groups of the identity provider that give the roles (MCM's `PTA_ROLE`, `MTA_ROLE` and
+/// `EVERYONE_ROLE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGroups {
+    pub hub_operator: String,
+    pub dfsp_operator: String,
+    pub everyone: String,
+}
+
+impl Default for RoleGroups {
+    /// MCM's defaults.
+    fn default() -> Self {
+        RoleGroups {
+            hub_operator: "Application/PTA".into(),
+            dfsp_operator: "Application/MTA".into(),
+            everyone: "Internal/everyone".into(),
+        }
+    }
+}
+
 impl Principal {
+    /// A signed-in user, from the groups the identity provider lists for them. A hub operator
+    /// may read what everyone may without also holding the "everyone" group (MCM refused it,
+    /// quirk 4); the groups are kept, since a DFSP operator acts for the DFSPs whose security
+    /// group is among them.
+    pub fn from_groups(
+        subject: impl Into<String>,
+        groups: Vec<String>,
+        names: &RoleGroups,
+    ) -> Self {
+        let holds = |group: &str| groups.iter().any(|g| g == group);
+        let mut roles = Vec::new();
+        if holds(&names.hub_operator) {
+            roles.push(Role::HubOperator);
+        }
+        if holds(&names.dfsp_operator) {
+            roles.push(Role::DfspOperator);
+        }
+        if !roles.is_empty() || holds(&names.everyone) {
+            roles.push(Role::Everyone);
+        }
+        Principal {
+            subject: subject.into(),
+            roles,
+            groups,
+        }
+    }
+
     /// The principal of every request when authentication is disabled: it may do anything,
     /// as in MCM with `AUTH_ENABLED` unset.
     pub fn local_operator() -> Self {
@@ -113,6 +160,60 @@ mod tests {
         assert_eq!(
             p.ensure_hub_operator("create environments").unwrap_err(),
             DomainError::Forbidden("Only a hub operator may create environments".into())
+        );
+    }
+
+    #[test]
+    fn roles_come_from_the_configured_groups() {
+        let names = RoleGroups::default();
+        let groups = |list: &[&str]| list.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+
+        let hub = Principal::from_groups("hub", groups(&["Application/PTA"]), &names);
+        assert_eq!(hub.roles, [Role::HubOperator, Role::Everyone]);
+        assert!(
+            hub.ensure_can_read().is_ok(),
+            "no 'everyone' group needed (quirk 4)"
+        );
+
+        let dfsp = Principal::from_groups(
+            "bank",
+            groups(&[
+                "Application/MTA",
+                "Application/DFSP:DFSP1",
+                "Internal/everyone",
+            ]),
+            &names,
+        );
+        assert_eq!(dfsp.roles, [Role::DfspOperator, Role::Everyone]);
+        assert!(dfsp.may_act_for_dfsp("Application/DFSP:DFSP1"));
+        assert!(!dfsp.may_act_for_dfsp("Application/DFSP:DFSP2"));
+        assert!(dfsp.ensure_hub_operator("create environments").is_err());
+
+        let reader = Principal::from_groups("guest", groups(&["Internal/everyone"]), &names);
+        assert_eq!(reader.roles, [Role::Everyone]);
+        assert!(!reader.may_act_for_some_dfsp());
+
+        let nobody = Principal::from_groups("x", groups(&["Application/DFSP:DFSP1"]), &names);
+        assert!(nobody.roles.is_empty());
+        assert!(nobody.ensure_can_read().is_err());
+        assert!(
+            !nobody.may_act_for_dfsp("Application/DFSP:DFSP1"),
+            "a group alone is no role"
+        );
+
+        let custom = RoleGroups {
+            hub_operator: "cm-hub".into(),
+            dfsp_operator: "cm-dfsp".into(),
+            everyone: "cm-read".into(),
+        };
+        assert_eq!(
+            Principal::from_groups("hub", groups(&["cm-hub"]), &custom).roles,
+            [Role::HubOperator, Role::Everyone]
+        );
+        assert!(
+            Principal::from_groups("hub", groups(&["Application/PTA"]), &custom)
+                .roles
+                .is_empty()
         );
     }
 

@@ -60,6 +60,8 @@ pub struct Config {
     pub port: u16,
     pub database: DatabaseConfig,
     pub auth_enabled: bool,
+    /// The identity provider and the role groups; checked complete when `auth_enabled`.
+    pub auth: AuthConfig,
     /// Encrypts CA private keys at rest.
     pub p12_pass_phrase: Option<Secret>,
     /// `None`: the currency list shipped with the server.
@@ -68,6 +70,85 @@ pub struct Config {
     pub data_configuration_file: Option<PathBuf>,
     /// Where the built portal assets (`pkg/`, favicon) are served from.
     pub site_root: PathBuf,
+}
+
+/// How users are known when authentication is on: the OpenID Connect provider, this
+/// application's client there, and the groups that give roles. MCM's variable names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// `OAUTH2_ISSUER`: the provider's issuer URL (discovery starts at its
+    /// `/.well-known/openid-configuration`), and an accepted token `iss`.
+    pub issuer: Option<String>,
+    /// `OAUTH2_TOKEN_ISS`: another accepted token `iss`, for providers whose tokens name
+    /// another issuer than their discovery document (as WSO2 does).
+    pub token_issuer: Option<String>,
+    /// `APP_OAUTH_CLIENT_KEY`: this application's client id, and the audience its tokens carry.
+    pub client_id: Option<String>,
+    /// `APP_OAUTH_CLIENT_SECRET`.
+    pub client_secret: Option<Secret>,
+    /// `OAUTH2_GROUPS_CLAIM`: the token claim that lists the user's groups (default `groups`).
+    pub groups_claim: String,
+    /// `PTA_ROLE`, `MTA_ROLE`, `EVERYONE_ROLE`.
+    pub role_groups: domain::principal::RoleGroups,
+    /// `AUTH_2FA_ENABLED`: a second factor (TOTP) after sign-in.
+    pub two_factor: bool,
+    /// `TOTP_ISSUER` (default `MCM`) and `TOTP_LABEL`: how authenticator apps name the account.
+    pub totp_issuer: String,
+    pub totp_label: Option<String>,
+}
+
+impl AuthConfig {
+    fn from_lookup(
+        var: &impl Fn(&str) -> Option<String>,
+        auth_enabled: bool,
+    ) -> Result<AuthConfig, ConfigError> {
+        let defaults = domain::principal::RoleGroups::default();
+        let config = AuthConfig {
+            issuer: var("OAUTH2_ISSUER").map(|url| url.trim_end_matches('/').to_owned()),
+            token_issuer: var("OAUTH2_TOKEN_ISS"),
+            client_id: var("APP_OAUTH_CLIENT_KEY"),
+            client_secret: var("APP_OAUTH_CLIENT_SECRET").map(Secret::new),
+            groups_claim: var("OAUTH2_GROUPS_CLAIM").unwrap_or_else(|| "groups".into()),
+            role_groups: domain::principal::RoleGroups {
+                hub_operator: var("PTA_ROLE").unwrap_or(defaults.hub_operator),
+                dfsp_operator: var("MTA_ROLE").unwrap_or(defaults.dfsp_operator),
+                everyone: var("EVERYONE_ROLE").unwrap_or(defaults.everyone),
+            },
+            two_factor: parse_bool(var, "AUTH_2FA_ENABLED", false)?,
+            totp_issuer: var("TOTP_ISSUER").unwrap_or_else(|| "MCM".into()),
+            totp_label: var("TOTP_LABEL"),
+        };
+        if let Some(issuer) = &config.issuer {
+            if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+                return Err(ConfigError {
+                    variable: "OAUTH2_ISSUER",
+                    message: format!(
+                        "'{issuer}' is not an issuer URL: give the provider's issuer, such as \
+                         https://keycloak.example.com/realms/hub"
+                    ),
+                });
+            }
+        }
+        if auth_enabled {
+            if config.issuer.is_none() {
+                return Err(ConfigError {
+                    variable: "OAUTH2_ISSUER",
+                    message: "is required with AUTH_ENABLED=true: the OpenID Connect provider's \
+                              issuer URL"
+                        .into(),
+                });
+            }
+            if config.client_id.is_none() {
+                return Err(ConfigError {
+                    variable: "APP_OAUTH_CLIENT_KEY",
+                    message: "is required with AUTH_ENABLED=true: this application's client id \
+                              at the provider"
+                        .into(),
+                });
+            }
+        }
+        Ok(config)
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -106,6 +187,7 @@ impl Config {
         )?);
         let run_migrations = parse_bool(&var, "RUN_MIGRATIONS", true)?;
         let auth_enabled = parse_bool(&var, "AUTH_ENABLED", false)?;
+        let auth = AuthConfig::from_lookup(&var, auth_enabled)?;
 
         const MYSQL_VARIABLES: [&str; 5] = [
             "DATABASE_HOST",
@@ -147,6 +229,7 @@ impl Config {
                 run_migrations,
             },
             auth_enabled,
+            auth,
             p12_pass_phrase: lookup("P12_PASS_PHRASE")
                 .filter(|v| !v.is_empty())
                 .map(Secret::new),
@@ -180,6 +263,29 @@ impl Config {
             ),
             ("run migrations", self.database.run_migrations.to_string()),
             ("auth enabled", self.auth_enabled.to_string()),
+            (
+                "OIDC issuer",
+                self.auth.issuer.clone().unwrap_or_else(|| "not set".into()),
+            ),
+            (
+                "OIDC client",
+                match (&self.auth.client_id, &self.auth.client_secret) {
+                    (Some(id), Some(_)) => format!("{id} (secret set, redacted)"),
+                    (Some(id), None) => format!("{id} (no secret)"),
+                    (None, _) => "not set".into(),
+                },
+            ),
+            (
+                "role groups",
+                format!(
+                    "hub {}, DFSP {}, everyone {} (claim '{}')",
+                    self.auth.role_groups.hub_operator,
+                    self.auth.role_groups.dfsp_operator,
+                    self.auth.role_groups.everyone,
+                    self.auth.groups_claim
+                ),
+            ),
+            ("two-factor", self.auth.two_factor.to_string()),
             (
                 "P12 pass phrase",
                 if self.p12_pass_phrase.is_some() {
@@ -291,6 +397,56 @@ mod tests {
         assert!(c.database.run_migrations);
         assert!(!c.auth_enabled);
         assert_eq!(c.database.attempts, 10);
+    }
+
+    #[test]
+    fn authentication_settings_use_mcms_names_and_defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.auth.groups_claim, "groups");
+        assert_eq!(c.auth.role_groups, domain::principal::RoleGroups::default());
+        assert_eq!(c.auth.totp_issuer, "MCM");
+        assert!(!c.auth.two_factor);
+
+        let c = config(&[
+            ("AUTH_ENABLED", "TRUE"),
+            ("OAUTH2_ISSUER", "https://idp.example.com/realms/hub/"),
+            (
+                "OAUTH2_TOKEN_ISS",
+                "https://idp.example.com:9443/oauth2/token",
+            ),
+            ("APP_OAUTH_CLIENT_KEY", "connection-manager"),
+            ("APP_OAUTH_CLIENT_SECRET", "s3cret"),
+            ("PTA_ROLE", "cm-hub"),
+            ("OAUTH2_GROUPS_CLAIM", "roles"),
+            ("AUTH_2FA_ENABLED", "true"),
+        ])
+        .unwrap();
+        assert!(c.auth_enabled);
+        assert_eq!(
+            c.auth.issuer.as_deref(),
+            Some("https://idp.example.com/realms/hub")
+        );
+        assert_eq!(c.auth.role_groups.hub_operator, "cm-hub");
+        assert_eq!(c.auth.role_groups.dfsp_operator, "Application/MTA");
+        assert_eq!(c.auth.groups_claim, "roles");
+        assert!(c.auth.two_factor);
+        let summary = format!("{:?} {:?}", c.summary(), c.auth);
+        assert!(!summary.contains("s3cret"), "{summary}");
+
+        for (vars, variable) in [
+            (vec![("AUTH_ENABLED", "true")], "OAUTH2_ISSUER"),
+            (
+                vec![
+                    ("AUTH_ENABLED", "true"),
+                    ("OAUTH2_ISSUER", "https://idp.example.com"),
+                ],
+                "APP_OAUTH_CLIENT_KEY",
+            ),
+            (vec![("OAUTH2_ISSUER", "idp.example.com")], "OAUTH2_ISSUER"),
+            (vec![("AUTH_2FA_ENABLED", "maybe")], "AUTH_2FA_ENABLED"),
+        ] {
+            assert_eq!(config(&vars).unwrap_err().variable, variable, "{vars:?}");
+        }
     }
 
     #[test]

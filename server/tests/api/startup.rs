@@ -125,7 +125,11 @@ async fn run_migrations_false_leaves_the_schema_alone(backend: Backend) {
 async fn auth_enabled_is_refused_until_authentication_exists() {
     let result = try_spawn_on(
         TestDatabase::new(Backend::Sqlite),
-        &[("AUTH_ENABLED", "true")],
+        &[
+            ("AUTH_ENABLED", "true"),
+            ("OAUTH2_ISSUER", "https://idp.example.com/realms/hub"),
+            ("APP_OAUTH_CLIENT_KEY", "connection-manager"),
+        ],
     )
     .await;
     let Err((error, _)) = result else {
