@@ -103,9 +103,9 @@ pub async fn drop_unsealed_form_errors(
                             ![ERROR_PATH, ERROR_TEXT, ERROR_SEAL].contains(&key)
                         })
                         .collect();
-                    let page = request.uri().path();
+                    let page = local_path(request.uri().path());
                     let target = if kept.is_empty() {
-                        page.to_owned()
+                        page
                     } else {
                         format!("{page}?{}", kept.join("&"))
                     };
@@ -115,6 +115,12 @@ pub async fn drop_unsealed_form_errors(
         }
     }
     next.run(request).await
+}
+
+/// `path` as a path on this server: with one leading slash, since a browser reads `//host` or
+/// `/\host` in a redirect as another host.
+fn local_path(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
 }
 
 /// Refuses `POST`, `PUT`, `PATCH` and `DELETE` that a browser sent from another origin.
@@ -186,6 +192,14 @@ mod tests {
             builder = builder.header(*name, *value);
         }
         builder.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn redirects_stay_on_this_server() {
+        assert_eq!(local_path("/environments"), "/environments");
+        assert_eq!(local_path("//evil.example/x"), "/evil.example/x");
+        assert_eq!(local_path("/\\evil.example"), "/evil.example");
+        assert_eq!(local_path(""), "/");
     }
 
     #[test]

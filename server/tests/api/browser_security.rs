@@ -196,4 +196,27 @@ async fn only_the_servers_own_form_errors_are_shown(backend: Backend) {
             "{forged}"
         );
     }
+
+    // Dropping the error never sends the browser to another host.
+    let response = app
+        .get("//evil.example/x?__err=Call%20us&__path=%2Frpc%2Fx")
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/evil.example/x");
+
+    // The key is made once and kept in the database: every replica (every start) seals alike.
+    let again = app
+        .services
+        .shared_key(server::security::FORM_ERROR_KEY)
+        .await
+        .unwrap();
+    let query = before.split_once('?').unwrap().1;
+    let value = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .unwrap()
+    };
+    assert_eq!(again.tag(&[value("__path"), value("__err")]), seal);
+    assert_eq!(app.db.count("shared_keys").await, 1);
 }
