@@ -19,7 +19,7 @@ use crate::scope::{
 use crate::urls;
 
 /// The words a set's section uses, by kind.
-struct Copy {
+struct Wording {
     subject: &'static str,
     empty_title: &'static str,
     empty_body: &'static str,
@@ -30,11 +30,11 @@ struct Copy {
     remove_warning: &'static str,
 }
 
-fn copy(kind: SetKind) -> Copy {
+fn wording(kind: SetKind) -> Wording {
     const UPLOAD: &str = "Replaces what is stored as a whole. Paste the certificates (PEM), drop \
         their files on the fields, or choose the files; what they hold is shown before you upload.";
     match kind {
-        SetKind::HubServer => Copy {
+        SetKind::HubServer => Wording {
             subject: "server certificate",
             empty_title: "No server certificate yet",
             empty_body: "Upload the TLS certificate the Hub presents to the DFSPs, with the CA certificates it chains to, with the form below.",
@@ -44,7 +44,7 @@ fn copy(kind: SetKind) -> Copy {
             upload_description: UPLOAD,
             remove_warning: "Remove the Hub's server certificate? The DFSPs can no longer fetch it here.",
         },
-        SetKind::DfspServer => Copy {
+        SetKind::DfspServer => Wording {
             subject: "server certificate",
             empty_title: "No server certificate yet",
             empty_body: "Upload the TLS certificate the DFSP presents to the Hub, with the CA certificates it chains to, with the form below.",
@@ -54,7 +54,7 @@ fn copy(kind: SetKind) -> Copy {
             upload_description: UPLOAD,
             remove_warning: "Remove the DFSP's server certificate? The Hub can no longer fetch it here.",
         },
-        SetKind::DfspJws => Copy {
+        SetKind::DfspJws => Wording {
             subject: "JWS certificate",
             empty_title: "No JWS certificate yet",
             empty_body: "Upload the certificate whose key signs the DFSP's API messages, with the form below; the other DFSPs verify the signatures with it.",
@@ -87,7 +87,7 @@ fn CertificateSetSection(
             async move { get_set(env, kind, owner).await }
         },
     );
-    let words = copy(kind);
+    let words = wording(kind);
     let removal = dfsp.clone();
     view! {
         <div class="space-y-4">
@@ -97,7 +97,7 @@ fn CertificateSetSection(
                     Some(stored) => {
                         let dfsp = removal.clone();
                         view! {
-                            <SetView set=stored stem=stem.clone() subject=words.subject/>
+                            <SetView set=stored stem=stem.clone() subject=words.subject heading=words.certificate_label/>
                             <RemoveSet env kind dfsp remove warning=words.remove_warning/>
                         }.into_any()
                     }
@@ -111,7 +111,13 @@ fn CertificateSetSection(
 
 /// What is stored: the checks, then each certificate with its download.
 #[component]
-fn SetView(set: CertificateSet, stem: String, subject: &'static str) -> impl IntoView {
+fn SetView(
+    set: CertificateSet,
+    stem: String,
+    subject: &'static str,
+    /// The certificate's heading: "Server certificate", "JWS certificate".
+    heading: &'static str,
+) -> impl IntoView {
     let root = set.root_certificate_info.clone().map(|info| {
         let pem = set.root_certificate.clone().unwrap_or_default();
         view! { <CertificateDetails info heading="Root certificate" pem file_name=file_name(&[&stem, "root"])/> }
@@ -133,19 +139,11 @@ fn SetView(set: CertificateSet, stem: String, subject: &'static str) -> impl Int
     view! {
         <div class="space-y-3" data-testid="certificate-set">
             <ValidationResults state=set.validation_state validations=set.validations subject/>
-            <CertificateDetails info=set.certificate_info heading=capitalized(subject) pem=set.certificate file_name=file_name(&[&stem, "certificate"])/>
+            <CertificateDetails info=set.certificate_info heading pem=set.certificate file_name=file_name(&[&stem, "certificate"])/>
             {chain}
             <p class="text-xs text-slate-500">{format!("Uploaded {} by {}", human_instant(&set.updated_date), set.updated_by.unwrap_or_else(|| "an unknown user".into()))}</p>
         </div>
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[component]
@@ -155,7 +153,7 @@ fn UploadSet(
     dfsp: Option<DfspId>,
     store: ServerAction<StoreSet>,
 ) -> impl IntoView {
-    let words = copy(kind);
+    let words = wording(kind);
     let result = store.value();
     let feedback = FormFeedback::new(result);
     let form = NodeRef::<leptos::html::Form>::new();

@@ -107,22 +107,14 @@ pub struct SetForm {
     pub root: Option<String>,
 }
 
-/// The owner that a kind and an optional DFSP id name; a DFSP's kinds need the DFSP.
+/// The error of a DFSP's kind asked for without the DFSP.
 #[cfg(feature = "ssr")]
-fn owner(
-    kind: SetKind,
-    dfsp_id: &Option<DfspId>,
-) -> Result<domain::pki::certificate_sets::Owner<'_>, domain::DomainError> {
-    use domain::pki::certificate_sets::Owner;
-    match (kind, dfsp_id) {
-        (SetKind::HubServer, _) => Ok(Owner::Hub),
-        (_, Some(dfsp_id)) => Ok(Owner::Dfsp(dfsp_id)),
-        (_, None) => Err(domain::DomainError::invalid_field(
-            "certificate",
-            "dfspId",
-            "is required: say which DFSP the certificate is for",
-        )),
-    }
+fn dfsp_required() -> domain::DomainError {
+    domain::DomainError::invalid_field(
+        "certificate",
+        "dfspId",
+        "is required: say which DFSP the certificate is for",
+    )
 }
 
 /// The set of this kind, `None` when there is none yet.
@@ -132,19 +124,25 @@ pub async fn get_set(
     kind: SetKind,
     #[server(default)] dfsp_id: Option<DfspId>,
 ) -> Result<Option<CertificateSet>, PortalError> {
+    use domain::pki::certificate_sets::Owner;
     let (services, who) = crate::server::context()?;
     let sets = services.certificate_sets();
-    answer(match (kind, owner(kind, &dfsp_id)) {
-        (_, Err(error)) => Err(error),
-        (SetKind::DfspJws, Ok(_)) => sets
-            .find_jws(&who, env_id, dfsp_id.as_ref().expect("checked by owner"))
+    let found = match (kind, dfsp_id.as_ref()) {
+        (SetKind::HubServer, _) => sets
+            .find_server(&who, env_id, Owner::Hub)
             .await
             .map(|set| set.map(CertificateSet::from)),
-        (_, Ok(owner)) => sets
-            .find_server(&who, env_id, owner)
+        (SetKind::DfspServer, Some(dfsp)) => sets
+            .find_server(&who, env_id, Owner::Dfsp(dfsp))
             .await
             .map(|set| set.map(CertificateSet::from)),
-    })
+        (SetKind::DfspJws, Some(dfsp)) => sets
+            .find_jws(&who, env_id, dfsp)
+            .await
+            .map(|set| set.map(CertificateSet::from)),
+        (_, None) => Err(dfsp_required()),
+    };
+    answer(found)
 }
 
 /// Stores the set of this kind, replacing the one before.
@@ -155,33 +153,48 @@ pub async fn store_set(
     #[server(default)] dfsp_id: Option<DfspId>,
     form: SetForm,
 ) -> Result<CertificateSet, PortalError> {
-    use domain::pki::certificate_sets::{JwsCertInput, ServerCertInput, Write};
+    use domain::pki::certificate_sets::{JwsCertInput, Owner, ServerCertInput, Write};
     let (services, who) = crate::server::context()?;
     let sets = services.certificate_sets();
-    answer(match (kind, owner(kind, &dfsp_id)) {
-        (_, Err(error)) => Err(error),
-        (SetKind::DfspJws, Ok(_)) => {
+    let server_input = || ServerCertInput {
+        server_certificate: form.certificate.clone(),
+        intermediate_chain: form.chain.clone(),
+        root_certificate: form.root.clone(),
+    };
+    let stored = match (kind, dfsp_id.as_ref()) {
+        (SetKind::HubServer, _) => sets
+            .store_server(
+                &who,
+                env_id,
+                Owner::Hub,
+                &server_input(),
+                Write::CreateOrReplace,
+            )
+            .await
+            .map(CertificateSet::from),
+        (SetKind::DfspServer, Some(dfsp)) => sets
+            .store_server(
+                &who,
+                env_id,
+                Owner::Dfsp(dfsp),
+                &server_input(),
+                Write::CreateOrReplace,
+            )
+            .await
+            .map(CertificateSet::from),
+        (SetKind::DfspJws, Some(dfsp)) => {
             let input = JwsCertInput {
-                jws_certificate: form.certificate,
-                intermediate_chain: form.chain,
-                root_certificate: form.root,
+                jws_certificate: form.certificate.clone(),
+                intermediate_chain: form.chain.clone(),
+                root_certificate: form.root.clone(),
             };
-            let dfsp_id = dfsp_id.as_ref().expect("checked by owner");
-            sets.store_jws(&who, env_id, dfsp_id, &input, Write::CreateOrReplace)
+            sets.store_jws(&who, env_id, dfsp, &input, Write::CreateOrReplace)
                 .await
                 .map(CertificateSet::from)
         }
-        (_, Ok(owner)) => {
-            let input = ServerCertInput {
-                server_certificate: form.certificate,
-                intermediate_chain: form.chain,
-                root_certificate: form.root,
-            };
-            sets.store_server(&who, env_id, owner, &input, Write::CreateOrReplace)
-                .await
-                .map(CertificateSet::from)
-        }
-    })
+        (_, None) => Err(dfsp_required()),
+    };
+    answer(stored)
 }
 
 #[server(prefix = "/rpc", endpoint = "certificates/delete")]
@@ -190,21 +203,20 @@ pub async fn delete_set(
     kind: SetKind,
     #[server(default)] dfsp_id: Option<DfspId>,
 ) -> Result<(), PortalError> {
-    use domain::pki::certificate_sets::Purpose;
+    use domain::pki::certificate_sets::{Owner, Purpose};
     let (services, who) = crate::server::context()?;
-    let purpose = match kind {
-        SetKind::DfspJws => Purpose::Jws,
-        SetKind::HubServer | SetKind::DfspServer => Purpose::Server,
+    let (owner, purpose) = match (kind, dfsp_id.as_ref()) {
+        (SetKind::HubServer, _) => (Owner::Hub, Purpose::Server),
+        (SetKind::DfspServer, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Server),
+        (SetKind::DfspJws, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Jws),
+        (_, None) => return answer(Err(dfsp_required())),
     };
-    answer(match owner(kind, &dfsp_id) {
-        Ok(owner) => {
-            services
-                .certificate_sets()
-                .delete(&who, env_id, owner, purpose)
-                .await
-        }
-        Err(error) => Err(error),
-    })
+    answer(
+        services
+            .certificate_sets()
+            .delete(&who, env_id, owner, purpose)
+            .await,
+    )
 }
 
 /// Every DFSP's server certificate, for the Hub.

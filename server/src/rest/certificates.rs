@@ -3,8 +3,7 @@
 //! signing certificates (`/dfsps/{dfspId}/jwscerts`, `/dfsps/jwscerts`). One set per owner:
 //! `POST` stores or replaces it, `PUT` replaces the one there is.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::pki::certificate_sets::{
@@ -16,7 +15,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ActionErrors, ApiError, QueryErrors, ReadErrors, WriteErrors};
-use super::extract::{Acting, ApiJson, DfspPath, EnvPath};
+use super::extract::{Acting, ApiJson, ApiQuery, DfspPath, EnvPath};
 
 pub fn routes() -> OpenApiRouter<Services> {
     OpenApiRouter::new()
@@ -290,10 +289,8 @@ async fn get_all_dfsp_jws_certs(
     State(services): State<Services>,
     Acting(who): Acting,
     EnvPath(env_id): EnvPath,
-    filter: Result<Query<ZoneFilter>, QueryRejection>,
+    ApiQuery(filter): ApiQuery<ZoneFilter>,
 ) -> Result<Json<Vec<JwsCert>>, ApiError> {
-    let Query(filter) =
-        filter.map_err(|e| ApiError::bad_request(format!("Invalid query: {}", e.body_text())))?;
     Ok(Json(
         services
             .certificate_sets()

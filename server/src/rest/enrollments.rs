@@ -2,8 +2,7 @@
 //! (`/dfsps/{dfspId}/enrollments/inbound`), and the Hub's CSRs that the DFSP's CA signs
 //! (`.../enrollments/outbound`).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::Json;
 use domain::enrollments::inbound::{InboundCertificate, InboundCreate, InboundEnrollment};
 use domain::enrollments::outbound::{
@@ -17,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::error::{
     ActionErrors, ApiError, KeyMakingErrors, QueryErrors, ReadErrors, SigningErrors, WriteErrors,
 };
-use super::extract::{Acting, ApiJson, DfspPath, EnrollmentId};
+use super::extract::{Acting, ApiJson, ApiQuery, DfspPath, EnrollmentId};
 
 pub fn routes() -> OpenApiRouter<Services> {
     OpenApiRouter::new()
@@ -239,10 +238,8 @@ async fn get_outbounds(
     State(services): State<Services>,
     Acting(who): Acting,
     DfspPath(env_id, dfsp_id): DfspPath,
-    filter: Result<Query<StateFilter>, QueryRejection>,
+    ApiQuery(filter): ApiQuery<StateFilter>,
 ) -> Result<Json<Vec<OutboundEnrollment>>, ApiError> {
-    let Query(filter) =
-        filter.map_err(|e| ApiError::bad_request(format!("Invalid query: {}", e.body_text())))?;
     Ok(Json(
         services
             .outbound_enrollments()

@@ -283,6 +283,16 @@ async fn dfsp_server_and_jws_certificates_are_kept_per_dfsp_and_listed(backend: 
     )
     .await;
     assert!(message.contains("monetaryZoneId"), "{message}");
+    let message = expect_error(
+        app.get(&format!(
+            "{base}/jwscerts?monetaryZoneId=EUR&monetaryZoneId=XOF"
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+        "ValidationError",
+    )
+    .await;
+    assert!(message.starts_with("Invalid query"), "{message}");
 
     // Each DFSP's own replaced, the others untouched; PUT needs one to replace.
     let second = tls("DFSP1 JWS 2", &rsa(2048), &root, "clientAuth");

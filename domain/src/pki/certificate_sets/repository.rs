@@ -84,6 +84,10 @@ impl<'r> FromRow<'r, sqlx::any::AnyRow> for SetRow {
 const COLUMNS: &str =
     "id, certificate, intermediate_chain, root_certificate, updated_at, updated_by";
 
+/// [`COLUMNS`] of a set table named `s`, with the owning DFSP's id, for the lists.
+const LISTED_COLUMNS: &str = "d.dfsp_id, s.id, s.certificate, s.intermediate_chain, \
+     s.root_certificate, s.updated_at, s.updated_by";
+
 /// Stores `row` as the slot's set, replacing the one before (inside the caller's transaction),
 /// and answers its new id. With `only_if_present`, nothing is stored when the slot is empty,
 /// and the answer is `None`.
@@ -154,8 +158,7 @@ pub(crate) async fn list_dfsps(
         Purpose::Jws => "dfsp_jws_certs",
     };
     let sql = format!(
-        "SELECT d.dfsp_id, s.id, s.certificate, s.intermediate_chain, s.root_certificate, \
-         s.updated_at, s.updated_by FROM {table} s JOIN dfsps d ON d.id = s.dfsp_key \
+        "SELECT {LISTED_COLUMNS} FROM {table} s JOIN dfsps d ON d.id = s.dfsp_key \
          WHERE d.env_id = ? AND (? IS NULL OR d.monetary_zone_id = ?) ORDER BY d.id"
     );
     let rows = sqlx::query(&sql)
@@ -164,9 +167,7 @@ pub(crate) async fn list_dfsps(
         .bind(zone)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|row| Ok((DfspId(row.try_get("dfsp_id")?), SetRow::from_row(row)?)))
-        .collect()
+    with_dfsp_ids(&rows)
 }
 
 /// The JWS certificates of the DFSP's peers: the other DFSPs of its environment in its
@@ -175,16 +176,20 @@ pub(crate) async fn list_jws_peers(
     conn: &mut Conn,
     scope: &DfspScope,
 ) -> Outcome<Vec<(DfspId, SetRow)>> {
-    let rows = sqlx::query(
-        "SELECT d.dfsp_id, s.id, s.certificate, s.intermediate_chain, s.root_certificate, \
-         s.updated_at, s.updated_by FROM dfsp_jws_certs s JOIN dfsps d ON d.id = s.dfsp_key \
+    let sql = format!(
+        "SELECT {LISTED_COLUMNS} FROM dfsp_jws_certs s JOIN dfsps d ON d.id = s.dfsp_key \
          JOIN dfsps me ON me.id = ? WHERE d.env_id = me.env_id AND d.id <> me.id \
          AND (me.monetary_zone_id IS NULL OR d.monetary_zone_id = me.monetary_zone_id) \
-         ORDER BY d.id",
-    )
-    .bind(scope.key().0)
-    .fetch_all(&mut *conn)
-    .await?;
+         ORDER BY d.id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(scope.key().0)
+        .fetch_all(&mut *conn)
+        .await?;
+    with_dfsp_ids(&rows)
+}
+
+fn with_dfsp_ids(rows: &[sqlx::any::AnyRow]) -> Outcome<Vec<(DfspId, SetRow)>> {
     rows.iter()
         .map(|row| Ok((DfspId(row.try_get("dfsp_id")?), SetRow::from_row(row)?)))
         .collect()
