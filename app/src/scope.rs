@@ -143,6 +143,40 @@ pub fn dfsp_resource(
     )
 }
 
+/// The top of an environment's own pages: the title, the browser's title with the
+/// environment's name, the subtitle made from that name, and the page's actions (`children`).
+#[component]
+pub fn EnvironmentPageHeader(
+    title: &'static str,
+    /// The subtitle, given the environment's name.
+    subtitle: fn(&str) -> String,
+    #[prop(optional)] children: Option<ChildrenFn>,
+) -> impl IntoView {
+    use leptos_meta::Title;
+    let environment = current_environment();
+    view! {
+        <Transition fallback=move || view! { <PageHeader title/> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let name = environment.await.map(|e| e.name).unwrap_or_default();
+                    let header = match children {
+                        Some(actions) => view! {
+                            <PageHeader title subtitle=subtitle(&name)>{actions()}</PageHeader>
+                        }
+                        .into_any(),
+                        None => view! { <PageHeader title subtitle=subtitle(&name)/> }.into_any(),
+                    };
+                    view! {
+                        <Title text=format!("{title} · {name}")/>
+                        {header}
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// The top of each of a DFSP's pages: the way back to the list, the DFSP's name and what the
 /// page shows of it (`about`), and its tabs. `page` names the page in the browser's title.
 #[component]

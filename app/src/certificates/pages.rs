@@ -7,14 +7,13 @@ use domain::dfsps::{Dfsp, DfspId};
 use domain::environments::EnvironmentId;
 use domain::pki::validations::ValidationState;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::certificates::rpc::*;
 use crate::components::*;
 use crate::pki::components::*;
 use crate::scope::{
-    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+    dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader, EnvironmentPageHeader,
 };
 use crate::urls;
 
@@ -212,7 +211,6 @@ fn RemoveSet(
 #[component]
 pub fn ServerCertificatesPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let environment = current_environment();
     let dfsp_sets = Resource::new(
         move || env_id.get(),
         |env| async move {
@@ -223,18 +221,7 @@ pub fn ServerCertificatesPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <PageHeader title="Server certificates"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("Server certificates · {name}")/>
-                    <PageHeader
-                        title="Server certificates"
-                        subtitle=format!("The TLS server certificates the Hub and the DFSPs present to each other in {name}.")
-                    />
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="Server certificates" subtitle=|name| format!("The TLS server certificates the Hub and the DFSPs present to each other in {name}.")/>
         <div class="space-y-10">
             <section aria-labelledby="hub-server-title" class="space-y-4">
                 <div>

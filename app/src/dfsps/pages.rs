@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::*;
 use crate::dfsps::rpc::*;
 use crate::error::PortalError;
-use crate::scope::{current_environment, use_environment_id};
+use crate::scope::{use_environment_id, EnvironmentPageHeader};
 use crate::urls;
 
 const DELETE_WARNING: &str =
@@ -33,7 +33,6 @@ fn zone_label(zones: &[MonetaryZone], id: Option<&str>) -> Option<String> {
 #[component]
 pub fn DfspsPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let environment = current_environment();
     let create = ServerAction::<CreateDfsp>::new();
     let delete = ServerAction::<DeleteDfsp>::new();
     let dfsps = Resource::new(
@@ -47,18 +46,7 @@ pub fn DfspsPage() -> impl IntoView {
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
     view! {
-        <Transition fallback=|| view! { <PageHeader title="DFSPs"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("DFSPs · {name}")/>
-                    <PageHeader
-                        title="DFSPs"
-                        subtitle=format!("The participants that connect to the Hub in {name}.")
-                    />
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="DFSPs" subtitle=|name| format!("The participants that connect to the Hub in {name}.")/>
         // The table gets the full width (DFSP rows are wide); the add form follows it.
         <div class="space-y-6">
             <div class="space-y-4">

@@ -9,14 +9,14 @@ use domain::environments::EnvironmentId;
 use domain::pki::authorities::CertificateAuthority;
 use domain::pki::hub_cas::HubCa;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::*;
 use crate::enrollments::rpc::*;
 use crate::pki::components::*;
 use crate::scope::{
-    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id, DfspHeader,
+    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id,
+    DfspHeader, EnvironmentPageHeader,
 };
 use crate::urls;
 
@@ -221,7 +221,6 @@ fn SubmitCsr(
 #[component]
 pub fn CsrQueuePage() -> impl IntoView {
     let env_id = use_environment_id();
-    let environment = current_environment();
     let sign = ServerAction::<SignInbound>::new();
     let upload = ServerAction::<UploadInboundCertificate>::new();
     // Every card's upload form shares one action: its field errors belong under the form that
@@ -253,15 +252,7 @@ pub fn CsrQueuePage() -> impl IntoView {
         external: hub_cas,
     } = environment_cas(env_id);
     view! {
-        <Transition fallback=|| view! { <PageHeader title="CSRs to sign"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("CSRs to sign · {name}")/>
-                    <PageHeader title="CSRs to sign" subtitle="The DFSPs' certificate signing requests that await the Hub. Check each one, then sign it with the Hub's CA or add the certificate an external CA signed."/>
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="CSRs to sign" subtitle=|_| "The DFSPs' certificate signing requests that await the Hub. Check each one, then sign it with the Hub's CA or add the certificate an external CA signed.".into()/>
         {move || match sign.value().get().or_else(|| upload.value().get()) {
             Some(Ok(enrollment)) => view! {
                 <div class="mb-4"><SuccessNotice>

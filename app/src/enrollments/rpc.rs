@@ -113,13 +113,9 @@ pub struct HubCsrForm {
     pub ips: Option<String>,
 }
 
+/// The names of one text, split as the CA form splits its hosts; `None` when there are none.
 fn words(text: Option<&str>) -> Option<Vec<String>> {
-    let list: Vec<String> = text
-        .unwrap_or_default()
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let list = crate::pki::rpc::split_hosts(text.unwrap_or_default());
     (!list.is_empty()).then_some(list)
 }
 

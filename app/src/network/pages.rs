@@ -5,14 +5,13 @@ use domain::dfsps::{Dfsp, DfspId};
 use domain::environments::EnvironmentId;
 use domain::network::{EndpointItem, Kind, State, ValueType};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::*;
 use crate::error::PortalError;
 use crate::network::rpc::*;
 use crate::scope::{
-    current_environment, dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader,
+    dfsp_resource, use_dfsp_path, use_environment_id, DfspHeader, EnvironmentPageHeader,
 };
 use crate::urls;
 
@@ -109,23 +108,11 @@ fn StateBadge(state: State) -> impl IntoView {
 #[component]
 pub fn HubNetworkPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let environment = current_environment();
     let editor = Editor::new(move || env_id.get().map(|env| (env, None)));
     view! {
-        <Transition fallback=|| view! { <PageHeader title="Hub network"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("Hub network · {name}")/>
-                    <PageHeader
-                        title="Hub network"
-                        subtitle=format!("Where DFSPs reach the Hub in {name}, and where the Hub's traffic comes from.")
-                    >
-                        {env_id.get().map(|env| view! { <A href=urls::unprocessed(env) attr:class=SECONDARY_BUTTON>"DFSP endpoints to confirm"</A> })}
-                    </PageHeader>
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="Hub network" subtitle=|name| format!("Where DFSPs reach the Hub in {name}, and where the Hub's traffic comes from.")>
+            {env_id.get().map(|env| view! { <A href=urls::unprocessed(env) attr:class=SECONDARY_BUTTON>"DFSP endpoints to confirm"</A> })}
+        </EnvironmentPageHeader>
         {move || env_id.get().map(|env| view! { <EndpointsPanel env dfsp=None editor/> })}
     }
 }
@@ -545,7 +532,6 @@ fn AddEndpointCard(
 #[component]
 pub fn UnprocessedPage() -> impl IntoView {
     let env_id = use_environment_id();
-    let environment = current_environment();
     let confirm = ServerAction::<ConfirmSelected>::new();
     let items = Resource::new(
         move || (env_id.get(), confirm.version().get()),
@@ -557,18 +543,7 @@ pub fn UnprocessedPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <PageHeader title="Endpoints to confirm"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("Endpoints to confirm · {name}")/>
-                    <PageHeader
-                        title="Endpoints to confirm"
-                        subtitle="New and changed DFSP endpoints. Check what you have set up on the Hub's side, then confirm."
-                    />
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="Endpoints to confirm" subtitle=|_| "New and changed DFSP endpoints. Check what you have set up on the Hub's side, then confirm.".into()/>
         {move || match confirm.value().get() {
             Some(Ok(count)) => view! {
                 <div class="mb-4"><SuccessNotice>{format!("Confirmed {count} endpoint{}.", if count == 1 { "" } else { "s" })}</SuccessNotice></div>

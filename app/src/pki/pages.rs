@@ -9,7 +9,6 @@ use domain::pki::hub_cas::HubCa;
 use domain::pki::validations::ValidationState;
 use domain::DomainError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::components::*;
@@ -17,7 +16,8 @@ use crate::error::PortalError;
 use crate::pki::components::*;
 use crate::pki::rpc::*;
 use crate::scope::{
-    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id, DfspHeader,
+    current_environment, dfsp_resource, no_such_dfsp, use_dfsp_path, use_environment_id,
+    DfspHeader, EnvironmentPageHeader,
 };
 use crate::urls;
 
@@ -63,18 +63,7 @@ pub fn CertificateAuthoritiesPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <PageHeader title="Certificate authorities"/> }>
-            {move || Suspend::new(async move {
-                let name = environment.await.map(|e| e.name).unwrap_or_default();
-                view! {
-                    <Title text=format!("Certificate authorities · {name}")/>
-                    <PageHeader
-                        title="Certificate authorities"
-                        subtitle=format!("The CAs that sign certificates for the Hub in {name}: its own, made here, and external ones.")
-                    />
-                }
-            })}
-        </Transition>
+        <EnvironmentPageHeader title="Certificate authorities" subtitle=|name| format!("The CAs that sign certificates for the Hub in {name}: its own, made here, and external ones.")/>
         <div class="space-y-10">
             <section aria-labelledby="internal-ca-title" class="space-y-4">
                 <div>
