@@ -20,11 +20,16 @@ pub fn context() -> Result<(Services, Principal), PortalError> {
     let services = use_context::<Services>().ok_or_else(|| missing("the services"))?;
     let parts =
         use_context::<axum::http::request::Parts>().ok_or_else(|| missing("the request"))?;
+    // Only a request without credentials, with authentication on, has no principal.
     let principal = parts
         .extensions
         .get::<Principal>()
         .cloned()
-        .ok_or_else(|| missing("the principal"))?;
+        .ok_or_else(|| {
+            PortalError::Domain(DomainError::Forbidden(
+                "You are not signed in; sign in to use the portal".into(),
+            ))
+        })?;
     Ok((services, principal))
 }
 

@@ -32,8 +32,9 @@ pub enum StartupError {
     #[error("configuration error: {0}")]
     Config(#[from] ConfigError),
     #[error(
-        "AUTH_ENABLED=true, but this version does not implement authentication yet; \
-         unset AUTH_ENABLED (or set it to false) to run without authentication"
+        "AUTH_ENABLED=true, but this version cannot sign users in to the portal yet (the REST \
+         API's bearer tokens work, the portal's sign-in does not); unset AUTH_ENABLED (or set it \
+         to false) to run without authentication"
     )]
     AuthNotAvailable,
     #[error(transparent)]
@@ -57,6 +58,18 @@ pub enum StartupError {
     Serve(std::io::Error),
 }
 
+/// The server program refuses `AUTH_ENABLED=true` until the portal can sign users in: with
+/// bearer tokens alone the API would be protected but the portal would turn everyone away,
+/// which no operator wants. (`Application::build` accepts it, so that the tests reach the
+/// token checks.)
+pub fn refuse_unfinished_authentication(config: &Config) -> Result<(), StartupError> {
+    if config.auth_enabled {
+        Err(StartupError::AuthNotAvailable)
+    } else {
+        Ok(())
+    }
+}
+
 pub struct Application {
     listener: TcpListener,
     app: Router,
@@ -69,9 +82,6 @@ impl Application {
         config: &Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Application, StartupError> {
-        if config.auth_enabled {
-            return Err(StartupError::AuthNotAvailable);
-        }
         for (name, value) in config.summary() {
             tracing::info!("config {name}: {value}");
         }
@@ -101,6 +111,7 @@ impl Application {
                 "P12_PASS_PHRASE is not set: environments' CAs cannot be created until it is                  (a long random secret that seals the CAs' private keys)"
             );
         }
+        let authentication = crate::auth::Authentication::from_config(config, clock.clone());
         let services = Services::new(db, clock).with_passphrase(passphrase);
         let currencies: Vec<CurrencyCode> = read_json(
             "the currency codes",
@@ -144,6 +155,7 @@ impl Application {
             info,
             &report.active_zones,
             crate::security::FormErrorSeal::new(form_errors),
+            authentication,
         );
         Ok(Application {
             listener,
@@ -196,13 +208,18 @@ pub fn app_router(
     info: PortalInfo,
     zones: &[String],
     form_errors: crate::security::FormErrorSeal,
+    authentication: crate::auth::Authentication,
 ) -> Router {
-    let (api, openapi) = crate::rest::router(zones);
+    let bearer_tokens = matches!(authentication, crate::auth::Authentication::Enabled(_));
+    let (api, openapi) = crate::rest::router(zones, bearer_tokens);
     Router::new()
         .merge(api.with_state(services.clone()))
         .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))
         .merge(crate::portal::router(options, services, info))
-        .layer(axum::middleware::from_fn(crate::auth::attach_principal))
+        .layer(axum::middleware::from_fn_with_state(
+            authentication,
+            crate::auth::attach_principal,
+        ))
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site_writes,
         ))

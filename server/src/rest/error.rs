@@ -2,7 +2,8 @@
 //! `{"payload": {"id": <error class>, "message": ..., ...}, "message": ...}`, mapped here and
 //! nowhere else.
 
-use axum::http::StatusCode;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use domain::{DomainError, FieldError};
@@ -19,6 +20,8 @@ pub struct ApiError {
     id: &'static str,
     message: String,
     validation_errors: Vec<FieldError>,
+    /// For 401: the `WWW-Authenticate` challenge (RFC 6750, 3).
+    challenge: Option<String>,
 }
 
 /// MCM's error body.
@@ -61,6 +64,27 @@ impl ApiError {
             id,
             message: message.into(),
             validation_errors: Vec::new(),
+            challenge: None,
+        }
+    }
+
+    /// The request is not signed in (no credentials at all).
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        ApiError {
+            challenge: Some(format!("Bearer realm=\"{REALM}\"")),
+            ..Self::new(StatusCode::UNAUTHORIZED, "UnauthorizedError", message)
+        }
+    }
+
+    /// The request's credentials prove nothing; `message` says why, also in the challenge.
+    pub fn invalid_token(message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError {
+            challenge: Some(format!(
+                "Bearer realm=\"{REALM}\", error=\"invalid_token\", error_description=\"{}\"",
+                quoted_string_safe(&message)
+            )),
+            ..Self::new(StatusCode::UNAUTHORIZED, "UnauthorizedError", message)
         }
     }
 
@@ -105,6 +129,20 @@ impl ApiError {
     }
 }
 
+/// The protection space named in `WWW-Authenticate` challenges.
+const REALM: &str = "Connection Manager";
+
+/// `text` with only the characters RFC 6750 allows in `error_description`.
+fn quoted_string_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\\' => '\'',
+            ' '..='~' => c,
+            _ => '?',
+        })
+        .collect()
+}
+
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
         let status =
@@ -122,6 +160,7 @@ impl From<DomainError> for ApiError {
             id,
             message,
             validation_errors,
+            challenge: None,
         }
     }
 }
@@ -136,7 +175,11 @@ impl IntoResponse for ApiError {
                 validation_errors: self.validation_errors,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(challenge) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
+        }
+        response
     }
 }
 
@@ -145,6 +188,7 @@ impl IntoResponse for ApiError {
 fn error_response(status: u16) -> RefOr<OpenApiResponse> {
     let description = match status {
         400 => "The input is invalid; the message and `validationErrors` say what to fix",
+        401 => "Not signed in, or the bearer token is invalid; `WWW-Authenticate` says why",
         403 => "The acting principal may not do this",
         404 => "The environment, DFSP or item in the path does not exist",
         409 => "The request conflicts with what is stored; the message says how",
@@ -164,6 +208,8 @@ fn error_response(status: u16) -> RefOr<OpenApiResponse> {
         .into()
 }
 
+/// The error answers of an operation; every one of them may also answer 401 (with
+/// `AUTH_ENABLED`, each operation needs a signed-in principal).
 macro_rules! error_set {
     ($(#[$doc:meta])* $name:ident: $($status:literal),+) => {
         $(#[$doc])*
@@ -171,7 +217,10 @@ macro_rules! error_set {
 
         impl IntoResponses for $name {
             fn responses() -> BTreeMap<String, RefOr<OpenApiResponse>> {
-                [$(($status.to_string(), error_response($status))),+].into_iter().collect()
+                [401, $($status),+]
+                    .into_iter()
+                    .map(|status| (status.to_string(), error_response(status)))
+                    .collect()
             }
         }
     };

@@ -133,10 +133,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Acting {
             .get::<Principal>()
             .cloned()
             .map(Acting)
+            // The auth layer gives every request a principal, except those without
+            // credentials when authentication is on.
             .ok_or_else(|| {
-                ApiError::from(domain::DomainError::Internal(
-                    "The request carries no principal; the auth layer is missing".into(),
-                ))
+                ApiError::unauthenticated(
+                    "Sign in first: send the header 'Authorization: Bearer <token>' with an \
+                     access token from the identity provider",
+                )
             })
     }
 }

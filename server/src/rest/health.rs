@@ -37,6 +37,8 @@ pub enum DatabaseStatus {
 /// Reports whether the server can reach its database
 #[utoipa::path(
     get, path = "/api/health", tag = "health", operation_id = "getHealth",
+    // Open to anyone: load balancers and orchestrators ask without a token.
+    security(()),
     responses(
         (status = 200, description = "Healthy", body = Health),
         (status = 503, description = "The database cannot be reached", body = Health),

@@ -57,8 +57,13 @@ pub mod body_limits {
 struct ApiDoc;
 
 /// The `/api` routes and the OpenAPI document that describes them. `zones`: the monetary zones
-/// this server knows (reference data loaded at start-up), listed in the document.
-pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) {
+/// this server knows (reference data loaded at start-up), listed in the document;
+/// `bearer_tokens`: whether this server asks for tokens (`AUTH_ENABLED`), which the document
+/// then requires.
+pub fn router(
+    zones: &[String],
+    bearer_tokens: bool,
+) -> (Router<Services>, utoipa::openapi::OpenApi) {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(environments::routes())
         .merge(dfsps::routes())
@@ -70,6 +75,9 @@ pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) 
         .merge(health::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    if bearer_tokens {
+        document_bearer_tokens(&mut api);
+    }
     dfsps::document_zones(&mut api, zones);
     let router = router
         .route("/api", any(unknown_path))
@@ -78,6 +86,32 @@ pub fn router(zones: &[String]) -> (Router<Services>, utoipa::openapi::OpenApi) 
         .method_not_allowed_fallback(method_not_allowed);
     (router, api)
 }
+
+/// Every operation but the health check takes a bearer token from the identity provider.
+fn document_bearer_tokens(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::{
+        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    let mut scheme = HttpBuilder::new()
+        .scheme(HttpAuthScheme::Bearer)
+        .bearer_format("JWT")
+        .build();
+    scheme.description = Some(
+        "An access token (JWT, RS256 or ES256) from the identity provider at OAUTH2_ISSUER, for \
+         the client APP_OAUTH_CLIENT_KEY."
+            .into(),
+    );
+    api.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(BEARER_SCHEME, SecurityScheme::Http(scheme));
+    api.security = Some(vec![SecurityRequirement::new(
+        BEARER_SCHEME,
+        Vec::<String>::new(),
+    )]);
+}
+
+/// The name of the bearer-token security scheme in the OpenAPI document.
+const BEARER_SCHEME: &str = "bearerToken";
 
 async fn unknown_path(uri: Uri) -> ApiError {
     ApiError::not_found(format!(

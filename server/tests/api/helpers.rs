@@ -56,6 +56,12 @@ static SERVER_RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .expect("server runtime")
 });
 
+/// Runs `task` (a helper server, such as the test identity provider) on the servers' runtime,
+/// so that it outlives the test's own runtime as long as the servers that use it.
+pub fn run_beside_servers(task: impl std::future::Future<Output = ()> + Send + 'static) {
+    SERVER_RUNTIME.spawn(task);
+}
+
 /// A fresh, empty database that disappears with this value.
 pub struct TestDatabase {
     pub url: String,

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorities;
+mod bearer_tokens;
 mod browser_security;
 mod certificate_sets;
 mod certs;
@@ -12,6 +13,7 @@ mod concurrency;
 mod dfsps;
 mod environments;
 mod http;
+mod identity_provider;
 mod inbound;
 mod network;
 mod outbound;

@@ -1,0 +1,224 @@
+//! A small identity provider on loopback for the bearer-token tests: OpenID Connect discovery
+//! and a key set (JWKS) over real HTTP, and tokens signed with OpenSSL (not with the crate the
+//! server verifies with), RS256 and ES256.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use openssl::bn::BigNumContext;
+use openssl::ec::{EcGroup, EcKey};
+use openssl::ecdsa::EcdsaSig;
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::sign::Signer;
+use serde_json::{json, Value};
+
+use crate::helpers::FIXED_NOW;
+
+/// This application's client id at the test provider.
+pub const CLIENT_ID: &str = "connection-manager";
+
+pub struct SigningKey {
+    pub kid: String,
+    key: PKey<Private>,
+}
+
+impl SigningKey {
+    pub fn rsa(kid: &str) -> SigningKey {
+        SigningKey {
+            kid: kid.into(),
+            key: PKey::from_rsa(Rsa::generate(2048).expect("RSA key")).expect("key"),
+        }
+    }
+
+    pub fn p256(kid: &str) -> SigningKey {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
+        SigningKey {
+            kid: kid.into(),
+            key: PKey::from_ec_key(EcKey::generate(&group).expect("EC key")).expect("key"),
+        }
+    }
+
+    fn is_rsa(&self) -> bool {
+        self.key.rsa().is_ok()
+    }
+
+    /// The public half, as a JWK.
+    pub fn jwk(&self) -> Value {
+        if let Ok(rsa) = self.key.rsa() {
+            json!({
+                "kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid,
+                "n": b64(&rsa.n().to_vec()), "e": b64(&rsa.e().to_vec()),
+            })
+        } else {
+            let ec = self.key.ec_key().expect("an EC key");
+            let mut ctx = BigNumContext::new().expect("bn context");
+            let (mut x, mut y) = (
+                openssl::bn::BigNum::new().unwrap(),
+                openssl::bn::BigNum::new().unwrap(),
+            );
+            ec.public_key()
+                .affine_coordinates(ec.group(), &mut x, &mut y, &mut ctx)
+                .expect("coordinates");
+            json!({
+                "kty": "EC", "use": "sig", "alg": "ES256", "kid": self.kid, "crv": "P-256",
+                "x": b64(&x.to_vec_padded(32).unwrap()), "y": b64(&y.to_vec_padded(32).unwrap()),
+            })
+        }
+    }
+
+    /// A JWT over `claims`, signed as the header says (`alg`, `kid` filled in unless given).
+    pub fn sign(&self, claims: &Value) -> String {
+        let alg = if self.is_rsa() { "RS256" } else { "ES256" };
+        self.sign_with_header(&json!({"alg": alg, "typ": "JWT", "kid": self.kid}), claims)
+    }
+
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        let message = format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(claims.to_string().as_bytes())
+        );
+        let mut signer = Signer::new(MessageDigest::sha256(), &self.key).expect("signer");
+        signer.update(message.as_bytes()).expect("sign");
+        let der = signer.sign_to_vec().expect("signature");
+        let signature = if self.is_rsa() {
+            der
+        } else {
+            // JWS wants r || s, 32 bytes each (RFC 7518, 3.4), not OpenSSL's DER.
+            let sig = EcdsaSig::from_der(&der).expect("ECDSA signature");
+            [
+                sig.r().to_vec_padded(32).unwrap(),
+                sig.s().to_vec_padded(32).unwrap(),
+            ]
+            .concat()
+        };
+        format!("{message}.{}", b64(&signature))
+    }
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The provider, serving on loopback until dropped.
+pub struct TestProvider {
+    pub issuer: String,
+    pub rsa: SigningKey,
+    pub ec: SigningKey,
+    /// The keys the provider publishes; tests change it to rotate keys.
+    pub published: Arc<Mutex<Vec<Value>>>,
+    /// How often the key set was fetched.
+    pub key_fetches: Arc<AtomicUsize>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestProvider {
+    pub async fn start() -> TestProvider {
+        Self::start_naming_issuer(None).await
+    }
+
+    /// A provider whose discovery document names `issuer` instead of its own URL.
+    pub async fn start_naming_issuer(issuer: Option<&str>) -> TestProvider {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let own_issuer = format!("{base}/realms/hub");
+        let named_issuer = issuer.map(str::to_owned).unwrap_or(own_issuer.clone());
+        let rsa = SigningKey::rsa("rsa-1");
+        let ec = SigningKey::p256("ec-1");
+        let published = Arc::new(Mutex::new(vec![rsa.jwk(), ec.jwk()]));
+        let key_fetches = Arc::new(AtomicUsize::new(0));
+
+        let discovery = json!({
+            "issuer": named_issuer,
+            "jwks_uri": format!("{own_issuer}/keys"),
+            "authorization_endpoint": format!("{own_issuer}/auth"),
+            "token_endpoint": format!("{own_issuer}/token"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+        });
+        let keys_route = {
+            let published = published.clone();
+            let key_fetches = key_fetches.clone();
+            move || {
+                let published = published.clone();
+                key_fetches.fetch_add(1, Ordering::SeqCst);
+                async move { Json(json!({"keys": *published.lock().unwrap()})) }
+            }
+        };
+        let app = Router::new()
+            .route(
+                "/realms/hub/.well-known/openid-configuration",
+                get(move || {
+                    let discovery = discovery.clone();
+                    async move { Json(discovery) }
+                }),
+            )
+            .route("/realms/hub/keys", get(keys_route));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        crate::helpers::run_beside_servers(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        TestProvider {
+            issuer: own_issuer,
+            rsa,
+            ec,
+            published,
+            key_fetches,
+            _stop: stop,
+        }
+    }
+
+    /// The server settings that trust this provider.
+    pub fn settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AUTH_ENABLED", "true".into()),
+            ("OAUTH2_ISSUER", self.issuer.clone()),
+            ("APP_OAUTH_CLIENT_KEY", CLIENT_ID.into()),
+            ("APP_OAUTH_CLIENT_SECRET", "test-secret".into()),
+        ]
+    }
+
+    /// The claims of a valid access token for `subject` with `groups`, valid for an hour from
+    /// the test servers' fixed clock.
+    pub fn claims(&self, subject: &str, groups: &[&str]) -> Value {
+        let now = FIXED_NOW.unix_timestamp();
+        json!({
+            "iss": self.issuer, "aud": CLIENT_ID, "sub": subject, "groups": groups,
+            "iat": now, "nbf": now, "exp": now + 3600,
+        })
+    }
+
+    /// A valid RS256 token for `subject` with `groups`.
+    pub fn token(&self, subject: &str, groups: &[&str]) -> String {
+        self.rsa.sign(&self.claims(subject, groups))
+    }
+
+    pub fn hub_operator(&self) -> String {
+        self.token("hub-admin", &["Application/PTA"])
+    }
+
+    pub fn dfsp_operator(&self, dfsp: &str) -> String {
+        self.token(
+            &format!("{}-admin", dfsp.to_lowercase()),
+            &[
+                "Application/MTA",
+                &format!("Application/DFSP:{dfsp}"),
+                "Internal/everyone",
+            ],
+        )
+    }
+}
