@@ -5,6 +5,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod certificates;
 pub mod components;
 pub mod dfsps;
@@ -35,6 +36,8 @@ pub const SERVER_FN_PREFIX: &str = "/rpc";
 pub struct PortalInfo {
     pub auth_enabled: bool,
     pub version: String,
+    /// The identity provider's origin (scheme, host, port), where signing out continues.
+    pub identity_provider: Option<String>,
 }
 
 #[server(prefix = "/rpc", endpoint = "portal_info")]
@@ -70,12 +73,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// What a portal page may load: only our own scripts (and the inline hydration scripts that carry
 /// this response's nonce), our WebAssembly, our stylesheet; no plugins, no framing by other
-/// sites, forms posted only to us.
-pub fn content_security_policy(nonce: &str) -> String {
+/// sites, forms posted only to us (`identity_provider`, when given, is where the sign-out
+/// form's answer continues: browsers hold a form's redirects to this rule too).
+pub fn content_security_policy(nonce: &str, identity_provider: Option<&str>) -> String {
+    let form_action = match identity_provider {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action {form_action}; frame-ancestors 'none'"
     )
 }
 
@@ -91,7 +99,11 @@ fn set_content_security_policy() {
         return;
     };
     // The nonce is base64, so the policy is always a valid header value.
-    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    let info = use_context::<PortalInfo>();
+    let provider = info
+        .as_ref()
+        .and_then(|info| info.identity_provider.as_deref());
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce, provider)) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -116,6 +128,8 @@ pub fn App() -> impl IntoView {
             // a form posted without JavaScript brings back. Pages render once their data is
             // loaded (SsrMode::Async), so a missing environment is answered with a real 404.
             <Routes fallback=shell::NotFound>
+                // Outside the frame, which shows what only a signed-in user may see.
+                <Route path=path!("/sign-in") view=auth::pages::SignInPage/>
                 <ParentRoute path=path!("") view=shell::AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/environments"/> }/>
                     <Route path=path!("/environments") view=environments::pages::EnvironmentsPage/>

@@ -6,7 +6,8 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-use crate::components::{ErrorPage, LINK_CLASS};
+use crate::auth::rpc::current_user;
+use crate::components::{ErrorPage, LINK_CLASS, SECONDARY_BUTTON};
 use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
 use crate::scope::{environment_actions, EnvironmentActions};
@@ -40,8 +41,9 @@ pub fn AppShell() -> impl IntoView {
                         "Connection Manager"
                     </a>
                     <EnvironmentSwitcher/>
-                    <div class="ml-auto flex items-center gap-3 text-sm">
+                    <div class="ml-auto flex items-center gap-4 text-sm">
                         <a href="/docs" class="text-slate-300 hover:text-white" rel="external">"API docs"</a>
+                        <SignedInMenu/>
                     </div>
                 </div>
             </header>
@@ -138,5 +140,31 @@ pub fn NotFound() -> impl IntoView {
         <ErrorPage error=PortalError::Domain(domain::DomainError::NotFound(
             "There is no page at this address.".into(),
         ))/>
+    }
+}
+
+/// The header's "signed in as" part, with the sign-out button (a plain form: it works before
+/// the page is hydrated, and the server refuses cross-site posts).
+#[component]
+pub fn SignedInMenu() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|user| view! {
+                    <div class="flex items-center gap-3" data-testid="signed-in-user">
+                        <span class="hidden text-right leading-tight sm:block">
+                            <span class="block font-medium text-white">{user.name.clone()}</span>
+                            <span class="block text-xs text-slate-400">{user.role.clone()}</span>
+                        </span>
+                        <form method="post" action="/auth/logout">
+                            <button type="submit" class=format!("{SECONDARY_BUTTON} !py-1") title=format!("Signed in as {} ({})", user.name, user.role)>
+                                "Sign out"
+                            </button>
+                        </form>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }

@@ -25,6 +25,8 @@ pub mod db;
 #[cfg(feature = "server")]
 mod services;
 #[cfg(feature = "server")]
+pub mod sessions;
+#[cfg(feature = "server")]
 pub mod shared_keys;
 
 pub use error::{DomainError, DomainResult, FieldError};

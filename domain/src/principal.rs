@@ -22,6 +22,9 @@ pub enum Role {
 pub struct Principal {
     /// A stable identifier for logs and audit (the token's `sub`, or `local` with auth off).
     pub subject: String,
+    /// For people to read: the provider's display name, or the subject.
+    #[serde(default)]
+    pub name: String,
     pub roles: Vec<Role>,
     /// Security groups held, e.g. `Application/DFSP:DFSP1`.
     pub groups: Vec<String>,
@@ -68,10 +71,20 @@ impl Principal {
         if !roles.is_empty() || holds(&names.everyone) {
             roles.push(Role::Everyone);
         }
+        let subject = subject.into();
         Principal {
-            subject: subject.into(),
+            name: subject.clone(),
+            subject,
             roles,
             groups,
+        }
+    }
+
+    /// The same principal, named `name` for people to read.
+    pub fn with_name(self, name: impl Into<String>) -> Self {
+        Principal {
+            name: name.into(),
+            ..self
         }
     }
 
@@ -80,6 +93,7 @@ impl Principal {
     pub fn local_operator() -> Self {
         Principal {
             subject: "local".into(),
+            name: "Local operator".into(),
             roles: vec![Role::HubOperator, Role::Everyone],
             groups: Vec::new(),
         }
@@ -137,6 +151,7 @@ mod tests {
     fn dfsp_operator(group: &str) -> Principal {
         Principal {
             subject: "alice".into(),
+            name: "Alice".into(),
             roles: vec![Role::DfspOperator, Role::Everyone],
             groups: vec![group.into()],
         }
@@ -221,6 +236,7 @@ mod tests {
     fn principal_without_roles_may_not_read() {
         let p = Principal {
             subject: "nobody".into(),
+            name: "Nobody".into(),
             roles: vec![],
             groups: vec![],
         };

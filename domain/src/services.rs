@@ -88,4 +88,8 @@ impl Services {
     pub fn outbound_enrollments(&self) -> OutboundService<'_> {
         OutboundService { services: self }
     }
+
+    pub fn sessions(&self) -> crate::sessions::SessionService<'_> {
+        crate::sessions::SessionService { services: self }
+    }
 }

@@ -71,6 +71,7 @@ async fn fixture(name: &str) -> Fixture {
 fn operator_of(group: &str) -> Principal {
     Principal {
         subject: "alice".into(),
+        name: "alice".into(),
         roles: vec![Role::DfspOperator, Role::Everyone],
         groups: vec![group.into()],
     }
@@ -195,6 +196,7 @@ async fn only_hub_operators_change_the_hub_and_confirm() {
     // Without any role, nothing.
     let nobody = Principal {
         subject: "bob".into(),
+        name: "bob".into(),
         roles: vec![],
         groups: vec![],
     };

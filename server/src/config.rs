@@ -70,6 +70,10 @@ pub struct Config {
     pub data_configuration_file: Option<PathBuf>,
     /// Where the built portal assets (`pkg/`, favicon) are served from.
     pub site_root: PathBuf,
+    /// `PUBLIC_URL`: the address browsers use to reach the portal (behind a proxy, the proxy's),
+    /// for the sign-in's redirect URL and secure cookies. Default: `http://` and the address
+    /// the server listens on.
+    pub public_url: Option<String>,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -95,6 +99,13 @@ pub struct AuthConfig {
     /// `TOTP_ISSUER` (default `MCM`) and `TOTP_LABEL`: how authenticator apps name the account.
     pub totp_issuer: String,
     pub totp_label: Option<String>,
+    /// `OAUTH2_SCOPES`: what the portal's sign-in asks for (default `openid profile`); add the
+    /// scope under which the provider releases the groups claim, if it has one.
+    pub scopes: Vec<String>,
+    /// `SESSION_IDLE_MINUTES` (default 30): a portal session ends after this long unused.
+    pub session_idle: time::Duration,
+    /// `SESSION_LIFETIME_HOURS` (default 12): and at the latest this long after sign-in.
+    pub session_lifetime: time::Duration,
 }
 
 impl AuthConfig {
@@ -117,6 +128,28 @@ impl AuthConfig {
             two_factor: parse_bool(var, "AUTH_2FA_ENABLED", false)?,
             totp_issuer: var("TOTP_ISSUER").unwrap_or_else(|| "MCM".into()),
             totp_label: var("TOTP_LABEL"),
+            scopes: {
+                let mut scopes: Vec<String> = var("OAUTH2_SCOPES")
+                    .unwrap_or_else(|| "openid profile".into())
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if !scopes.iter().any(|s| s == "openid") {
+                    scopes.insert(0, "openid".into());
+                }
+                scopes
+            },
+            session_idle: time::Duration::minutes(
+                parse_number::<u32>(var, "SESSION_IDLE_MINUTES", 30)?
+                    .max(1)
+                    .into(),
+            ),
+            session_lifetime: time::Duration::hours(
+                parse_number::<u32>(var, "SESSION_LIFETIME_HOURS", 12)?
+                    .max(1)
+                    .into(),
+            ),
         };
         if let Some(issuer) = &config.issuer {
             if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
@@ -238,6 +271,21 @@ impl Config {
             site_root: PathBuf::from(
                 var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             ),
+            public_url: match var("PUBLIC_URL") {
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    Some(url.trim_end_matches('/').to_owned())
+                }
+                Some(url) => {
+                    return Err(ConfigError {
+                        variable: "PUBLIC_URL",
+                        message: format!(
+                            "'{url}' is not a URL: give the address browsers use, such as \
+                             https://mcm.example.com"
+                        ),
+                    })
+                }
+                None => None,
+            },
         })
     }
 
@@ -286,6 +334,21 @@ impl Config {
                 ),
             ),
             ("two-factor", self.auth.two_factor.to_string()),
+            ("OIDC scopes", self.auth.scopes.join(" ")),
+            (
+                "sessions",
+                format!(
+                    "end after {} min idle, {} h at most",
+                    self.auth.session_idle.whole_minutes(),
+                    self.auth.session_lifetime.whole_hours()
+                ),
+            ),
+            (
+                "public URL",
+                self.public_url
+                    .clone()
+                    .unwrap_or_else(|| "(the listen address)".into()),
+            ),
             (
                 "P12 pass phrase",
                 if self.p12_pass_phrase.is_some() {

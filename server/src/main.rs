@@ -10,7 +10,6 @@ async fn main() -> ExitCode {
     server::telemetry::init();
     let result = async {
         let config = Config::from_env()?;
-        server::startup::refuse_unfinished_authentication(&config)?;
         Application::build(&config, Arc::new(SystemClock))
             .await?
             .run_until_stopped()

@@ -1,6 +1,7 @@
 //! The portal: server-side rendering of the Leptos app, its server functions under `/rpc`,
 //! and its static assets. Server functions get the same `Services` as the REST API.
 
+use app::auth::rpc::ProviderProblem;
 use app::{shell, App, PortalInfo};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,6 +21,7 @@ struct PortalState {
     options: LeptosOptions,
     services: Services,
     info: PortalInfo,
+    provider_problem: ProviderProblem,
 }
 
 impl axum::extract::FromRef<PortalState> for LeptosOptions {
@@ -28,11 +30,18 @@ impl axum::extract::FromRef<PortalState> for LeptosOptions {
     }
 }
 
-pub fn router(options: LeptosOptions, services: Services, info: PortalInfo) -> Router {
+/// `provider_problem` tells the sign-in page what is wrong with the identity provider.
+pub fn router(
+    options: LeptosOptions,
+    services: Services,
+    info: PortalInfo,
+    provider_problem: ProviderProblem,
+) -> Router {
     let state = PortalState {
         options: options.clone(),
         services,
         info,
+        provider_problem,
     };
     let routes = route_list().to_vec();
     let context = {
@@ -72,6 +81,7 @@ fn route_list() -> &'static [AxumRouteListing] {
 fn provide_portal_context(state: &PortalState) {
     provide_context(state.services.clone());
     provide_context(state.info.clone());
+    provide_context(state.provider_problem.clone());
 }
 
 async fn server_fn_handler(

@@ -32,11 +32,10 @@ pub enum StartupError {
     #[error("configuration error: {0}")]
     Config(#[from] ConfigError),
     #[error(
-        "AUTH_ENABLED=true, but this version cannot sign users in to the portal yet (the REST \
-         API's bearer tokens work, the portal's sign-in does not); unset AUTH_ENABLED (or set it \
-         to false) to run without authentication"
+        "AUTH_2FA_ENABLED=true, but this version has no second factor yet; unset it (or set it \
+         to false) to sign in with the identity provider alone"
     )]
-    AuthNotAvailable,
+    TwoFactorNotAvailable,
     #[error(transparent)]
     Database(#[from] DbError),
     #[error("could not read {what} from {path}: {message}")]
@@ -58,18 +57,6 @@ pub enum StartupError {
     Serve(std::io::Error),
 }
 
-/// The server program refuses `AUTH_ENABLED=true` until the portal can sign users in: with
-/// bearer tokens alone the API would be protected but the portal would turn everyone away,
-/// which no operator wants. (`Application::build` accepts it, so that the tests reach the
-/// token checks.)
-pub fn refuse_unfinished_authentication(config: &Config) -> Result<(), StartupError> {
-    if config.auth_enabled {
-        Err(StartupError::AuthNotAvailable)
-    } else {
-        Ok(())
-    }
-}
-
 pub struct Application {
     listener: TcpListener,
     app: Router,
@@ -82,6 +69,9 @@ impl Application {
         config: &Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Application, StartupError> {
+        if config.auth_enabled && config.auth.two_factor {
+            return Err(StartupError::TwoFactorNotAvailable);
+        }
         for (name, value) in config.summary() {
             tracing::info!("config {name}: {value}");
         }
@@ -111,8 +101,7 @@ impl Application {
                 "P12_PASS_PHRASE is not set: environments' CAs cannot be created until it is                  (a long random secret that seals the CAs' private keys)"
             );
         }
-        let authentication = crate::auth::Authentication::from_config(config, clock.clone());
-        let services = Services::new(db, clock).with_passphrase(passphrase);
+        let services = Services::new(db, clock.clone()).with_passphrase(passphrase);
         let currencies: Vec<CurrencyCode> = read_json(
             "the currency codes",
             config.currency_codes.as_deref(),
@@ -144,10 +133,38 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { address, source })?;
         let local_address = listener.local_addr().map_err(StartupError::Serve)?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| {
+            if local_address.ip().is_unspecified() {
+                format!("http://localhost:{}", local_address.port())
+            } else {
+                format!("http://{local_address}")
+            }
+        });
+        let authentication =
+            crate::auth::Authentication::from_config(config, &public_url, clock.clone());
+        if let crate::auth::Authentication::Enabled(enabled) = &authentication {
+            tracing::info!("portal sign-in returns to {public_url}/auth/callback");
+            // Find the provider now, so that the log says at once whether it can be reached
+            // (the server serves either way and asks again when needed).
+            let provider = enabled.sign_in.provider.clone();
+            tokio::spawn(async move {
+                match provider.documents().await {
+                    Ok(_) => tracing::info!("identity provider found at {}", provider.issuer()),
+                    Err(error) => tracing::warn!("{error}; sign-in and tokens wait for it"),
+                }
+            });
+        }
         let options = leptos_options(config, local_address);
         let info = PortalInfo {
             auth_enabled: config.auth_enabled,
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            identity_provider: config
+                .auth
+                .issuer
+                .as_deref()
+                .filter(|_| config.auth_enabled)
+                .and_then(|issuer| url::Url::parse(issuer).ok())
+                .map(|url| url.origin().ascii_serialization()),
         };
         let app = app_router(
             services.clone(),
@@ -186,6 +203,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
         tracing::info!("listening on http://{}", self.local_addr());
+        let sweeper = tokio::spawn(sweep_expired_sessions(self.services.clone()));
         let service = tower::util::MapRequestLayer::new(trim_api_trailing_slash).layer(self.app);
         axum::serve(
             self.listener,
@@ -194,8 +212,23 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartupError::Serve)?;
+        sweeper.abort();
         self.services.db().close().await;
         Ok(())
+    }
+}
+
+/// Deletes expired sessions now and then (a session past its expiry is never used; this only
+/// keeps the table small). Every replica does it; the deletes do not conflict.
+async fn sweep_expired_sessions(services: Services) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        every.tick().await;
+        match services.sessions().delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!("{n} expired session(s) deleted"),
+            Err(error) => tracing::warn!("expired sessions were not deleted: {error}"),
+        }
     }
 }
 
@@ -210,16 +243,53 @@ pub fn app_router(
     form_errors: crate::security::FormErrorSeal,
     authentication: crate::auth::Authentication,
 ) -> Router {
-    let bearer_tokens = matches!(authentication, crate::auth::Authentication::Enabled(_));
-    let (api, openapi) = crate::rest::router(zones, bearer_tokens);
-    Router::new()
+    use crate::auth::Authentication;
+    let (api, openapi) =
+        crate::rest::router(zones, matches!(authentication, Authentication::Enabled(_)));
+    let provider_problem = match &authentication {
+        Authentication::Enabled(enabled) => {
+            let provider = enabled.sign_in.provider.clone();
+            app::auth::rpc::ProviderProblem(Arc::new(move || provider.last_problem()))
+        }
+        Authentication::Disabled => app::auth::rpc::ProviderProblem(Arc::new(|| None)),
+    };
+    let mut router = Router::new()
         .merge(api.with_state(services.clone()))
         .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))
-        .merge(crate::portal::router(options, services, info))
+        .merge(crate::portal::router(
+            options,
+            services.clone(),
+            info,
+            provider_problem,
+        ));
+    router = match &authentication {
+        Authentication::Enabled(enabled) => {
+            router.merge(crate::auth::login::routes(enabled.sign_in.clone()))
+        }
+        // MCM answered its logout with 200 even without authentication.
+        Authentication::Disabled => router.route(
+            "/api/logout",
+            axum::routing::post(|| async { axum::http::StatusCode::OK }),
+        ),
+    };
+    router = router
         .layer(axum::middleware::from_fn_with_state(
-            authentication,
-            crate::auth::attach_principal,
+            authentication.clone(),
+            crate::auth::require_sign_in,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            authentication.clone(),
+            crate::auth::attach_principal,
+        ));
+    // Sessions exist only with authentication: outside the principal's layer, which reads them.
+    if let Authentication::Enabled(enabled) = &authentication {
+        router = router.layer(crate::auth::sessions::layer(
+            services,
+            enabled.limits,
+            enabled.secure,
+        ));
+    }
+    router
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site_writes,
         ))

@@ -4,24 +4,31 @@
 //!
 //! With `AUTH_ENABLED` unset every request acts as the all-powerful local operator, as MCM
 //! does. With it on, REST callers send `Authorization: Bearer <JWT>` from the identity
-//! provider (`tokens`); a token that fails any check is a 401 here, before any handler runs.
+//! provider (`tokens`; a token that fails any check is a 401 here, before any handler runs),
+//! and people sign in to the portal (`login`), which keeps them in a server-side session
+//! (`sessions`) that the API accepts too.
 
+pub mod login;
 pub mod provider;
+pub mod sessions;
 pub mod tokens;
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::clock::Clock;
+use domain::principal::RoleGroups;
 use domain::{DomainError, Principal};
+use tower_sessions::Session;
 
 use crate::config::Config;
 use crate::rest::error::ApiError;
 use provider::IdentityProvider;
+use sessions::SessionLimits;
 use tokens::{TokenError, TokenVerifier};
 
 /// How requests are authenticated, chosen once at start-up.
@@ -29,28 +36,62 @@ use tokens::{TokenError, TokenVerifier};
 pub enum Authentication {
     /// `AUTH_ENABLED` unset: everyone is the local operator.
     Disabled,
-    /// Bearer tokens from the identity provider.
-    Enabled(Arc<TokenVerifier>),
+    /// Bearer tokens and portal sessions, from the identity provider.
+    Enabled(Arc<Enabled>),
+}
+
+pub struct Enabled {
+    pub tokens: TokenVerifier,
+    pub sign_in: Arc<login::SignIn>,
+    pub limits: SessionLimits,
+    /// Whether the portal is served over https (secure cookies).
+    pub secure: bool,
+    role_groups: RoleGroups,
+    clock: Arc<dyn Clock>,
 }
 
 impl Authentication {
     /// From the configuration (checked complete at load: with auth on, the issuer and client
-    /// id are set). Nothing is fetched here: the provider may be down when we start.
-    pub fn from_config(config: &Config, clock: Arc<dyn Clock>) -> Authentication {
+    /// id are set) and the URL browsers reach this server at. Nothing is fetched here: the
+    /// provider may be down when we start.
+    pub fn from_config(config: &Config, public_url: &str, clock: Arc<dyn Clock>) -> Authentication {
         let auth = &config.auth;
-        match (config.auth_enabled, &auth.issuer, &auth.client_id) {
-            (true, Some(issuer), Some(client_id)) => {
-                Authentication::Enabled(Arc::new(TokenVerifier::new(
-                    Arc::new(IdentityProvider::new(issuer.clone(), clock.clone())),
-                    auth.token_issuer.as_deref(),
-                    client_id.clone(),
-                    auth.groups_claim.clone(),
-                    auth.role_groups.clone(),
-                    clock,
-                )))
-            }
-            _ => Authentication::Disabled,
-        }
+        let (true, Some(issuer), Some(client_id)) =
+            (config.auth_enabled, &auth.issuer, &auth.client_id)
+        else {
+            return Authentication::Disabled;
+        };
+        let provider = Arc::new(IdentityProvider::new(issuer.clone(), clock.clone()));
+        let public_url = public_url.trim_end_matches('/');
+        let sign_in = login::SignIn {
+            provider: provider.clone(),
+            client_id: client_id.clone(),
+            client_secret: auth.client_secret.as_ref().map(|s| s.expose().to_owned()),
+            redirect_url: format!("{public_url}/auth/callback"),
+            signed_out_url: format!("{public_url}/sign-in?signed_out=1"),
+            scopes: auth.scopes.clone(),
+            groups_claim: auth.groups_claim.clone(),
+            clock: clock.clone(),
+            http: provider.http_client(),
+        };
+        Authentication::Enabled(Arc::new(Enabled {
+            tokens: TokenVerifier::new(
+                provider,
+                auth.token_issuer.as_deref(),
+                client_id.clone(),
+                auth.groups_claim.clone(),
+                auth.role_groups.clone(),
+                clock.clone(),
+            ),
+            sign_in: Arc::new(sign_in),
+            limits: SessionLimits {
+                idle: auth.session_idle,
+                lifetime: auth.session_lifetime,
+            },
+            secure: public_url.starts_with("https://"),
+            role_groups: auth.role_groups.clone(),
+            clock,
+        }))
     }
 }
 
@@ -89,8 +130,22 @@ pub async fn attach_principal(
         Authentication::Disabled => {
             request.extensions_mut().insert(Principal::local_operator());
         }
-        Authentication::Enabled(verifier) => match credentials(request.headers()) {
-            Credentials::None => {}
+        Authentication::Enabled(enabled) => match credentials(request.headers()) {
+            Credentials::None => {
+                let session = request.extensions().get::<Session>().cloned();
+                if let Some(session) = session {
+                    let principal = sessions::principal(
+                        &session,
+                        enabled.limits,
+                        &enabled.clock,
+                        &enabled.role_groups,
+                    )
+                    .await;
+                    if let Some(principal) = principal {
+                        request.extensions_mut().insert(principal);
+                    }
+                }
+            }
             Credentials::Unusable => {
                 return ApiError::invalid_token(
                     "The Authorization header must be 'Bearer <token>', with an access token \
@@ -98,7 +153,7 @@ pub async fn attach_principal(
                 )
                 .into_response()
             }
-            Credentials::Bearer(token) => match verifier.verify(token).await {
+            Credentials::Bearer(token) => match enabled.tokens.verify(token).await {
                 Ok(principal) => {
                     request.extensions_mut().insert(principal);
                 }
@@ -113,6 +168,38 @@ pub async fn attach_principal(
                 }
             },
         },
+    }
+    next.run(request).await
+}
+
+/// With authentication on, a portal page asked for without a signed-in user leads to the
+/// sign-in (and back to the page afterwards). The API answers 401 by itself, server functions
+/// say "not signed in", and the sign-in's own pages and the assets are open.
+pub async fn require_sign_in(
+    State(authentication): State<Authentication>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let open = |path: &str| {
+        [
+            "/api", "/rpc", "/pkg", "/auth/", "/sign-in", "/docs", "/favicon",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+    };
+    let is_page =
+        matches!(*request.method(), Method::GET | Method::HEAD) && !open(request.uri().path());
+    if matches!(authentication, Authentication::Enabled(_))
+        && is_page
+        && request.extensions().get::<Principal>().is_none()
+    {
+        let here = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        return Redirect::to(&format!("/auth/login?next={next}")).into_response();
     }
     next.run(request).await
 }

@@ -71,11 +71,29 @@ pub struct IdentityProvider {
     fetching_keys: tokio::sync::Mutex<()>,
 }
 
+/// The discovery document and the key set as the provider served them, for the sign-in
+/// (`openidconnect` reads its own types from them).
+pub struct Documents {
+    pub metadata: Arc<ProviderMetadata>,
+    pub discovery: Arc<serde_json::Value>,
+    pub keys: serde_json::Value,
+}
+
+struct Discovered {
+    metadata: Arc<ProviderMetadata>,
+    raw: Arc<serde_json::Value>,
+}
+
+struct KeySet {
+    set: JwkSet,
+    raw: serde_json::Value,
+}
+
 #[derive(Default)]
 struct Cache {
-    metadata: Option<Arc<ProviderMetadata>>,
+    metadata: Option<Arc<Discovered>>,
     metadata_failure: Option<(OffsetDateTime, ProviderError)>,
-    keys: Option<(OffsetDateTime, Arc<JwkSet>)>,
+    keys: Option<(OffsetDateTime, Arc<KeySet>)>,
     keys_failure: Option<(OffsetDateTime, ProviderError)>,
 }
 
@@ -104,6 +122,46 @@ impl IdentityProvider {
         &self.issuer
     }
 
+    /// The HTTP client that talks to the provider (timeouts, no redirects followed).
+    pub fn http_client(&self) -> reqwest::Client {
+        self.http.clone()
+    }
+
+    /// What went wrong the last time the provider was asked, while it has not answered since.
+    pub fn last_problem(&self) -> Option<String> {
+        let cache = self.read();
+        match (
+            &cache.metadata,
+            &cache.metadata_failure,
+            &cache.keys_failure,
+        ) {
+            (None, Some((_, error)), _) => Some(error.to_string()),
+            (Some(_), _, Some((_, error))) if cache.keys.is_none() => Some(error.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The discovery document and the key set, fetched if need be.
+    pub async fn documents(&self) -> Result<Documents, ProviderError> {
+        let discovered = self.discovered().await?;
+        let seen = self.read().keys.clone();
+        let keys = match seen {
+            Some((fetched, keys)) if self.age(fetched) < KEYS_MAX_AGE => keys,
+            seen => self
+                .refreshed_keys(seen.map(|(fetched, _)| fetched))
+                .await
+                .map_err(|error| match error {
+                    KeyError::Provider(error) => error,
+                    KeyError::NoSuchKey(message) => self.invalid("key set", message),
+                })?,
+        };
+        Ok(Documents {
+            metadata: discovered.metadata.clone(),
+            discovery: discovered.raw.clone(),
+            keys: keys.raw.clone(),
+        })
+    }
+
     /// How long ago `at` was.
     fn age(&self, at: OffsetDateTime) -> time::Duration {
         self.clock.now() - at
@@ -120,6 +178,10 @@ impl IdentityProvider {
     /// The discovery document, fetched on first use (and again after a failure, once
     /// `RETRY_AFTER` has passed).
     pub async fn metadata(&self) -> Result<Arc<ProviderMetadata>, ProviderError> {
+        Ok(self.discovered().await?.metadata.clone())
+    }
+
+    async fn discovered(&self) -> Result<Arc<Discovered>, ProviderError> {
         if let Some(metadata) = self.cached_metadata()? {
             return Ok(metadata);
         }
@@ -145,7 +207,7 @@ impl IdentityProvider {
 
     /// The cached document; the last failure while it is recent; `None` when it is time to
     /// (try to) fetch.
-    fn cached_metadata(&self) -> Result<Option<Arc<ProviderMetadata>>, ProviderError> {
+    fn cached_metadata(&self) -> Result<Option<Arc<Discovered>>, ProviderError> {
         let cache = self.read();
         if let Some(metadata) = &cache.metadata {
             return Ok(Some(metadata.clone()));
@@ -156,9 +218,11 @@ impl IdentityProvider {
         }
     }
 
-    async fn discover(&self) -> Result<ProviderMetadata, ProviderError> {
+    async fn discover(&self) -> Result<Discovered, ProviderError> {
         let url = format!("{}/.well-known/openid-configuration", self.issuer);
-        let metadata: ProviderMetadata = self.get_json(&url, "discovery document").await?;
+        let raw: serde_json::Value = self.get_json(&url, "discovery document").await?;
+        let metadata: ProviderMetadata = serde_json::from_value(raw.clone())
+            .map_err(|e| self.invalid("discovery document", format!("{url}: {e}")))?;
         // OpenID Connect Discovery 1.0, 4.3: the document must name the issuer we asked, or
         // someone else's tokens would pass as this provider's.
         if metadata.issuer.trim_end_matches('/') != self.issuer {
@@ -170,7 +234,10 @@ impl IdentityProvider {
                 ),
             ));
         }
-        Ok(metadata)
+        Ok(Discovered {
+            metadata: Arc::new(metadata),
+            raw: Arc::new(raw),
+        })
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -218,7 +285,7 @@ impl IdentityProvider {
         let cached = self.read().keys.clone();
         if let Some((fetched, keys)) = &cached {
             let age = self.age(*fetched);
-            match select_key(keys, kid, algorithm) {
+            match select_key(&keys.set, kid, algorithm) {
                 Ok(key) if age < KEYS_MAX_AGE => return Ok(key),
                 Err(error) if age < REFETCH_AFTER => return Err(error),
                 _ => {}
@@ -227,13 +294,13 @@ impl IdentityProvider {
         let keys = self
             .refreshed_keys(cached.map(|(fetched, _)| fetched))
             .await?;
-        select_key(&keys, kid, algorithm)
+        select_key(&keys.set, kid, algorithm)
     }
 
     /// The key set, fetched again unless another request did so since `seen` (the fetch time
     /// of the set the caller looked at). While the provider cannot be reached, the set we
     /// already have stays in use.
-    async fn refreshed_keys(&self, seen: Option<OffsetDateTime>) -> Result<Arc<JwkSet>, KeyError> {
+    async fn refreshed_keys(&self, seen: Option<OffsetDateTime>) -> Result<Arc<KeySet>, KeyError> {
         let _fetching = self.fetching_keys.lock().await;
         {
             let cache = self.read();
@@ -253,7 +320,15 @@ impl IdentityProvider {
             }
         }
         let metadata = self.metadata().await?;
-        match self.get_json::<JwkSet>(&metadata.jwks_uri, "key set").await {
+        let fetched = self
+            .get_json::<serde_json::Value>(&metadata.jwks_uri, "key set")
+            .await
+            .and_then(|raw| {
+                let set = serde_json::from_value(raw.clone())
+                    .map_err(|e| self.invalid("key set", format!("{}: {e}", metadata.jwks_uri)))?;
+                Ok(KeySet { set, raw })
+            });
+        match fetched {
             Ok(keys) => {
                 let keys = Arc::new(keys);
                 let mut cache = self.write();
@@ -342,7 +417,7 @@ fn signs_with(key: &Jwk, algorithm: Algorithm) -> bool {
 
 /// An error with its causes, which reqwest keeps apart ("error sending request" alone does not
 /// tell a refused connection from a bad certificate).
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

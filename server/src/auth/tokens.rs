@@ -119,7 +119,12 @@ impl TokenVerifier {
             _ => return Err(invalid("The token's 'sub' claim does not name a user")),
         };
         let groups = groups_at(&claims, &self.groups_claim)?;
-        Ok(Principal::from_groups(subject, groups, &self.role_groups))
+        let name = ["name", "preferred_username", "email"]
+            .iter()
+            .find_map(|claim| claims.get(*claim).and_then(Value::as_str))
+            .unwrap_or(&subject)
+            .to_owned();
+        Ok(Principal::from_groups(subject, groups, &self.role_groups).with_name(name))
     }
 
     fn explain(&self, error: &ErrorKind) -> String {
@@ -191,7 +196,10 @@ fn show(unix_seconds: i64) -> String {
 
 /// The groups at `path` (a claim, or a dotted path into nested objects): a list of strings, or
 /// one string; none when the claim is absent (such a user has no role).
-fn groups_at(claims: &Map<String, Value>, path: &str) -> Result<Vec<String>, TokenError> {
+pub(super) fn groups_at(
+    claims: &Map<String, Value>,
+    path: &str,
+) -> Result<Vec<String>, TokenError> {
     let mut value = claims.get(path);
     if value.is_none() && path.contains('.') {
         let mut parts = path.split('.');

@@ -48,6 +48,7 @@ async fn portal_pages_allow_only_their_own_scripts(backend: Backend) {
             .unwrap()
             .to_owned();
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(policy.contains("form-action 'self';"), "{policy}");
         assert!(policy.contains("object-src 'none'"), "{policy}");
         assert!(!policy.contains("unsafe-inline"), "{policy}");
         let nonce = policy

@@ -67,6 +67,8 @@ pub struct TestDatabase {
     pub url: String,
     backend: Backend,
     sqlite_dir: Option<PathBuf>,
+    /// Only the owner drops the database; a shared handle (another replica's) leaves it.
+    owner: bool,
 }
 
 impl TestDatabase {
@@ -79,6 +81,7 @@ impl TestDatabase {
                     url: format!("sqlite://{}/cm.db", dir.display()),
                     backend,
                     sqlite_dir: Some(dir),
+                    owner: true,
                 }
             }
             Backend::MySql => {
@@ -88,12 +91,24 @@ impl TestDatabase {
                     url: format!("{}/cm_test_{unique}", server.trim_end_matches('/')),
                     backend,
                     sqlite_dir: None,
+                    owner: true,
                 }
             }
         }
     }
 
     /// The number of rows in `table`, read behind the server's back.
+    /// The same database, for another server beside the first (a replica); dropping it leaves
+    /// the database to its owner.
+    pub fn shared(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            backend: self.backend,
+            sqlite_dir: self.sqlite_dir.clone(),
+            owner: false,
+        }
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&self.url)
@@ -140,6 +155,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !self.owner {
+            return;
+        }
         match self.backend {
             Backend::Sqlite => {
                 if let Some(dir) = &self.sqlite_dir {

@@ -120,20 +120,3 @@ async fn run_migrations_false_leaves_the_schema_alone(backend: Backend) {
     .await;
     assert_eq!(body["name"], json!("DEV"));
 }
-
-#[test]
-fn the_program_refuses_authentication_until_the_portal_can_sign_in() {
-    let db = TestDatabase::new(Backend::Sqlite);
-    let config = test_config(
-        &db,
-        &[
-            ("AUTH_ENABLED", "true"),
-            ("OAUTH2_ISSUER", "https://idp.example.com/realms/hub"),
-            ("APP_OAUTH_CLIENT_KEY", "connection-manager"),
-        ],
-    );
-    let error = server::startup::refuse_unfinished_authentication(&config)
-        .expect_err("AUTH_ENABLED=true is refused");
-    assert!(matches!(error, StartupError::AuthNotAvailable), "{error}");
-    assert!(server::startup::refuse_unfinished_authentication(&test_config(&db, &[])).is_ok());
-}
