@@ -262,17 +262,12 @@ pub fn app_router(
             info,
             provider_problem,
         ));
-    router = match &authentication {
-        Authentication::Enabled(enabled) => {
-            router.merge(crate::auth::login::routes(enabled.sign_in.clone()))
-        }
-        // MCM answered its logout with 200 even without authentication.
-        Authentication::Disabled => router.route(
-            "/api/logout",
-            axum::routing::post(|| async { axum::http::StatusCode::OK }),
-        ),
-    };
+    if let Authentication::Enabled(enabled) = &authentication {
+        router = router.merge(crate::auth::login::routes(enabled.sign_in.clone()));
+    }
     router = router
+        // MCM's login operations (`rest::login`) act according to the mode.
+        .layer(axum::Extension(authentication.clone()))
         .layer(axum::middleware::from_fn_with_state(
             authentication.clone(),
             crate::auth::require_sign_in,

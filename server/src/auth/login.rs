@@ -8,7 +8,10 @@
 //! - `GET /auth/callback`: the provider's answer; the code is exchanged, the ID token checked,
 //!   the session id renewed (so that an id planted before sign-in is worth nothing), and the
 //!   user sent on to `next`.
-//! - `POST /auth/logout` (the portal's button) and `POST /api/logout` (MCM's operation).
+//! - `POST /auth/logout`: the portal's button.
+//!
+//! MCM's `POST /api/login` (`rest::login`) signs in with a password where the provider allows
+//! it (`SignIn::with_password`), into the same kind of session.
 
 use std::sync::Arc;
 
@@ -32,7 +35,7 @@ use tower_sessions::Session;
 
 use super::provider::IdentityProvider;
 use super::sessions::{SignedIn, USER_KEY};
-use super::tokens::groups_at;
+use super::tokens::{groups_at, TokenVerifier};
 
 /// The session key of a sign-in under way.
 const PENDING_KEY: &str = "pending_sign_in";
@@ -91,7 +94,6 @@ pub fn routes(sign_in: Arc<SignIn>) -> Router {
         .route("/auth/login", get(start))
         .route("/auth/callback", get(finish))
         .route("/auth/logout", post(sign_out))
-        .route("/api/logout", post(api_logout))
         .with_state(sign_in)
 }
 
@@ -364,12 +366,112 @@ async fn sign_out(State(sign_in): State<Arc<SignIn>>, session: Session) -> Respo
     }
 }
 
-/// MCM's `POST /api/logout`: ends the session; 200 with an empty body.
-async fn api_logout(session: Session) -> Response {
-    if let Err(error) = session.flush().await {
-        tracing::error!("the session cannot be ended: {error}");
+/// Why a password sign-in did not happen.
+#[derive(Debug)]
+pub enum PasswordSignInError {
+    /// The provider does not take passwords from applications; the message says what to do.
+    NotAllowed(String),
+    /// The provider refused the username and password.
+    Refused,
+    /// The provider cannot be used now.
+    Provider(String),
+}
+
+/// A password sign-in: the user for the session, and the ID token's claims for MCM's answer.
+pub struct PasswordSignIn {
+    pub user: SignedIn,
+    pub claims: Map<String, Value>,
+}
+
+impl SignIn {
+    /// Signs `username` in with the provider's password grant (RFC 6749, 4.3), where its
+    /// discovery document says it allows it; the ID token passes the same checks as a bearer
+    /// token (signature, issuer, audience, expiry).
+    pub async fn with_password(
+        &self,
+        tokens: &TokenVerifier,
+        username: &str,
+        password: &str,
+    ) -> Result<PasswordSignIn, PasswordSignInError> {
+        use PasswordSignInError::{NotAllowed, Provider, Refused};
+        let documents = self
+            .provider
+            .documents()
+            .await
+            .map_err(|e| Provider(e.to_string()))?;
+        let metadata = &documents.metadata;
+        let allowed = metadata
+            .grant_types_supported
+            .as_ref()
+            .is_some_and(|grants| grants.iter().any(|g| g == "password"));
+        let (true, Some(token_endpoint)) = (allowed, &metadata.token_endpoint) else {
+            return Err(NotAllowed(format!(
+                "The identity provider at {} takes passwords only on its own sign-in page: sign \
+                 in to the portal there (/auth/login), and send the provider's access tokens to \
+                 the API as 'Authorization: Bearer <token>'",
+                self.provider.issuer()
+            )));
+        };
+        let scope = self.scopes.join(" ");
+        let mut form = vec![
+            ("grant_type", "password"),
+            ("username", username),
+            ("password", password),
+            ("scope", scope.as_str()),
+        ];
+        let mut request = self.http.post(token_endpoint);
+        match &self.client_secret {
+            Some(secret) => request = request.basic_auth(&self.client_id, Some(secret)),
+            None => form.push(("client_id", self.client_id.as_str())),
+        }
+        let response = request.form(&form).send().await.map_err(|e| {
+            Provider(format!(
+                "the identity provider cannot be reached: {}",
+                super::provider::error_chain(&e)
+            ))
+        })?;
+        match response.status() {
+            status if status.is_success() => {}
+            reqwest::StatusCode::BAD_REQUEST | reqwest::StatusCode::UNAUTHORIZED => {
+                return Err(Refused)
+            }
+            status => {
+                return Err(Provider(format!(
+                    "the identity provider answered the sign-in with {status}"
+                )))
+            }
+        }
+        #[derive(Deserialize)]
+        struct Answer {
+            id_token: Option<String>,
+        }
+        let answer: Answer = response
+            .json()
+            .await
+            .map_err(|e| Provider(format!("the identity provider's answer is unreadable: {e}")))?;
+        let id_token = answer
+            .id_token
+            .ok_or_else(|| Provider("the identity provider sent no ID token".into()))?;
+        let principal = tokens.verify(&id_token).await.map_err(|e| {
+            Provider(format!(
+                "the identity provider's ID token did not pass the checks: {e}"
+            ))
+        })?;
+        let claims = id_token_claims(&id_token)
+            .ok_or_else(|| Provider("the identity provider's ID token is unreadable".into()))?;
+        let now = self.clock.now().unix_timestamp();
+        Ok(PasswordSignIn {
+            user: SignedIn {
+                subject: principal.subject,
+                name: principal.name,
+                groups: principal.groups,
+                signed_in_at: now,
+                last_seen: now,
+                id_token,
+            },
+            claims,
+        })
     }
-    axum::http::StatusCode::OK.into_response()
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct ProviderMetadata {
     pub token_endpoint: Option<String>,
     #[serde(default)]
     pub end_session_endpoint: Option<String>,
+    #[serde(default)]
+    pub grant_types_supported: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -92,6 +92,11 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "ValidationError", message)
     }
 
+    /// MCM's 400 for a request it cannot do at all (not a field's problem).
+    pub fn bad_request_error(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BadRequestError", message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "NotFoundError", message)
     }
@@ -226,6 +231,10 @@ macro_rules! error_set {
     };
 }
 
+error_set!(
+    /// MCM's login operations, which take a form.
+    LoginErrors: 400, 415, 503
+);
 error_set!(
     /// Reading what is not inside an environment.
     ListErrors: 403

@@ -10,6 +10,7 @@ mod environments;
 pub mod error;
 mod extract;
 mod health;
+mod login;
 mod monetary_zones;
 mod network;
 
@@ -52,6 +53,7 @@ pub mod body_limits {
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
         (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, and the DFSPs' JWS signing certificates"),
         (name = "health", description = "Service health"),
+        (name = "login", description = "MCM's login operations, for automation written against it (people sign in to the portal through the identity provider)"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +75,7 @@ pub fn router(
         .merge(enrollments::routes())
         .merge(certificates::routes())
         .merge(health::routes())
+        .merge(login::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     if bearer_tokens {

@@ -24,6 +24,7 @@ use crate::helpers::FIXED_NOW;
 /// This application's client id at the test provider.
 pub const CLIENT_ID: &str = "connection-manager";
 
+#[derive(Clone)]
 pub struct SigningKey {
     pub kid: String,
     key: PKey<Private>,
@@ -142,6 +143,8 @@ impl TestProvider {
             "jwks_uri": format!("{own_issuer}/keys"),
             "authorization_endpoint": format!("{own_issuer}/auth"),
             "token_endpoint": format!("{own_issuer}/token"),
+            // As WSO2 and Keycloak may: MCM's login operation uses it.
+            "grant_types_supported": ["authorization_code", "password"],
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256"],
@@ -155,6 +158,14 @@ impl TestProvider {
                 async move { Json(json!({"keys": *published.lock().unwrap()})) }
             }
         };
+        let token_route = {
+            let (key, issuer) = (rsa.clone(), own_issuer.clone());
+            move |headers: axum::http::HeaderMap,
+                  axum::Form(form): axum::Form<std::collections::HashMap<String, String>>| {
+                let response = password_grant(&key, &issuer, &headers, &form);
+                async move { response }
+            }
+        };
         let app = Router::new()
             .route(
                 "/realms/hub/.well-known/openid-configuration",
@@ -163,7 +174,8 @@ impl TestProvider {
                     async move { Json(discovery) }
                 }),
             )
-            .route("/realms/hub/keys", get(keys_route));
+            .route("/realms/hub/keys", get(keys_route))
+            .route("/realms/hub/token", axum::routing::post(token_route));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         crate::helpers::run_beside_servers(async move {
             let _ = axum::serve(listener, app)
@@ -221,4 +233,52 @@ impl TestProvider {
             ],
         )
     }
+}
+
+/// The password grant (RFC 6749, 4.3) for the client `CLIENT_ID` with the secret `settings`
+/// gives: `hub` / `hub-password` is a Hub operator, `dfsp1` / `dfsp1-password` DFSP1's
+/// operator. The ID token is valid for an hour from the servers' fixed clock.
+fn password_grant(
+    key: &SigningKey,
+    issuer: &str,
+    headers: &axum::http::HeaderMap,
+    form: &std::collections::HashMap<String, String>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let client = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:test-secret"))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(client.as_str()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    let field = |name: &str| form.get(name).map(String::as_str);
+    let groups: &[&str] = match (field("grant_type"), field("username"), field("password")) {
+        (Some("password"), Some("hub"), Some("hub-password")) => &["Application/PTA"],
+        (Some("password"), Some("dfsp1"), Some("dfsp1-password")) => &[
+            "Application/MTA",
+            "Application/DFSP:DFSP1",
+            "Internal/everyone",
+        ],
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "invalid_grant"})),
+            )
+                .into_response()
+        }
+    };
+    let username = field("username").unwrap_or_default();
+    let now = FIXED_NOW.unix_timestamp();
+    let id_token = key.sign(&json!({
+        "iss": issuer, "aud": CLIENT_ID, "sub": username, "name": format!("User {username}"),
+        "groups": groups, "iat": now, "exp": now + 3600,
+    }));
+    Json(json!({"access_token": id_token, "id_token": id_token, "token_type": "Bearer"}))
+        .into_response()
 }

@@ -15,6 +15,7 @@ mod environments;
 mod http;
 mod identity_provider;
 mod inbound;
+mod login_api;
 mod network;
 mod oidc_provider;
 mod outbound;

@@ -1,0 +1,269 @@
+//! MCM's login operations, for the automation written against it:
+//!
+//! - `POST /api/login` (form `username`, `password`): where the identity provider allows the
+//!   password grant, signs the user in (a server-side session, as the portal's sign-in makes)
+//!   and answers MCM's `{ok, token: {payload}}`; otherwise a 400 that points to the provider's
+//!   sign-in page and to bearer tokens. With authentication disabled, MCM's "disabled" answer.
+//! - `POST /api/login2step`: the second factor; 400 "2FA is not enabled", as MCM said without it.
+//! - `POST /api/resetPassword`: passwords belong to the identity provider; a 400 that says so.
+//! - `POST /api/logout`: ends the session; 200 with an empty body, as in MCM.
+
+use axum::extract::{Extension, FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use domain::Services;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tower_sessions::Session;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::error::{ApiError, LoginErrors};
+use crate::auth::login::PasswordSignInError;
+use crate::auth::sessions::USER_KEY;
+use crate::auth::Authentication;
+
+pub fn routes() -> OpenApiRouter<Services> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(login_second_step))
+        .routes(routes!(reset_password))
+        .routes(routes!(logout))
+}
+
+/// A form body (`application/x-www-form-urlencoded`), as MCM's login operations take.
+pub struct ApiForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                v.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return Err(ApiError::unsupported_media_type(
+                "Send the fields as a form, with the header Content-Type: \
+                 application/x-www-form-urlencoded",
+            ));
+        }
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(value)) => Ok(ApiForm(value)),
+            Err(rejection) => Err(ApiError::bad_request(format!(
+                "The form could not be read: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// MCM's login form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginForm {
+    #[schema(example = "hub-admin")]
+    username: Option<String>,
+    #[schema(example = "s3cret", format = Password)]
+    password: Option<String>,
+}
+
+/// MCM's second-step form: the credentials again, and the code from the authenticator app.
+// Parsed and documented as MCM had it; the answer does not depend on the fields yet.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SecondStepForm {
+    username: Option<String>,
+    #[schema(format = Password)]
+    password: Option<String>,
+    #[schema(example = "123456")]
+    generated_token: Option<String>,
+}
+
+/// MCM's password-change form.
+// Parsed and documented as MCM had it; the answer does not depend on the fields yet.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetPasswordForm {
+    username: Option<String>,
+    #[schema(format = Password)]
+    new_password: Option<String>,
+    userguid: Option<String>,
+}
+
+/// MCM's answer with authentication disabled: not signed in, and an empty token.
+fn disabled_answer() -> Value {
+    json!({"ok": false, "token": {"payload": {
+        "at_hash": null, "aud": null, "sub": null, "nbf": 0, "azp": null, "amr": [],
+        "iss": null, "groups": [], "exp": 0, "iat": 0, "dfspId": null,
+    }}})
+}
+
+/// MCM's `dfspId`: the claim of that name, or the first group `Application/DFSP:<id>`.
+fn dfsp_id(claims: &serde_json::Map<String, Value>, groups: &[String]) -> Value {
+    if let Some(id) = claims.get("dfspId").filter(|v| !v.is_null()) {
+        return id.clone();
+    }
+    groups
+        .iter()
+        .find_map(|g| g.strip_prefix(domain::dfsps::SECURITY_GROUP_PREFIX))
+        .map(|id| Value::String(id.to_owned()))
+        .unwrap_or(Value::Null)
+}
+
+/// Signs a user in with username and password (the provider's password grant)
+#[utoipa::path(
+    post, path = "/api/login", tag = "login", operation_id = "loginUser",
+    security(()),
+    request_body(content = LoginForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Signed in: `{ok: true, token: {payload}}` with the ID \
+            token's claims and `dfspId`, and the session cookie. With authentication disabled: \
+            `{ok: false, token: {payload}}` with empty claims", body = Object),
+        LoginErrors,
+    )
+)]
+async fn login(
+    Extension(authentication): Extension<Authentication>,
+    session: Option<Extension<Session>>,
+    ApiForm(form): ApiForm<LoginForm>,
+) -> Result<Json<Value>, ApiError> {
+    let Authentication::Enabled(enabled) = authentication else {
+        return Ok(Json(disabled_answer()));
+    };
+    let (Some(username), Some(password)) = (
+        form.username.filter(|u| !u.is_empty()),
+        form.password.filter(|p| !p.is_empty()),
+    ) else {
+        return Err(ApiError::bad_request("Give both username and password"));
+    };
+    let signed_in = enabled
+        .sign_in
+        .with_password(&enabled.tokens, &username, &password)
+        .await
+        .map_err(|error| match error {
+            PasswordSignInError::NotAllowed(message) => ApiError::bad_request_error(message),
+            PasswordSignInError::Refused => {
+                ApiError::unauthenticated(format!("Authentication failed for user {username}"))
+            }
+            PasswordSignInError::Provider(message) => {
+                ApiError::from(domain::DomainError::Unavailable(message))
+            }
+        })?;
+    let Some(Extension(session)) = session else {
+        return Err(ApiError::from(domain::DomainError::Internal(
+            "The server keeps no sessions".into(),
+        )));
+    };
+    let stored = async {
+        session.cycle_id().await?;
+        session.insert(USER_KEY, &signed_in.user).await
+    };
+    stored.await.map_err(|error| {
+        tracing::error!("the session cannot be written: {error}");
+        ApiError::from(domain::DomainError::Internal(
+            "The session could not be stored; try again".into(),
+        ))
+    })?;
+    let mut payload = signed_in.claims;
+    let dfsp = dfsp_id(&payload, &signed_in.user.groups);
+    payload.insert("dfspId".into(), dfsp);
+    Ok(Json(json!({"ok": true, "token": {"payload": payload}})))
+}
+
+/// The second step of a login with a one-time code
+#[utoipa::path(
+    post, path = "/api/login2step", tag = "login", operation_id = "login2step",
+    security(()),
+    request_body(content = SecondStepForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Signed in", body = Object),
+        LoginErrors,
+    )
+)]
+async fn login_second_step(ApiForm(_form): ApiForm<SecondStepForm>) -> ApiError {
+    ApiError::bad_request_error("2FA is not enabled")
+}
+
+/// Changes a user's password (MCM's first-login change)
+#[utoipa::path(
+    post, path = "/api/resetPassword", tag = "login", operation_id = "resetPassword",
+    security(()),
+    request_body(content = ResetPasswordForm, content_type = "application/x-www-form-urlencoded"),
+    responses(LoginErrors)
+)]
+async fn reset_password(
+    Extension(authentication): Extension<Authentication>,
+    ApiForm(_form): ApiForm<ResetPasswordForm>,
+) -> ApiError {
+    match authentication {
+        Authentication::Enabled(enabled) => ApiError::bad_request_error(format!(
+            "Passwords are kept by the identity provider at {}: change yours there",
+            enabled.sign_in.provider.issuer()
+        )),
+        Authentication::Disabled => ApiError::bad_request_error(
+            "Authentication is disabled on this server: there are no passwords to change",
+        ),
+    }
+}
+
+/// Ends the session
+#[utoipa::path(
+    post, path = "/api/logout", tag = "login", operation_id = "logoutUser",
+    security(()),
+    responses((status = 200, description = "Signed out (an empty body, as in MCM)"))
+)]
+async fn logout(session: Option<Extension<Session>>) -> Response {
+    if let Some(Extension(session)) = session {
+        if let Err(error) = session.flush().await {
+            tracing::error!("the session cannot be ended: {error}");
+        }
+    }
+    StatusCode::OK.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dfsp_id_is_the_claim_or_the_first_dfsp_group() {
+        let groups = |list: &[&str]| list.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        let claims = |v: Value| v.as_object().cloned().unwrap();
+        assert_eq!(
+            dfsp_id(
+                &claims(json!({})),
+                &groups(&[
+                    "Application/MTA",
+                    "Application/DFSP:DFSP1",
+                    "Application/DFSP:X"
+                ])
+            ),
+            json!("DFSP1")
+        );
+        assert_eq!(
+            dfsp_id(
+                &claims(json!({"dfspId": "B"})),
+                &groups(&["Application/DFSP:A"])
+            ),
+            json!("B")
+        );
+        assert_eq!(
+            dfsp_id(&claims(json!({})), &groups(&["Application/PTA"])),
+            Value::Null
+        );
+    }
+}
