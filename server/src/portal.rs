@@ -6,9 +6,11 @@ use app::{shell, App, PortalInfo};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
-use domain::Services;
+use domain::{Principal, Services};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos_axum::{
@@ -49,6 +51,7 @@ pub fn router(
         move || provide_portal_context(&state)
     };
     Router::new()
+        .route("/", get(workspace))
         .route(
             &format!("{}/{{*fn_name}}", app::SERVER_FN_PREFIX),
             post(server_fn_handler),
@@ -73,9 +76,26 @@ fn route_list() -> &'static [AxumRouteListing] {
     ROUTES.get_or_init(|| {
         generate_route_list(App)
             .into_iter()
-            .filter(|route| !route.path().contains('*'))
+            // The root is `workspace`, which knows who is asking.
+            .filter(|route| !route.path().contains('*') && route.path() != "/")
             .collect()
     })
+}
+
+/// The portal's front door sends each user to where their work is: a DFSP operator to their
+/// DFSP's page (the first, if they act for several), everyone else to the environments.
+async fn workspace(
+    State(state): State<PortalState>,
+    principal: Option<Extension<Principal>>,
+) -> Redirect {
+    let own = match &principal {
+        Some(Extension(who)) => state.services.dfsps().own(who).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    match own.first() {
+        Some(dfsp) => Redirect::to(&app::urls::dfsp(dfsp.env_id, dfsp.id.as_str())),
+        None => Redirect::to(&app::urls::environments()),
+    }
 }
 
 fn provide_portal_context(state: &PortalState) {

@@ -42,6 +42,23 @@ pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Dfsp>
     Ok(rows.into_iter().map(Dfsp::from).collect())
 }
 
+/// The DFSPs, in every environment, whose security group is one of `groups`.
+pub(super) async fn list_owned_by(conn: &mut Conn, groups: &[String]) -> Outcome<Vec<Dfsp>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; groups.len()].join(", ");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dfsps WHERE security_group IN ({placeholders}) ORDER BY env_id, id"
+    );
+    let mut query = sqlx::query_as::<_, DfspRow>(&sql);
+    for group in groups {
+        query = query.bind(group);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows.into_iter().map(Dfsp::from).collect())
+}
+
 pub(super) async fn list_in_zone(
     conn: &mut Conn,
     scope: &EnvScope,

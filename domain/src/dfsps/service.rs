@@ -36,6 +36,19 @@ impl DfspService<'_> {
         .await)
     }
 
+    /// The DFSPs a DFSP operator acts for, in every environment (none for anyone else: a hub
+    /// operator acts for all of them, and lists them per environment).
+    pub async fn own(&self, who: &Principal) -> DomainResult<Vec<Dfsp>> {
+        if who.is_hub_operator() || !who.may_act_for_some_dfsp() {
+            return Ok(Vec::new());
+        }
+        let groups = who.groups.clone();
+        db_read!(self.services.db, |conn| repository::list_owned_by(
+            conn, &groups
+        )
+        .await)
+    }
+
     pub async fn get(
         &self,
         who: &Principal,

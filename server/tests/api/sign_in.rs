@@ -255,6 +255,9 @@ async fn a_dfsp_operator_reaches_only_its_own_dfsp() {
         expect_json(created, StatusCode::OK).await;
     }
 
+    // Each user's front door leads to their work.
+    let front = hub.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(front.headers()[LOCATION], "/environments");
     let dora = Browser::new();
     let (page, visited) = dora
         .sign_in(
@@ -265,6 +268,11 @@ async fn a_dfsp_operator_reaches_only_its_own_dfsp() {
     assert_eq!(page.status(), StatusCode::OK, "{visited:?}");
     let html = page.text().await.unwrap();
     assert!(html.contains("Dora DFSP1") && html.contains("DFSP operator"));
+    let front = dora.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        front.headers()[LOCATION],
+        format!("/environments/{env}/dfsps/DFSP1").as_str()
+    );
     let (other, _) = dora
         .visit(&app.url(&format!("/environments/{env}/dfsps/DFSP2/endpoints")))
         .await;
