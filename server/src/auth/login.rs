@@ -22,6 +22,7 @@ use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::clock::Clock;
+use jsonwebtoken::Algorithm;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
 };
@@ -300,6 +301,17 @@ impl SignIn {
         let id_token = tokens
             .id_token()
             .ok_or_else(|| (Problem::Invalid, "the provider sent no ID token".to_owned()))?;
+        // Signed with a key the provider published since we last fetched its keys? Then fetch
+        // them again (as for bearer tokens, not more often than every few seconds).
+        if let Ok(header) = jsonwebtoken::decode_header(id_token.to_string()) {
+            if matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
+                let _ = self
+                    .provider
+                    .verifying_key(header.kid.as_deref(), header.alg)
+                    .await;
+            }
+        }
+        let client = self.client().await.map_err(|e| (Problem::Provider, e))?;
         let clock = self.clock.clone();
         let verifier = client.id_token_verifier().set_time_fn(move || {
             let now = clock.now();
