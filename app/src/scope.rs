@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
+use crate::auth::rpc::acting_as_hub;
 use crate::components::{DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS};
 use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
 use crate::error::PortalError;
@@ -48,11 +49,13 @@ pub fn EnvironmentLayout() -> impl IntoView {
         },
     );
     provide_context(environment);
+    let hub = Resource::new(|| (), |_| acting_as_hub());
     view! {
         <Transition fallback=|| view! { <Loading what="the environment"/> }>
             {move || Suspend::new(async move {
+                let hub = hub.await.unwrap_or(false);
                 match environment.await {
-                    Ok(env) => view! { <EnvironmentFrame env/> }.into_any(),
+                    Ok(env) => view! { <EnvironmentFrame env hub/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -60,8 +63,10 @@ pub fn EnvironmentLayout() -> impl IntoView {
     }
 }
 
+/// `hub`: whether the user is a hub operator; the sections only the Hub works in (confirming
+/// endpoints, signing CSRs, every DFSP's server certificates) are not listed to others.
 #[component]
-fn EnvironmentFrame(env: Environment) -> impl IntoView {
+fn EnvironmentFrame(env: Environment, hub: bool) -> impl IntoView {
     // On a narrow screen the frame is a compact header (name, then the sections as wrapping
     // tabs) so that the page itself starts on the first screen.
     let nav_link = "block whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-200 hover:bg-slate-100 md:px-3 md:py-2 md:ring-0 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-800 aria-[current=page]:ring-indigo-200";
@@ -78,10 +83,14 @@ fn EnvironmentFrame(env: Environment) -> impl IntoView {
                         <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
                         <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
                         <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>
-                        <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
+                        {hub.then(|| view! {
+                            <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>
+                        })}
                         <A href=urls::certificate_authorities(env.id) attr:class=nav_link>"Certificate authorities"</A>
-                        <A href=urls::csr_queue(env.id) attr:class=nav_link>"CSRs to sign"</A>
-                        <A href=urls::server_certificates(env.id) attr:class=nav_link>"Server certificates"</A>
+                        {hub.then(|| view! {
+                            <A href=urls::csr_queue(env.id) attr:class=nav_link>"CSRs to sign"</A>
+                            <A href=urls::server_certificates(env.id) attr:class=nav_link>"Server certificates"</A>
+                        })}
                     </nav>
                 </div>
             </aside>

@@ -142,6 +142,11 @@ test("a DFSP operator reaches its own DFSP's pages and not another's", async ({ 
   await signIn(page, `/environments/${env}/dfsps/DFSP1/endpoints`, "dfsp1", "dfsp1-password");
   await expect(page).toHaveURL(`${base}/environments/${env}/dfsps/DFSP1/endpoints`);
   await expect(page.getByTestId("signed-in-user")).toContainText("DFSP operator");
+  // The sections only the Hub works in are not offered.
+  const sections = page.getByRole("navigation", { name: "Environment sections" });
+  await expect(sections.getByRole("link", { name: "DFSPs" })).toBeVisible();
+  await expect(sections.getByRole("link", { name: "CSRs to sign" })).toHaveCount(0);
+  await expect(sections.getByRole("link", { name: "Endpoints to confirm" })).toHaveCount(0);
   await page.screenshot({ path: "screenshots/pages/dfsp-operator-endpoints-desktop.png", fullPage: true });
 
   const other = await page.goto(`${base}/environments/${env}/dfsps/DFSP2/endpoints`);

@@ -55,6 +55,17 @@ pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
     Ok(if enabled { signed_in_user() } else { None })
 }
 
+/// Whether the acting user is a hub operator (also the local operator, with authentication
+/// disabled): pages hide what only the Hub does from everyone else (the server refuses it
+/// anyway).
+#[server(prefix = "/rpc", endpoint = "acting_as_hub")]
+pub async fn acting_as_hub() -> Result<bool, PortalError> {
+    let parts = use_context::<axum::http::request::Parts>();
+    Ok(parts
+        .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
+        .is_some_and(|principal| principal.is_hub_operator()))
+}
+
 #[server(prefix = "/rpc", endpoint = "sign_in_state")]
 pub async fn read_sign_in_state() -> Result<SignInState, PortalError> {
     let auth_enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);

@@ -268,6 +268,13 @@ async fn a_dfsp_operator_reaches_only_its_own_dfsp() {
     assert_eq!(page.status(), StatusCode::OK, "{visited:?}");
     let html = page.text().await.unwrap();
     assert!(html.contains("Dora DFSP1") && html.contains("DFSP operator"));
+    // What only the Hub does is not offered.
+    assert!(!html.contains("CSRs to sign") && !html.contains("Endpoints to confirm"));
+    let (hub_page, _) = hub
+        .visit(&app.url(&format!("/environments/{env}/dfsps/DFSP1/endpoints")))
+        .await;
+    let hub_html = hub_page.text().await.unwrap();
+    assert!(hub_html.contains("CSRs to sign") && hub_html.contains("Endpoints to confirm"));
     let front = dora.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(
         front.headers()[LOCATION],
