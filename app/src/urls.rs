@@ -23,8 +23,36 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
+/// A query parameter's value also keeps `&`, `=` and `+` encoded.
+const QUERY_VALUE: &AsciiSet = &SEGMENT.add(b'&').add(b'=').add(b'+');
+
 pub fn segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// Where a sign-in may lead afterwards: `next` if it is a path of this site, `/` otherwise
+/// (never another host: `//host` and `/\host` are other hosts to a browser).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// The start of a sign-in that returns to `next` (a local path).
+pub fn sign_in(next: &str) -> String {
+    let next = local_path(Some(next));
+    format!(
+        "/auth/login?next={}",
+        utf8_percent_encode(&next, QUERY_VALUE)
+    )
 }
 
 pub fn environments() -> String {
@@ -90,6 +118,29 @@ pub fn csr_queue(env_id: EnvironmentId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_returns_only_to_a_path_of_this_site() {
+        assert_eq!(
+            local_path(Some("/environments/1?x=2")),
+            "/environments/1?x=2"
+        );
+        for foreign in [
+            "//evil.example.com",
+            "/\\evil.example.com",
+            "https://evil.example.com",
+            "environments",
+            "/a\nb",
+        ] {
+            assert_eq!(local_path(Some(foreign)), "/", "{foreign}");
+        }
+        assert_eq!(local_path(None), "/");
+        assert_eq!(
+            sign_in("/environments/1/dfsps?a=1&b=2"),
+            "/auth/login?next=%2Fenvironments%2F1%2Fdfsps%3Fa%3D1%26b%3D2"
+        );
+        assert_eq!(sign_in("//evil.example.com"), "/auth/login?next=%2F");
+    }
 
     #[test]
     fn dfsp_ids_are_encoded_as_one_segment() {

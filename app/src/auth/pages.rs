@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::rpc::{read_sign_in_state, SignInState};
 use crate::components::PRIMARY_BUTTON;
+use crate::urls;
 
 /// What a sign-in problem code (set by the server, never free text) means to a person.
 fn problem_text(code: &str) -> Option<&'static str> {
@@ -22,30 +23,11 @@ fn problem_text(code: &str) -> Option<&'static str> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let next = move || {
-        query
-            .read()
-            .get("next")
-            .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-            .unwrap_or_else(|| "/".into())
-    };
+    let next = move || urls::local_path(query.read().get("next").as_deref());
     let problem = move || query.read().get("problem").and_then(|c| problem_text(&c));
     let signed_out = move || query.read().get("signed_out").is_some();
     let state = Resource::new(|| (), |_| read_sign_in_state());
-    let sign_in_href = move || {
-        let next: String = next()
-            .chars()
-            .map(|c| match c {
-                'A'..='Z' | 'a'..='z' | '0'..='9' | '/' | '-' | '_' | '.' | '~' => c.to_string(),
-                other => other
-                    .to_string()
-                    .bytes()
-                    .map(|b| format!("%{b:02X}"))
-                    .collect(),
-            })
-            .collect();
-        format!("/auth/login?next={next}")
-    };
+    let sign_in_href = move || urls::sign_in(&next());
     view! {
         <Title text="Sign in"/>
         <main class="flex min-h-full items-center justify-center bg-slate-100 px-4 py-12">

@@ -35,8 +35,8 @@ use serde_json::{Map, Value};
 use tower_sessions::Session;
 
 use super::provider::IdentityProvider;
-use super::sessions::{SignedIn, USER_KEY};
-use super::tokens::{groups_at, TokenVerifier};
+use super::sessions::{begin, SignedIn, USER_KEY};
+use super::tokens::{display_name, groups_at, TokenVerifier};
 
 /// The session key of a sign-in under way.
 const PENDING_KEY: &str = "pending_sign_in";
@@ -101,22 +101,6 @@ pub fn routes(sign_in: Arc<SignIn>) -> Router {
 #[derive(Deserialize)]
 struct StartQuery {
     next: Option<String>,
-}
-
-/// `next` if it is a path of this site; `/` otherwise (never another host: `//host` and
-/// `/\host` are other hosts to a browser).
-pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
 }
 
 fn to_sign_in_page(problem: Problem, next: &str) -> Response {
@@ -191,7 +175,7 @@ async fn start(
     session: Session,
     Query(query): Query<StartQuery>,
 ) -> Response {
-    let next = local_path(query.next.as_deref());
+    let next = app::urls::local_path(query.next.as_deref());
     let client = match sign_in.client().await {
         Ok(client) => client,
         Err(error) => {
@@ -259,19 +243,10 @@ async fn finish(
         return to_sign_in_page(Problem::Stale, &pending.next);
     };
     match sign_in.redeem(code, &pending).await {
-        Ok(user) => {
-            // A new session id at sign-in: whoever knew the old one learns nothing.
-            if let Err(error) = session.cycle_id().await {
-                tracing::error!("the session id cannot be renewed: {error}");
-                return to_sign_in_page(Problem::Provider, &pending.next);
-            }
-            if let Err(error) = session.insert(USER_KEY, &user).await {
-                tracing::error!("the session cannot be written: {error}");
-                return to_sign_in_page(Problem::Provider, &pending.next);
-            }
-            tracing::info!(subject = %user.subject, "signed in");
-            Redirect::to(&pending.next).into_response()
-        }
+        Ok(user) => match begin(&session, &user).await {
+            Ok(()) => Redirect::to(&pending.next).into_response(),
+            Err(()) => to_sign_in_page(Problem::Provider, &pending.next),
+        },
         Err((problem, message)) => {
             tracing::warn!("sign-in failed: {message}");
             to_sign_in_page(problem, &pending.next)
@@ -325,16 +300,16 @@ impl SignIn {
         // The claims the verifier just checked, read as they are (groups are no standard claim).
         let claims = id_token_claims(&id_token.to_string())
             .ok_or_else(|| (Problem::Invalid, "the ID token cannot be read".to_owned()))?;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
-        let subject = text("sub").unwrap_or_default();
+        let subject = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let groups = groups_at(&claims, &self.groups_claim)
             .map_err(|e| (Problem::Invalid, e.to_string()))?;
         let now = self.clock.now().unix_timestamp();
         Ok(SignedIn {
-            name: text("name")
-                .or_else(|| text("preferred_username"))
-                .or_else(|| text("email"))
-                .unwrap_or_else(|| subject.clone()),
+            name: display_name(&claims, &subject),
             subject,
             groups,
             signed_in_at: now,
@@ -483,28 +458,5 @@ impl SignIn {
             },
             claims,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_is_always_a_path_of_this_site() {
-        assert_eq!(
-            local_path(Some("/environments/1?x=2")),
-            "/environments/1?x=2"
-        );
-        for foreign in [
-            "//evil.example.com",
-            "/\\evil.example.com",
-            "https://evil.example.com",
-            "environments",
-            "/a\nb",
-        ] {
-            assert_eq!(local_path(Some(foreign)), "/", "{foreign}");
-        }
-        assert_eq!(local_path(None), "/");
     }
 }

@@ -198,8 +198,7 @@ pub async fn require_sign_in(
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-        return Redirect::to(&format!("/auth/login?next={next}")).into_response();
+        return Redirect::to(&app::urls::sign_in(here)).into_response();
     }
     next.run(request).await
 }

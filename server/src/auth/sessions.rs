@@ -65,6 +65,25 @@ pub fn layer(
         .with_expiry(Expiry::OnInactivity(limits.idle))
 }
 
+/// Makes `session` the signed-in session of `user`, under a new id (whoever knew the id
+/// before sign-in learns nothing). The error is logged here.
+pub async fn begin(session: &Session, user: &SignedIn) -> std::result::Result<(), ()> {
+    let stored = async {
+        session.cycle_id().await?;
+        session.insert(USER_KEY, user).await
+    };
+    match stored.await {
+        Ok(()) => {
+            tracing::info!(subject = %user.subject, "signed in");
+            Ok(())
+        }
+        Err(error) => {
+            tracing::error!("the session cannot be written: {error}");
+            Err(())
+        }
+    }
+}
+
 /// The principal of the session's signed-in user, if any and if the session is still current
 /// (not idle for longer than `limits.idle`, not older than `limits.lifetime`); an outdated
 /// session is ended.

@@ -119,11 +119,7 @@ impl TokenVerifier {
             _ => return Err(invalid("The token's 'sub' claim does not name a user")),
         };
         let groups = groups_at(&claims, &self.groups_claim)?;
-        let name = ["name", "preferred_username", "email"]
-            .iter()
-            .find_map(|claim| claims.get(*claim).and_then(Value::as_str))
-            .unwrap_or(&subject)
-            .to_owned();
+        let name = display_name(&claims, &subject);
         Ok(Principal::from_groups(subject, groups, &self.role_groups).with_name(name))
     }
 
@@ -192,6 +188,15 @@ fn show(unix_seconds: i64) -> String {
                 .ok()
         })
         .unwrap_or_else(|| unix_seconds.to_string())
+}
+
+/// The user's name for people to read: `name`, `preferred_username` or `email`, else `subject`.
+pub(super) fn display_name(claims: &Map<String, Value>, subject: &str) -> String {
+    ["name", "preferred_username", "email"]
+        .iter()
+        .find_map(|claim| claims.get(*claim).and_then(Value::as_str))
+        .unwrap_or(subject)
+        .to_owned()
 }
 
 /// The groups at `path` (a claim, or a dotted path into nested objects): a list of strings, or

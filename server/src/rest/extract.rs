@@ -121,6 +121,42 @@ where
     }
 }
 
+/// A form body (`application/x-www-form-urlencoded`), as MCM's login operations take.
+pub struct ApiForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                v.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return Err(ApiError::unsupported_media_type(
+                "Send the fields as a form, with the header Content-Type: \
+                 application/x-www-form-urlencoded",
+            ));
+        }
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(ApiForm(value)),
+            Err(rejection) => Err(ApiError::bad_request(format!(
+                "The form could not be read: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
 /// The acting principal, put on every request by the auth layer.
 pub struct Acting(pub Principal);
 

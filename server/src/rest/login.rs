@@ -8,13 +8,11 @@
 //! - `POST /api/resetPassword`: passwords belong to the identity provider; a 400 that says so.
 //! - `POST /api/logout`: ends the session; 200 with an empty body, as in MCM.
 
-use axum::extract::{Extension, FromRequest, Request};
-use axum::http::header::CONTENT_TYPE;
+use axum::extract::Extension;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use domain::Services;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_sessions::Session;
@@ -22,8 +20,8 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, LoginErrors};
+use super::extract::ApiForm;
 use crate::auth::login::PasswordSignInError;
-use crate::auth::sessions::USER_KEY;
 use crate::auth::Authentication;
 
 pub fn routes() -> OpenApiRouter<Services> {
@@ -32,42 +30,6 @@ pub fn routes() -> OpenApiRouter<Services> {
         .routes(routes!(login_second_step))
         .routes(routes!(reset_password))
         .routes(routes!(logout))
-}
-
-/// A form body (`application/x-www-form-urlencoded`), as MCM's login operations take.
-pub struct ApiForm<T>(pub T);
-
-impl<S, T> FromRequest<S> for ApiForm<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned + Send,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_form = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                v.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !is_form {
-            return Err(ApiError::unsupported_media_type(
-                "Send the fields as a form, with the header Content-Type: \
-                 application/x-www-form-urlencoded",
-            ));
-        }
-        match Form::<T>::from_request(req, state).await {
-            Ok(Form(value)) => Ok(ApiForm(value)),
-            Err(rejection) => Err(ApiError::bad_request(format!(
-                "The form could not be read: {}",
-                rejection.body_text()
-            ))),
-        }
-    }
 }
 
 /// MCM's login form.
@@ -168,16 +130,13 @@ async fn login(
             "The server keeps no sessions".into(),
         )));
     };
-    let stored = async {
-        session.cycle_id().await?;
-        session.insert(USER_KEY, &signed_in.user).await
-    };
-    stored.await.map_err(|error| {
-        tracing::error!("the session cannot be written: {error}");
-        ApiError::from(domain::DomainError::Internal(
-            "The session could not be stored; try again".into(),
-        ))
-    })?;
+    crate::auth::sessions::begin(&session, &signed_in.user)
+        .await
+        .map_err(|()| {
+            ApiError::from(domain::DomainError::Internal(
+                "The session could not be stored; try again".into(),
+            ))
+        })?;
     let mut payload = signed_in.claims;
     let dfsp = dfsp_id(&payload, &signed_in.user.groups);
     payload.insert("dfspId".into(), dfsp);

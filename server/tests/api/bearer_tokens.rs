@@ -16,9 +16,7 @@ on_both_backends!(
 );
 
 async fn spawn_trusting(backend: Backend, provider: &TestProvider) -> TestApp {
-    let settings = provider.settings();
-    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    spawn_with(backend, &settings).await
+    spawn_with(backend, &borrowed(&provider.settings())).await
 }
 
 impl TestApp {
@@ -386,9 +384,7 @@ async fn rotated_keys_are_fetched_again_but_not_for_every_unknown_key_id() {
 #[tokio::test]
 async fn an_unreachable_or_mismatched_provider_is_a_503_not_a_401() {
     // The server starts although nothing answers at the issuer.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let issuer = format!("http://{}/realms/hub", closed.local_addr().unwrap());
-    drop(closed);
+    let issuer = format!("http://127.0.0.1:{}/realms/hub", free_port());
     let app = spawn_with(
         Backend::Sqlite,
         &[

@@ -261,6 +261,20 @@ pub async fn try_spawn_on(
     }
 }
 
+/// A port nobody listens on right now (for a server to take, or to stay closed).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Settings held as owned values, in the form `spawn_with` and `try_spawn_on` take.
+pub fn borrowed<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    settings.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 pub async fn spawn(backend: Backend) -> TestApp {
     spawn_with(backend, &[]).await
 }

@@ -77,9 +77,7 @@ async fn with_authentication_disabled_login_answers_as_mcm_did() {
 #[tokio::test]
 async fn login_with_a_password_where_the_provider_allows_it() {
     let provider = TestProvider::start().await;
-    let settings = provider.settings();
-    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = spawn_with(Backend::Sqlite, &settings).await;
+    let app = spawn_with(Backend::Sqlite, &borrowed(&provider.settings())).await;
     let client = with_cookies();
 
     let refused = client

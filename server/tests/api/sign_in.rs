@@ -41,14 +41,6 @@ async fn stored_sessions_are_hashed_expire_and_are_swept(backend: Backend) {
     assert_eq!(app.db.count("sessions").await, 0);
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The settings of a server at `port` that signs users in at `provider`.
 fn settings(provider: &OidcProvider, port: u16) -> Vec<(&'static str, String)> {
     vec![
@@ -59,10 +51,6 @@ fn settings(provider: &OidcProvider, port: u16) -> Vec<(&'static str, String)> {
         ("APP_OAUTH_CLIENT_SECRET", CLIENT_SECRET.into()),
         ("OAUTH2_SCOPES", "openid profile groups".into()),
     ]
-}
-
-fn borrowed<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    settings.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 /// A server that signs users in at a fresh provider, on `backend`.
