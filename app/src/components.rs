@@ -539,3 +539,28 @@ impl LiveCheck {
         })
     }
 }
+
+/// Whether the acting user is a hub operator, asked once per page by the portal's frame.
+#[derive(Clone, Copy)]
+pub struct HubRole(pub Resource<Result<bool, PortalError>>);
+
+/// Shows `children` to hub operators only: the forms and buttons of what only the Hub does
+/// (the server refuses it to everyone else anyway, so hiding it only spares them a dead end).
+#[component]
+pub fn HubOnly(children: ChildrenFn) -> impl IntoView {
+    let role = use_context::<HubRole>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let hub = match role {
+                        Some(HubRole(resource)) => resource.await.unwrap_or(false),
+                        None => false,
+                    };
+                    hub.then(|| children())
+                })
+            }}
+        </Transition>
+    }
+}

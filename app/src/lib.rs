@@ -38,6 +38,8 @@ pub struct PortalInfo {
     pub version: String,
     /// The identity provider's origin (scheme, host, port), where signing out continues.
     pub identity_provider: Option<String>,
+    /// Whether users give a second factor after signing in (`AUTH_2FA_ENABLED`).
+    pub second_factor: bool,
 }
 
 #[server(prefix = "/rpc", endpoint = "portal_info")]
@@ -130,9 +132,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=shell::NotFound>
                 // Outside the frame, which shows what only a signed-in user may see.
                 <Route path=path!("/sign-in") view=auth::pages::SignInPage/>
+                <Route path=path!("/sign-in/second-factor") view=auth::pages::SecondFactorPage/>
                 <ParentRoute path=path!("") view=shell::AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/environments"/> }/>
                     <Route path=path!("/environments") view=environments::pages::EnvironmentsPage/>
+                    <Route path=path!("/second-factors") view=auth::pages::SecondFactorsPage/>
                     <ParentRoute path=path!("/environments/:env_id") view=scope::EnvironmentLayout>
                         <Route path=path!("") view=environments::pages::EnvironmentOverview/>
                         <Route path=path!("dfsps") view=dfsps::pages::DfspsPage/>

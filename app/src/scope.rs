@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
-use crate::auth::rpc::acting_as_hub;
-use crate::components::{DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS};
+use crate::components::{DfspTabs, ErrorPage, HubRole, Loading, PageHeader, LINK_CLASS};
 use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
 use crate::error::PortalError;
 use crate::urls;
@@ -49,7 +48,7 @@ pub fn EnvironmentLayout() -> impl IntoView {
         },
     );
     provide_context(environment);
-    let hub = Resource::new(|| (), |_| acting_as_hub());
+    let hub = expect_context::<HubRole>().0;
     view! {
         <Transition fallback=|| view! { <Loading what="the environment"/> }>
             {move || Suspend::new(async move {

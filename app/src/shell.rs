@@ -6,8 +6,8 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-use crate::auth::rpc::current_user;
-use crate::components::{ErrorPage, LINK_CLASS, SECONDARY_BUTTON};
+use crate::auth::rpc::{acting_as_hub, current_user};
+use crate::components::{ErrorPage, HubRole, LINK_CLASS, SECONDARY_BUTTON};
 use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
 use crate::scope::{environment_actions, EnvironmentActions};
@@ -32,6 +32,7 @@ pub fn AppShell() -> impl IntoView {
         delete: ServerAction::new(),
     });
     let info = Resource::new(|| (), |_| get_portal_info());
+    provide_context(HubRole(Resource::new(|| (), |_| acting_as_hub())));
     view! {
         <div class="min-h-full">
             <header class="bg-slate-900 text-white shadow">
@@ -153,6 +154,9 @@ pub fn SignedInMenu() -> impl IntoView {
             {move || Suspend::new(async move {
                 user.await.ok().flatten().map(|user| view! {
                     <div class="flex items-center gap-3" data-testid="signed-in-user">
+                        {user.manages_second_factors.then(|| view! {
+                            <a href=urls::second_factors() class="text-slate-300 hover:text-white">"Two-step verification"</a>
+                        })}
                         <span class="hidden text-right leading-tight sm:block">
                             <span class="block font-medium text-white">{user.name.clone()}</span>
                             <span class="block text-xs text-slate-400">{user.role.clone()}</span>

@@ -55,6 +55,21 @@ pub fn sign_in(next: &str) -> String {
     )
 }
 
+/// The second factor's page, for a user signed in at the provider, returning to `next` (a
+/// local path) afterwards; `problem` is one of the page's problem codes.
+pub fn second_factor(next: &str, problem: Option<&str>) -> String {
+    let next = utf8_percent_encode(&local_path(Some(next)), QUERY_VALUE).to_string();
+    match problem {
+        Some(problem) => format!("/sign-in/second-factor?problem={problem}&next={next}"),
+        None => format!("/sign-in/second-factor?next={next}"),
+    }
+}
+
+/// The hub operators' page of users' second factors.
+pub fn second_factors() -> String {
+    "/second-factors".into()
+}
+
 pub fn environments() -> String {
     "/environments".into()
 }

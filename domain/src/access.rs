@@ -12,7 +12,7 @@
 //!   operator, or a DFSP operator holding the DFSP's security group. A DFSP operator asking
 //!   for another DFSP is told it does not exist, so ids cannot be probed.
 
-use crate::db::{Conn, Outcome};
+use crate::db::{db_read, Conn, Db, Outcome};
 use crate::dfsps::{self, DfspId, DfspKey};
 use crate::environments::{self, EnvironmentId};
 use crate::principal::Principal;
@@ -110,6 +110,22 @@ impl DfspScope {
             }),
             _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
         }
+    }
+
+    /// The whole check, made before an input is read, so that a principal who may not act for
+    /// the DFSP learns nothing from the input's errors (another DFSP's operator hears only that
+    /// the DFSP does not exist). Writes check again in their transaction, where they use the
+    /// scope (the DFSP may be gone by then).
+    pub(crate) async fn authorize(
+        db: &Db,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> crate::DomainResult<()> {
+        Self::precheck(who, dfsp_id)?;
+        db_read!(db, |conn| Self::check(conn, who, env_id, dfsp_id)
+            .await
+            .map(|_| ()))
     }
 
     /// The part of [`DfspScope::check`] that needs no database: whether the principal may act

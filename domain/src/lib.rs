@@ -14,6 +14,7 @@ pub mod monetary_zones;
 pub mod network;
 pub mod pki;
 pub mod principal;
+pub mod second_factors;
 pub mod text;
 
 #[cfg(feature = "server")]

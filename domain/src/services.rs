@@ -15,6 +15,7 @@ use crate::pki::certificate_sets::CertificateSetService;
 use crate::pki::dfsp_cas::DfspCaService;
 use crate::pki::hub_cas::HubCaService;
 use crate::pki::keys::Passphrase;
+use crate::second_factors::{SecondFactorService, TotpNaming};
 
 #[derive(Clone)]
 pub struct Services {
@@ -22,6 +23,8 @@ pub struct Services {
     pub(crate) clock: Arc<dyn Clock>,
     /// Seals the private keys the server makes (`P12_PASS_PHRASE`); without it no key is made.
     pub(crate) passphrase: Option<Passphrase>,
+    /// The second factor after sign-in, when it is enabled: how authenticator apps name it.
+    pub(crate) totp: Option<TotpNaming>,
 }
 
 impl Services {
@@ -30,6 +33,7 @@ impl Services {
             db,
             clock,
             passphrase: None,
+            totp: None,
         }
     }
 
@@ -37,6 +41,21 @@ impl Services {
     pub fn with_passphrase(mut self, passphrase: Option<Passphrase>) -> Self {
         self.passphrase = passphrase;
         self
+    }
+
+    /// The same services, with the second factor after sign-in enabled (`Some`) or not.
+    pub fn with_second_factor(mut self, naming: Option<TotpNaming>) -> Self {
+        self.totp = naming;
+        self
+    }
+
+    /// Whether users give a second factor after signing in.
+    pub fn second_factor_enabled(&self) -> bool {
+        self.totp.is_some()
+    }
+
+    pub fn second_factors(&self) -> SecondFactorService<'_> {
+        SecondFactorService { services: self }
     }
 
     /// The services' clock (fixed in tests): for adapters that show time-dependent facts,

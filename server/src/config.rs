@@ -106,6 +106,10 @@ pub struct AuthConfig {
     pub session_idle: time::Duration,
     /// `SESSION_LIFETIME_HOURS` (default 12): and at the latest this long after sign-in.
     pub session_lifetime: time::Duration,
+    /// `EXTRA_ROOT_CERT_FILE_NAME`, `EXTRA_CERTIFICATE_CHAIN_FILE_NAME`: PEM files of CAs
+    /// trusted, beside the system's, when talking to the identity provider (one behind a
+    /// private CA, say), as MCM added them to its outbound TLS.
+    pub extra_trusted_files: Vec<String>,
 }
 
 impl AuthConfig {
@@ -150,6 +154,21 @@ impl AuthConfig {
                     .max(1)
                     .into(),
             ),
+            extra_trusted_files: [
+                "EXTRA_ROOT_CERT_FILE_NAME",
+                "EXTRA_CERTIFICATE_CHAIN_FILE_NAME",
+            ]
+            .into_iter()
+            .filter_map(var)
+            .flat_map(|files| {
+                files
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|file| !file.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
         };
         if let Some(issuer) = &config.issuer {
             if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {

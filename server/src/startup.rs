@@ -11,6 +11,7 @@ use axum::Router;
 use domain::clock::Clock;
 use domain::db::{Db, DbError, DbOptions};
 use domain::monetary_zones::{CurrencyCode, DataConfiguration};
+use domain::second_factors::TotpNaming;
 use domain::{DomainError, Services};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
@@ -32,10 +33,10 @@ pub enum StartupError {
     #[error("configuration error: {0}")]
     Config(#[from] ConfigError),
     #[error(
-        "AUTH_2FA_ENABLED=true, but this version has no second factor yet; unset it (or set it \
-         to false) to sign in with the identity provider alone"
+        "AUTH_2FA_ENABLED=true needs P12_PASS_PHRASE: the users' one-time-code seeds are sealed \
+         with it (a long random secret, the one that seals the CAs' private keys)"
     )]
-    TwoFactorNotAvailable,
+    TwoFactorNeedsPassphrase,
     #[error(transparent)]
     Database(#[from] DbError),
     #[error("could not read {what} from {path}: {message}")]
@@ -69,9 +70,6 @@ impl Application {
         config: &Config,
         clock: Arc<dyn Clock>,
     ) -> Result<Application, StartupError> {
-        if config.auth_enabled && config.auth.two_factor {
-            return Err(StartupError::TwoFactorNotAvailable);
-        }
         for (name, value) in config.summary() {
             tracing::info!("config {name}: {value}");
         }
@@ -96,12 +94,22 @@ impl Application {
             .p12_pass_phrase
             .as_ref()
             .and_then(|secret| domain::pki::keys::Passphrase::new(secret.expose()));
+        let second_factor = config.auth_enabled && config.auth.two_factor;
         if passphrase.is_none() {
+            if second_factor {
+                return Err(StartupError::TwoFactorNeedsPassphrase);
+            }
             tracing::warn!(
-                "P12_PASS_PHRASE is not set: environments' CAs cannot be created until it is                  (a long random secret that seals the CAs' private keys)"
+                "P12_PASS_PHRASE is not set: environments' CAs cannot be created until it is \
+                 (a long random secret that seals the CAs' private keys)"
             );
         }
-        let services = Services::new(db, clock.clone()).with_passphrase(passphrase);
+        let services = Services::new(db, clock.clone())
+            .with_passphrase(passphrase)
+            .with_second_factor(second_factor.then(|| TotpNaming {
+                issuer: config.auth.totp_issuer.clone(),
+                label: config.auth.totp_label.clone(),
+            }));
         let currencies: Vec<CurrencyCode> = read_json(
             "the currency codes",
             config.currency_codes.as_deref(),
@@ -140,8 +148,25 @@ impl Application {
                 format!("http://{local_address}")
             }
         });
-        let authentication =
-            crate::auth::Authentication::from_config(config, &public_url, clock.clone());
+        let mut extra_trusted = Vec::new();
+        for path in &config.auth.extra_trusted_files {
+            let problem = |message: String| StartupError::DataFile {
+                what: "the certificates to trust for the identity provider",
+                path: path.clone(),
+                message,
+            };
+            let pem = std::fs::read(path).map_err(|error| problem(error.to_string()))?;
+            extra_trusted.extend(
+                crate::auth::provider::IdentityProvider::trusted_certificates(&pem)
+                    .map_err(problem)?,
+            );
+        }
+        let authentication = crate::auth::Authentication::from_config(
+            config,
+            &public_url,
+            clock.clone(),
+            extra_trusted,
+        );
         if let crate::auth::Authentication::Enabled(enabled) = &authentication {
             tracing::info!("portal sign-in returns to {public_url}/auth/callback");
             // Find the provider now, so that the log says at once whether it can be reached
@@ -165,6 +190,7 @@ impl Application {
                 .filter(|_| config.auth_enabled)
                 .and_then(|issuer| url::Url::parse(issuer).ok())
                 .map(|url| url.origin().ascii_serialization()),
+            second_factor: services.second_factor_enabled(),
         };
         let app = app_router(
             services.clone(),
@@ -264,6 +290,9 @@ pub fn app_router(
         ));
     if let Authentication::Enabled(enabled) = &authentication {
         router = router.merge(crate::auth::login::routes(enabled.sign_in.clone()));
+        if enabled.second_factor {
+            router = router.merge(crate::auth::second_factor::routes(services.clone()));
+        }
     }
     router = router
         // MCM's login operations (`rest::login`) act according to the mode.

@@ -11,6 +11,8 @@ pub struct SignedInUser {
     pub name: String,
     /// "Hub operator", "DFSP operator", "Reader", or "No role".
     pub role: String,
+    /// Whether they manage users' second factors (a hub operator, with the second factor on).
+    pub manages_second_factors: bool,
 }
 
 /// Why the identity provider cannot be used now, if it cannot: the server puts a probe into
@@ -26,6 +28,8 @@ pub struct SignInState {
     pub user: Option<SignedInUser>,
     /// What is wrong with the identity provider, if its last use failed.
     pub provider_problem: Option<String>,
+    /// Signed in at the provider, with the second factor still to give.
+    pub awaiting_second_factor: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -42,9 +46,11 @@ fn signed_in_user() -> Option<SignedInUser> {
     } else {
         "No role"
     };
+    let second_factor = use_context::<crate::PortalInfo>().is_some_and(|info| info.second_factor);
     Some(SignedInUser {
         name: principal.name.clone(),
         role: role.into(),
+        manages_second_factors: second_factor && principal.is_hub_operator(),
     })
 }
 
@@ -74,5 +80,113 @@ pub async fn read_sign_in_state() -> Result<SignInState, PortalError> {
         auth_enabled,
         user: if auth_enabled { signed_in_user() } else { None },
         provider_problem,
+        awaiting_second_factor: auth_enabled && awaiting_second_factor().is_some(),
     })
+}
+
+/// The user of this request who signed in at the provider but has not given their second
+/// factor yet (the server's session layer says so).
+#[cfg(feature = "ssr")]
+fn awaiting_second_factor() -> Option<domain::second_factors::AwaitingSecondFactor> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .extensions
+        .get::<domain::second_factors::AwaitingSecondFactor>()
+        .cloned()
+}
+
+/// What the second factor's page asks of the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorPrompt {
+    /// The user's name, as the identity provider gave it.
+    pub name: String,
+    /// Set when the user enrolls now (the first time): the seed to add to an app.
+    pub enrollment: Option<EnrollmentPrompt>,
+}
+
+/// A seed to add to an authenticator app, as a QR code and as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentPrompt {
+    /// An SVG image of the `otpauth://` link (made by the server, no user input in it).
+    pub qr_svg: String,
+    /// The seed in base32, in groups of four for typing.
+    pub secret: String,
+    pub issuer: String,
+    pub account: String,
+}
+
+/// The seed's base32 text in groups of four characters, as people copy it.
+pub fn grouped(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The QR code of `text` as an inline SVG element.
+#[cfg(feature = "ssr")]
+fn qr_svg(text: &str) -> Result<String, PortalError> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|error| {
+        PortalError::Domain(domain::DomainError::Internal(format!(
+            "the QR code cannot be drawn: {error}"
+        )))
+    })?;
+    let image = code
+        .render::<svg::Color>()
+        .min_dimensions(224, 224)
+        .dark_color(svg::Color("#0f172a"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    // The XML declaration has no place inside an HTML page.
+    Ok(match image.find("<svg") {
+        Some(start) => image[start..].to_owned(),
+        None => image,
+    })
+}
+
+/// What the second factor's page shows: `None` when the request has no second factor to give
+/// (given already, or not signed in at all).
+#[server(prefix = "/rpc", endpoint = "second_factor_prompt")]
+pub async fn read_second_factor_prompt() -> Result<Option<SecondFactorPrompt>, PortalError> {
+    use domain::second_factors::Challenge;
+    let Some(user) = awaiting_second_factor() else {
+        return Ok(None);
+    };
+    let services = use_context::<domain::Services>().ok_or_else(|| {
+        PortalError::Domain(domain::DomainError::Internal(
+            "The services are missing from the request context".into(),
+        ))
+    })?;
+    let challenge = crate::server::answer(services.second_factors().challenge(&user).await)?;
+    let enrollment = match challenge {
+        Challenge::Code => None,
+        Challenge::Enroll(enrollment) => Some(EnrollmentPrompt {
+            qr_svg: qr_svg(&enrollment.otpauth_url)?,
+            secret: grouped(&enrollment.secret),
+            issuer: enrollment.issuer,
+            account: enrollment.account,
+        }),
+    };
+    Ok(Some(SecondFactorPrompt {
+        name: user.name,
+        enrollment,
+    }))
+}
+
+/// Every user's second factor, for hub operators.
+#[server(prefix = "/rpc", endpoint = "second_factors/list")]
+pub async fn list_second_factors(
+) -> Result<Vec<domain::second_factors::SecondFactorRecord>, PortalError> {
+    let (services, who) = crate::server::context()?;
+    crate::server::answer(services.second_factors().list(&who).await)
+}
+
+/// Forgets a user's second factor: they enroll a new one at their next sign-in.
+#[server(prefix = "/rpc", endpoint = "second_factors/reset")]
+pub async fn reset_second_factor(subject: String) -> Result<(), PortalError> {
+    let (services, who) = crate::server::context()?;
+    crate::server::answer(services.second_factors().reset(&who, &subject).await)
 }

@@ -67,12 +67,14 @@ pub fn DfspsPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <Transition fallback=|| view! { <Loading what="the form"/> }>
-                {move || Suspend::new(async move {
-                    let zones = zones.await.unwrap_or_default();
-                    view! { <AddDfspCard create zones/> }
-                })}
-            </Transition>
+            <HubOnly>
+                <Transition fallback=|| view! { <Loading what="the form"/> }>
+                    {move || Suspend::new(async move {
+                        let zones = zones.await.unwrap_or_default();
+                        view! { <AddDfspCard create zones/> }
+                    })}
+                </Transition>
+            </HubOnly>
         </div>
     }
 }
@@ -102,16 +104,21 @@ fn DfspTable(
                             {dfsp.security_group.clone()}
                         </td>
                         <td class="whitespace-nowrap px-4 py-3 text-right">
-                            <div class="flex items-center justify-end gap-2">
-                                <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
-                                <ConfirmDelete label="Delete" warning>
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="env_id" value=dfsp.env_id.get()/>
-                                        <input type="hidden" name="dfsp_id" value=delete_id/>
-                                        <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
-                                    </ActionForm>
-                                </ConfirmDelete>
-                            </div>
+                            <HubOnly>
+                                {let (href, warning, delete_label, delete_id, env) = (href.clone(), warning.clone(), delete_label.clone(), delete_id.clone(), dfsp.env_id.get());
+                                view! {
+                                    <div class="flex items-center justify-end gap-2">
+                                        <A href=href attr:class=SECONDARY_BUTTON>"Edit"</A>
+                                        <ConfirmDelete label="Delete" warning>
+                                            <ActionForm action=delete>
+                                                <input type="hidden" name="env_id" value=env/>
+                                                <input type="hidden" name="dfsp_id" value=delete_id/>
+                                                <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                            </ActionForm>
+                                        </ConfirmDelete>
+                                    </div>
+                                }}
+                            </HubOnly>
                         </td>
                     </tr>
                 }
@@ -236,12 +243,14 @@ pub fn DfspPage() -> impl IntoView {
         },
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
+    let role = expect_context::<HubRole>().0;
     view! {
         <Transition fallback=|| view! { <Loading what="the DFSP"/> }>
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
+                let hub = role.await.unwrap_or(false);
                 match dfsp.await {
-                    Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete/> }.into_any(),
+                    Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete hub/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -255,6 +264,8 @@ fn DfspDetails(
     zones: Vec<MonetaryZone>,
     update: ServerAction<UpdateDfsp>,
     delete: ServerAction<DeleteDfsp>,
+    /// Whether the user is a hub operator, who alone edits and deletes DFSP records.
+    hub: bool,
 ) -> impl IntoView {
     let result = update.value();
     let feedback = FormFeedback::new(result);
@@ -323,12 +334,14 @@ fn DfspDetails(
         </nav>
         <PageHeader title=name subtitle=title/>
         <DfspTabs env=env_id dfsp=tabs_id current="details"/>
-        <div class="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
+        <div class=if hub { "grid grid-cols-1 items-start gap-6 xl:grid-cols-2" } else { "grid grid-cols-1 items-start gap-6" }>
             <Card title="Details">{details}</Card>
-            <Card title="Edit">{edit_form}</Card>
+            {hub.then(|| view! { <Card title="Edit">{edit_form}</Card> })}
         </div>
-        <div class="mt-6">
-            <Card title="Delete this DFSP" description=DELETE_WARNING>{delete_form}</Card>
-        </div>
+        {hub.then(|| view! {
+            <div class="mt-6">
+                <Card title="Delete this DFSP" description=DELETE_WARNING>{delete_form}</Card>
+            </div>
+        })}
     }
 }

@@ -438,15 +438,21 @@ pub fn HubCertificatesPage() -> impl IntoView {
             view! {
                 <DfspHeader dfsp=dfsp.clone() page="Hub certificates" about="the Hub's client certificates for it. The Hub makes a CSR, the DFSP's CA signs it, the Hub validates the certificate." current="hub-certificates"/>
                 <div class="space-y-8">
-                    <Transition fallback=|| view! { <Loading what="the environment"/> }>
-                        {move || {
-                            let id = id.clone();
-                            Suspend::new(async move {
-                                let dn = environment.await.map(|e| e.default_dn).unwrap_or_default();
-                                view! { <NewHubCsr env dfsp=id dn actions/> }
-                            })
+                    // The Hub makes its CSRs; the DFSP's operator returns the signed certificates.
+                    <HubOnly>
+                        {let id = id.clone();
+                        view! {
+                            <Transition fallback=|| view! { <Loading what="the environment"/> }>
+                                {move || {
+                                    let id = id.clone();
+                                    Suspend::new(async move {
+                                        let dn = environment.await.map(|e| e.default_dn).unwrap_or_default();
+                                        view! { <NewHubCsr env dfsp=id dn actions/> }
+                                    })
+                                }}
+                            </Transition>
                         }}
-                    </Transition>
+                    </HubOnly>
                     <section aria-labelledby="outbound-title" class="space-y-4">
                         <h2 id="outbound-title" class="text-lg font-semibold text-slate-900">"The Hub's CSRs and certificates"</h2>
                         {move || match actions.certificate.value().get().or_else(|| actions.validate.value().get()) {
@@ -560,14 +566,20 @@ fn OutboundCard(enrollment: OutboundEnrollment, actions: OutboundActions) -> imp
                 <OutboundStateBadge state=enrollment.state/>
             </div>
             <ValidationResults state=enrollment.validation_state validations=enrollment.validations.clone() subject=subject/>
+            // The Hub validates what comes back.
             {can_validate.then(|| view! {
-                <ActionForm action=validate attr:class="flex flex-wrap items-center gap-3">
-                    <input type="hidden" name="env_id" value=env.get()/>
-                    <input type="hidden" name="dfsp_id" value=validate_dfsp/>
-                    <input type="hidden" name="id" value=id/>
-                    <SubmitButton label="Validate" pending_label="Validating…" pending=validate.pending()/>
-                    <span class="text-xs text-slate-600">"Checks the certificate against the DFSP's CA as it is now; it becomes Validated when every check passes."</span>
-                </ActionForm>
+                <HubOnly>
+                    {let validate_dfsp = validate_dfsp.clone();
+                    view! {
+                        <ActionForm action=validate attr:class="flex flex-wrap items-center gap-3">
+                            <input type="hidden" name="env_id" value=env.get()/>
+                            <input type="hidden" name="dfsp_id" value=validate_dfsp/>
+                            <input type="hidden" name="id" value=id/>
+                            <SubmitButton label="Validate" pending_label="Validating…" pending=validate.pending()/>
+                            <span class="text-xs text-slate-600">"Checks the certificate against the DFSP's CA as it is now; it becomes Validated when every check passes."</span>
+                        </ActionForm>
+                    }}
+                </HubOnly>
             })}
             {certificate.map(|(pem, info)| view! {
                 <CertificateDetails info heading="Certificate" pem file_name=format!("{stem}-client.pem")/>

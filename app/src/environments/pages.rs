@@ -42,7 +42,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <CreateEnvironmentCard/>
+            <HubOnly><CreateEnvironmentCard/></HubOnly>
         </div>
     }
 }
@@ -67,12 +67,17 @@ fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
                         </td>
                         <td class="px-4 py-3 font-mono text-xs text-slate-500">{env.id.get()}</td>
                         <td class="px-4 py-3 text-right">
-                            <ConfirmDelete label="Delete" warning>
-                                <ActionForm action=actions.delete>
-                                    <input type="hidden" name="id" value=env.id.get()/>
-                                    <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
-                                </ActionForm>
-                            </ConfirmDelete>
+                            <HubOnly>
+                                {let (warning, delete_label, id) = (warning.clone(), delete_label.clone(), env.id.get());
+                                view! {
+                                    <ConfirmDelete label="Delete" warning>
+                                        <ActionForm action=actions.delete>
+                                            <input type="hidden" name="id" value=id/>
+                                            <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
+                                        </ActionForm>
+                                    </ConfirmDelete>
+                                }}
+                            </HubOnly>
                         </td>
                     </tr>
                 }
@@ -193,15 +198,20 @@ pub fn EnvironmentOverview() -> impl IntoView {
                                 })}
                             </Transition>
                         </Card>
-                        <Card title="Delete this environment" description=DELETE_WARNING>
-                            {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
-                            <ConfirmDelete label=format!("Delete {}…", env.name) warning=format!("Delete {}? {DELETE_WARNING}", env.name) inline=true>
-                                <ActionForm action=delete>
-                                    <input type="hidden" name="id" value=env.id.get()/>
-                                    <SubmitButton label="Delete environment" pending_label="Deleting…" pending=delete.pending() danger=true/>
-                                </ActionForm>
-                            </ConfirmDelete>
-                        </Card>
+                        <HubOnly>
+                            {let (name, id) = (env.name.clone(), env.id.get());
+                            view! {
+                                <Card title="Delete this environment" description=DELETE_WARNING>
+                                    {move || delete.value().get().and_then(Result::err).map(|error| view! { <div class="mb-3"><ErrorPanel error/></div> })}
+                                    <ConfirmDelete label=format!("Delete {name}…") warning=format!("Delete {name}? {DELETE_WARNING}") inline=true>
+                                        <ActionForm action=delete>
+                                            <input type="hidden" name="id" value=id/>
+                                            <SubmitButton label="Delete environment" pending_label="Deleting…" pending=delete.pending() danger=true/>
+                                        </ActionForm>
+                                    </ConfirmDelete>
+                                </Card>
+                            }}
+                        </HubOnly>
                     </div>
                 }.into_any()
             })}

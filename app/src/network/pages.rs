@@ -111,7 +111,9 @@ pub fn HubNetworkPage() -> impl IntoView {
     let editor = Editor::new(move || env_id.get().map(|env| (env, None)));
     view! {
         <EnvironmentPageHeader title="Hub network" subtitle=|name| format!("Where DFSPs reach the Hub in {name}, and where the Hub's traffic comes from.")>
-            {env_id.get().map(|env| view! { <A href=urls::unprocessed(env) attr:class=SECONDARY_BUTTON>"DFSP endpoints to confirm"</A> })}
+            <HubOnly>
+                {env_id.get().map(|env| view! { <A href=urls::unprocessed(env) attr:class=SECONDARY_BUTTON>"DFSP endpoints to confirm"</A> })}
+            </HubOnly>
         </EnvironmentPageHeader>
         {move || env_id.get().map(|env| view! { <EndpointsPanel env dfsp=None editor/> })}
     }
@@ -228,7 +230,11 @@ fn EndpointsPanel(env: EnvironmentId, dfsp: Option<DfspId>, editor: Editor) -> i
                     view! { <KindSection dfsp=dfsp.clone() kind items=of_kind actions=Some((env, actions))/> }
                 }).collect_view()
             }}/>
-            <AddEndpointCard env dfsp create hub=is_hub/>
+            {if is_hub {
+                view! { <HubOnly><AddEndpointCard env dfsp=None create hub=true/></HubOnly> }.into_any()
+            } else {
+                view! { <AddEndpointCard env dfsp create hub=false/> }.into_any()
+            }}
         </div>
     }
 }
@@ -268,14 +274,18 @@ fn KindSection(
         kind_value(kind)
     );
     let body = if items.is_empty() {
-        let message = if actions.is_some() {
-            format!("No {} yet. Add one with the form below.", kind.label())
-        } else {
-            format!("No {} yet.", kind.label())
-        };
+        let message = format!("No {} yet.", kind.label());
+        // The form is there for whoever may add: the Hub's own endpoints, hub operators only.
+        let next_step = actions.map(|_| {
+            if hub {
+                view! { <HubOnly><span>" Add one with the form below."</span></HubOnly> }.into_any()
+            } else {
+                view! { <span>" Add one with the form below."</span> }.into_any()
+            }
+        });
         view! {
             <p class="rounded-md border border-dashed border-slate-200 px-4 py-3 text-sm text-slate-500" data-testid=format!("{testid}-empty")>
-                {message}
+                {message}{next_step}
             </p>
         }
         .into_any()
@@ -293,7 +303,13 @@ fn KindSection(
                     {items.into_iter().map(|item| {
                         let date = item.created_date.get(..10).unwrap_or_default().to_owned();
                         let state = item.state;
-                        let row_actions = actions.map(|(env, actions)| view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> });
+                        // The Hub's rows are changed by hub operators only.
+                        let row_actions = actions.map(|(env, actions)| if hub {
+                            let item = item.clone();
+                            view! { <HubOnly>{let item = item.clone(); view! { <RowButtons env dfsp=None item actions/> }}</HubOnly> }.into_any()
+                        } else {
+                            view! { <RowButtons env dfsp=dfsp.clone() item=item.clone() actions/> }.into_any()
+                        });
                         view! {
                             <tr class=format!("{STACKED_ROW} align-top hover:bg-slate-50") data-testid="endpoint-row">
                                 <td class=format!("{STACKED_FIRST} min-w-48 px-4 py-3")>{value_cell(&item)}</td>
@@ -338,13 +354,19 @@ fn RowButtons(
     let confirm_dfsp = dfsp_value.clone();
     view! {
         <div class="flex flex-wrap items-start justify-end gap-2">
+            // Only the Hub confirms a DFSP's endpoints.
             {needs_confirmation.then(|| view! {
-                <ActionForm action=confirm>
-                    <input type="hidden" name="env_id" value=env.get()/>
-                    <input type="hidden" name="dfsp_id" value=confirm_dfsp.clone()/>
-                    <input type="hidden" name="id" value=id/>
-                    <SubmitButton label="Confirm" pending_label="Confirming…" pending=confirm.pending()/>
-                </ActionForm>
+                <HubOnly>
+                    {let confirm_dfsp = confirm_dfsp.clone();
+                    view! {
+                        <ActionForm action=confirm>
+                            <input type="hidden" name="env_id" value=env.get()/>
+                            <input type="hidden" name="dfsp_id" value=confirm_dfsp/>
+                            <input type="hidden" name="id" value=id/>
+                            <SubmitButton label="Confirm" pending_label="Confirming…" pending=confirm.pending()/>
+                        </ActionForm>
+                    }}
+                </HubOnly>
             })}
             <EditEndpoint env dfsp=dfsp.clone() item=item.clone() edited=actions.edited/>
             <ConfirmDelete label="Delete" warning>

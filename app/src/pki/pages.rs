@@ -88,12 +88,14 @@ pub fn CertificateAuthoritiesPage() -> impl IntoView {
                 {move || delete_external.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
                 <AsyncPanel what="the external CAs" resource=external render={move |list: Vec<HubCa>| {
                     if list.is_empty() {
-                        view! { <EmptyState title="No external CA yet" body="Add one with the form below if a CA outside the Connection Manager signs the Hub's certificates."/> }.into_any()
+                        view! { <EmptyState title="No external CA yet" body="The Hub adds one here (with the form below) if a CA outside the Connection Manager signs its certificates."/> }.into_any()
                     } else {
                         list.into_iter().map(|ca| view! { <ExternalCaCard ca delete=delete_external/> }).collect_view().into_any()
                     }
                 }}/>
-                {move || env_id.get().map(|env| view! { <AddExternalCa env add=add_external/> })}
+                <HubOnly>
+                    {move || env_id.get().map(|env| view! { <AddExternalCa env add=add_external/> })}
+                </HubOnly>
             </section>
             <section aria-labelledby="dfsp-cas-title" class="space-y-4">
                 <div>
@@ -161,18 +163,29 @@ fn InternalCa(
                 {move || create.value().get().and_then(Result::ok).map(|_| view! { <SuccessNotice>"The new CA is the environment's CA from now on."</SuccessNotice> })}
                 <CertificateDetails info=ca.cert_info heading="Current root certificate" pem=ca.certificate file_name=file/>
                 {(!earlier.is_empty()).then(|| view! { <EarlierCas list=earlier/> })}
-                <details class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-                    <summary class="cursor-pointer text-sm font-semibold text-slate-800">"Make a new CA"</summary>
-                    <p class="mt-2 text-sm text-slate-600">"A new CA replaces this one for everything signed from now on. Certificates it signed stay valid until they expire; DFSPs must trust the new root too."</p>
-                    <CreateCaForm env environment create/>
-                </details>
+                <HubOnly>
+                    {let environment = environment.clone();
+                    view! {
+                        <details class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+                            <summary class="cursor-pointer text-sm font-semibold text-slate-800">"Make a new CA"</summary>
+                            <p class="mt-2 text-sm text-slate-600">"A new CA replaces this one for everything signed from now on. Certificates it signed stay valid until they expire; DFSPs must trust the new root too."</p>
+                            <CreateCaForm env environment create/>
+                        </details>
+                    }}
+                </HubOnly>
             }
             .into_any()
         }
         None => view! {
             <div class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
-                <p class="text-sm text-slate-700" data-testid="no-ca">"This environment has no CA yet. Make one to sign DFSP certificates; the fields start from the environment's default name."</p>
-                <CreateCaForm env environment create/>
+                <p class="text-sm text-slate-700" data-testid="no-ca">"This environment has no CA yet: the Hub makes one to sign the DFSPs' certificates."</p>
+                <HubOnly>
+                    {let environment = environment.clone();
+                    view! {
+                        <p class="mt-2 text-sm text-slate-700">"Make it here; the fields start from the environment's default name."</p>
+                        <CreateCaForm env environment create/>
+                    }}
+                </HubOnly>
             </div>
         }
         .into_any(),
@@ -265,13 +278,18 @@ fn ExternalCaCard(ca: HubCa, delete: ServerAction<DeleteHubCa>) -> impl IntoView
                     <h3 class="text-base font-semibold text-slate-900 [overflow-wrap:anywhere]" data-testid="external-ca-name">{ca.name.clone()}</h3>
                     <p class="text-xs text-slate-500">{format!("Added {} by {}", ca.created_date.get(..10).unwrap_or_default(), ca.created_by.clone().unwrap_or_else(|| "an unknown user".into()))}</p>
                 </div>
-                <ConfirmDelete label="Remove" warning>
-                    <ActionForm action=delete>
-                        <input type="hidden" name="env_id" value=ca.env_id.get()/>
-                        <input type="hidden" name="id" value=ca.id/>
-                        <SubmitButton label="Remove CA" pending_label="Removing…" pending=delete.pending() danger=true/>
-                    </ActionForm>
-                </ConfirmDelete>
+                <HubOnly>
+                    {let (warning, env, id) = (warning.clone(), ca.env_id.get(), ca.id);
+                    view! {
+                        <ConfirmDelete label="Remove" warning>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="env_id" value=env/>
+                                <input type="hidden" name="id" value=id/>
+                                <SubmitButton label="Remove CA" pending_label="Removing…" pending=delete.pending() danger=true/>
+                            </ActionForm>
+                        </ConfirmDelete>
+                    }}
+                </HubOnly>
             </div>
             <ValidationResults state=ca.validation_state validations=ca.validations subject="certificate authority"/>
             <CertificateDetails info=ca.root_certificate_info heading="Root certificate" pem=ca.root_certificate file_name=root_file/>

@@ -266,10 +266,12 @@ impl NetworkService<'_> {
         kind: Kind,
         input: &NewEndpoint,
     ) -> DomainResult<EndpointItem> {
-        let value = input.validate(kind)?;
         let at = to_db(self.services.clock.now());
         let item = db_write!(self.services.db, |conn| async {
+            // Who may act is settled before the input is looked at, so that its errors tell a
+            // principal who may not act nothing.
             let scope = WriteScope::check(conn, who, env_id, party).await?;
+            let value = input.validate(kind)?;
             let row = NewRow {
                 direction: kind.direction(),
                 value_type: kind.value_type(),

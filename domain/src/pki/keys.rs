@@ -107,6 +107,12 @@ pub enum KeyError {
 /// The key, sealed under `passphrase` for storage.
 pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
     let plain = key.private_key_to_pkcs8().map_err(|_| KeyError::Seal)?;
+    seal_bytes(&plain, passphrase)
+}
+
+/// Any secret (a key's PKCS#8, a one-time-code seed), sealed under `passphrase` for storage:
+/// AES-256-GCM under a key derived with scrypt from the pass phrase and a random salt.
+pub fn seal_bytes(plain: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
     let mut salt = [0u8; SALT_LEN];
     let mut nonce = [0u8; NONCE_LEN];
     openssl::rand::rand_bytes(&mut salt).map_err(|_| KeyError::Seal)?;
@@ -118,7 +124,7 @@ pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, Key
         &secret,
         Some(&nonce),
         MAGIC,
-        &plain,
+        plain,
         &mut tag,
     )
     .map_err(|_| KeyError::Seal)?;
@@ -133,6 +139,12 @@ pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, Key
 
 /// A key [`seal`]ed under `passphrase`.
 pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, KeyError> {
+    let plain = open_bytes(sealed, passphrase)?;
+    PKey::private_key_from_pkcs8(&plain).map_err(|_| KeyError::Malformed)
+}
+
+/// A secret [`seal_bytes`]ed under `passphrase`.
+pub fn open_bytes(sealed: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
     let header = MAGIC.len() + SALT_LEN + NONCE_LEN;
     if sealed.len() < header + TAG_LEN || !sealed.starts_with(MAGIC) {
         return Err(KeyError::Malformed);
@@ -141,7 +153,7 @@ pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, Key
     let nonce = &sealed[MAGIC.len() + SALT_LEN..header];
     let (body, tag) = sealed[header..].split_at(sealed.len() - header - TAG_LEN);
     let secret = derive(passphrase, salt).map_err(|_| KeyError::Malformed)?;
-    let plain = decrypt_aead(
+    decrypt_aead(
         Cipher::aes_256_gcm(),
         &secret,
         Some(nonce),
@@ -149,8 +161,7 @@ pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, Key
         body,
         tag,
     )
-    .map_err(|_| KeyError::WrongPassphrase)?;
-    PKey::private_key_from_pkcs8(&plain).map_err(|_| KeyError::Malformed)
+    .map_err(|_| KeyError::WrongPassphrase)
 }
 
 fn derive(passphrase: &Passphrase, salt: &[u8]) -> Result<[u8; 32], openssl::error::ErrorStack> {

@@ -315,6 +315,7 @@ impl SignIn {
             signed_in_at: now,
             last_seen: now,
             id_token: id_token.to_string(),
+            second_factor_given: false,
         })
     }
 }
@@ -455,6 +456,7 @@ impl SignIn {
                 signed_in_at: now,
                 last_seen: now,
                 id_token,
+                second_factor_given: false,
             },
             claims,
         })

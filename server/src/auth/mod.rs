@@ -10,6 +10,7 @@
 
 pub mod login;
 pub mod provider;
+pub mod second_factor;
 pub mod sessions;
 pub mod tokens;
 
@@ -22,13 +23,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::clock::Clock;
 use domain::principal::RoleGroups;
+use domain::second_factors::AwaitingSecondFactor;
 use domain::{DomainError, Principal};
 use tower_sessions::Session;
 
 use crate::config::Config;
 use crate::rest::error::ApiError;
 use provider::IdentityProvider;
-use sessions::SessionLimits;
+use sessions::{SessionLimits, SessionUser};
 use tokens::{TokenError, TokenVerifier};
 
 /// How requests are authenticated, chosen once at start-up.
@@ -46,6 +48,8 @@ pub struct Enabled {
     pub limits: SessionLimits,
     /// Whether the portal is served over https (secure cookies).
     pub secure: bool,
+    /// Whether signed-in users must give a second factor (`AUTH_2FA_ENABLED`).
+    pub second_factor: bool,
     role_groups: RoleGroups,
     clock: Arc<dyn Clock>,
 }
@@ -54,14 +58,25 @@ impl Authentication {
     /// From the configuration (checked complete at load: with auth on, the issuer and client
     /// id are set) and the URL browsers reach this server at. Nothing is fetched here: the
     /// provider may be down when we start.
-    pub fn from_config(config: &Config, public_url: &str, clock: Arc<dyn Clock>) -> Authentication {
+    /// `extra_trusted`: the CA certificates of `EXTRA_ROOT_CERT_FILE_NAME` and
+    /// `EXTRA_CERTIFICATE_CHAIN_FILE_NAME`, read by the caller.
+    pub fn from_config(
+        config: &Config,
+        public_url: &str,
+        clock: Arc<dyn Clock>,
+        extra_trusted: Vec<reqwest::Certificate>,
+    ) -> Authentication {
         let auth = &config.auth;
         let (true, Some(issuer), Some(client_id)) =
             (config.auth_enabled, &auth.issuer, &auth.client_id)
         else {
             return Authentication::Disabled;
         };
-        let provider = Arc::new(IdentityProvider::new(issuer.clone(), clock.clone()));
+        let provider = Arc::new(IdentityProvider::new(
+            issuer.clone(),
+            clock.clone(),
+            extra_trusted,
+        ));
         let public_url = public_url.trim_end_matches('/');
         let sign_in = login::SignIn {
             provider: provider.clone(),
@@ -89,6 +104,7 @@ impl Authentication {
                 lifetime: auth.session_lifetime,
             },
             secure: public_url.starts_with("https://"),
+            second_factor: auth.two_factor,
             role_groups: auth.role_groups.clone(),
             clock,
         }))
@@ -134,15 +150,22 @@ pub async fn attach_principal(
             Credentials::None => {
                 let session = request.extensions().get::<Session>().cloned();
                 if let Some(session) = session {
-                    let principal = sessions::principal(
+                    match sessions::user(
                         &session,
                         enabled.limits,
                         &enabled.clock,
                         &enabled.role_groups,
+                        enabled.second_factor,
                     )
-                    .await;
-                    if let Some(principal) = principal {
-                        request.extensions_mut().insert(principal);
+                    .await
+                    {
+                        SessionUser::Nobody => {}
+                        SessionUser::AwaitingSecondFactor(user) => {
+                            request.extensions_mut().insert(user);
+                        }
+                        SessionUser::SignedIn(principal) => {
+                            request.extensions_mut().insert(principal);
+                        }
                     }
                 }
             }
@@ -173,7 +196,8 @@ pub async fn attach_principal(
 }
 
 /// With authentication on, a portal page asked for without a signed-in user leads to the
-/// sign-in (and back to the page afterwards). The API answers 401 by itself, server functions
+/// sign-in (and back to the page afterwards), or to the second factor for a user who signed in
+/// at the provider but has not given it yet. The API answers 401 by itself, server functions
 /// say "not signed in", and the sign-in's own pages and the assets are open.
 pub async fn require_sign_in(
     State(authentication): State<Authentication>,
@@ -198,6 +222,9 @@ pub async fn require_sign_in(
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
+        if request.extensions().get::<AwaitingSecondFactor>().is_some() {
+            return Redirect::to(&app::urls::second_factor(here, None)).into_response();
+        }
         return Redirect::to(&app::urls::sign_in(here)).into_response();
     }
     next.run(request).await

@@ -101,15 +101,22 @@ struct Cache {
 
 impl IdentityProvider {
     /// `issuer`: the provider's issuer URL, without a trailing slash.
-    pub fn new(issuer: impl Into<String>, clock: Arc<dyn Clock>) -> IdentityProvider {
+    /// `extra_trusted`: CA certificates trusted beside the system's, for a provider whose
+    /// certificate a private CA signed.
+    pub fn new(
+        issuer: impl Into<String>,
+        clock: Arc<dyn Clock>,
+        extra_trusted: Vec<reqwest::Certificate>,
+    ) -> IdentityProvider {
         let http = reqwest::Client::builder()
+            .tls_certs_merge(extra_trusted)
             .timeout(HTTP_TIMEOUT)
             .connect_timeout(HTTP_TIMEOUT)
             // Discovery and keys must come from where we asked, not from wherever a redirect
             // points.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .expect("an HTTP client with timeouts only");
+            .expect("an HTTP client with timeouts and trusted certificates only");
         IdentityProvider {
             issuer: issuer.into(),
             http,
@@ -118,6 +125,16 @@ impl IdentityProvider {
             discovering: tokio::sync::Mutex::new(()),
             fetching_keys: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// The certificates of a PEM file (one or several `CERTIFICATE` blocks), to trust.
+    pub fn trusted_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|error| format!("not PEM certificates: {error}"))?;
+        if certificates.is_empty() {
+            return Err("it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+        }
+        Ok(certificates)
     }
 
     pub fn issuer(&self) -> &str {

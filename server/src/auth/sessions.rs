@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use domain::clock::Clock;
 use domain::principal::RoleGroups;
+use domain::second_factors::AwaitingSecondFactor;
 use domain::{Principal, Services};
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
@@ -36,6 +37,20 @@ pub struct SignedIn {
     pub last_seen: i64,
     /// Sent back to the provider when signing out (`id_token_hint`).
     pub id_token: String,
+    /// Whether the user gave their second factor in this session. Read only where the second
+    /// factor is enabled: a session from before it was enabled must give it too.
+    #[serde(default)]
+    pub second_factor_given: bool,
+}
+
+/// Who a session belongs to.
+#[derive(Debug)]
+pub enum SessionUser {
+    Nobody,
+    /// Signed in at the provider, with the second factor still to give: this session may do
+    /// nothing else.
+    AwaitingSecondFactor(AwaitingSecondFactor),
+    SignedIn(Principal),
 }
 
 /// How long sessions last.
@@ -84,22 +99,52 @@ pub async fn begin(session: &Session, user: &SignedIn) -> std::result::Result<()
     }
 }
 
-/// The principal of the session's signed-in user, if any and if the session is still current
-/// (not idle for longer than `limits.idle`, not older than `limits.lifetime`); an outdated
-/// session is ended.
-pub async fn principal(
+/// Marks the session's user as having given their second factor, under a new session id (the
+/// session is worth more now). The error is logged here.
+pub async fn second_factor_given(session: &Session) -> std::result::Result<(), ()> {
+    let stored = async {
+        let Some(user) = session.get::<SignedIn>(USER_KEY).await? else {
+            return Ok(false);
+        };
+        session.cycle_id().await?;
+        session
+            .insert(
+                USER_KEY,
+                SignedIn {
+                    second_factor_given: true,
+                    ..user
+                },
+            )
+            .await?;
+        Ok::<bool, tower_sessions::session::Error>(true)
+    };
+    match stored.await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(()),
+        Err(error) => {
+            tracing::error!("the session cannot be written: {error}");
+            Err(())
+        }
+    }
+}
+
+/// The session's user, if any and if the session is still current (not idle for longer than
+/// `limits.idle`, not older than `limits.lifetime`); an outdated session is ended. With
+/// `second_factor` required, a user who has not given it yet is only awaiting it.
+pub async fn user(
     session: &Session,
     limits: SessionLimits,
     clock: &Arc<dyn Clock>,
     role_groups: &RoleGroups,
-) -> Option<Principal> {
+    second_factor: bool,
+) -> SessionUser {
     let user = match session.get::<SignedIn>(USER_KEY).await {
         Ok(Some(user)) => user,
-        Ok(None) => return None,
+        Ok(None) => return SessionUser::Nobody,
         Err(error) => {
             tracing::warn!("an unreadable session is ended: {error}");
             let _ = session.flush().await;
-            return None;
+            return SessionUser::Nobody;
         }
     };
     let now = clock.now().unix_timestamp();
@@ -108,7 +153,7 @@ pub async fn principal(
     if idle > limits.idle.whole_seconds() || age > limits.lifetime.whole_seconds() {
         tracing::info!(subject = %user.subject, "the session ended: too old or idle too long");
         let _ = session.flush().await;
-        return None;
+        return SessionUser::Nobody;
     }
     if idle >= TOUCH_EVERY_SECONDS {
         let touched = SignedIn {
@@ -119,7 +164,15 @@ pub async fn principal(
             tracing::warn!("the session could not be kept alive: {error}");
         }
     }
-    Some(Principal::from_groups(user.subject, user.groups, role_groups).with_name(user.name))
+    if second_factor && !user.second_factor_given {
+        return SessionUser::AwaitingSecondFactor(AwaitingSecondFactor {
+            subject: user.subject,
+            name: user.name,
+        });
+    }
+    SessionUser::SignedIn(
+        Principal::from_groups(user.subject, user.groups, role_groups).with_name(user.name),
+    )
 }
 
 /// tower-sessions' records in the application's database.

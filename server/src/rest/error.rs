@@ -129,6 +129,15 @@ impl ApiError {
         )
     }
 
+    /// Too many attempts (wrong one-time codes); `message` says when to try again.
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequestsError",
+            message,
+        )
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -199,6 +208,11 @@ fn error_response(status: u16) -> RefOr<OpenApiResponse> {
         409 => "The request conflicts with what is stored; the message says how",
         413 => "The body is larger than this operation accepts",
         415 => "The body is not JSON",
+        429 => "Too many attempts; the message says when to try again",
+        503 => {
+            "The server is not set up for this, or a service it needs cannot be reached; the \
+                message says which"
+        }
         _ => "Error",
     };
     ResponseBuilder::new()
@@ -233,7 +247,7 @@ macro_rules! error_set {
 
 error_set!(
     /// MCM's login operations, which take a form.
-    LoginErrors: 400, 415, 503
+    LoginErrors: 400, 415, 429, 503
 );
 error_set!(
     /// Reading what is not inside an environment.

@@ -13,6 +13,7 @@ mod health;
 mod login;
 mod monetary_zones;
 mod network;
+mod second_factors;
 
 use axum::http::{Method, Uri};
 use axum::routing::any;
@@ -53,6 +54,7 @@ pub mod body_limits {
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
         (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, and the DFSPs' JWS signing certificates"),
         (name = "health", description = "Service health"),
+        (name = "second-factors", description = "Users' second factors after sign-in (AUTH_2FA_ENABLED), which hub operators reset"),
         (name = "login", description = "MCM's login operations, for automation written against it (people sign in to the portal through the identity provider)"),
     )
 )]
@@ -76,6 +78,7 @@ pub fn router(
         .merge(certificates::routes())
         .merge(health::routes())
         .merge(login::routes())
+        .merge(second_factors::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     if bearer_tokens {

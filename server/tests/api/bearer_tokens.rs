@@ -425,3 +425,56 @@ async fn an_unreachable_or_mismatched_provider_is_a_503_not_a_401() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_provider_behind_a_private_ca_is_trusted_through_the_extra_certificate_files() {
+    use openssl::nid::Nid;
+    let ca = crate::certs::ca("Identity Provider Private CA", None, None);
+    let key = crate::certs::ec(Nid::X9_62_PRIME256V1);
+    let certificate = crate::certs::tls("localhost", &key, &ca, "serverAuth");
+    let key_pem = String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    let provider = TestProvider::start_over_tls(&certificate, &key_pem).await;
+    assert!(provider.issuer.starts_with("https://localhost:"));
+
+    // Not trusted by the system: the provider cannot be used.
+    let untrusting = spawn_trusting(Backend::Sqlite, &provider).await;
+    let refused = untrusting
+        .get_with("/api/environments", &provider.hub_operator())
+        .await;
+    expect_error(
+        refused,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "ServiceUnavailableError",
+    )
+    .await;
+
+    // With the CA in EXTRA_ROOT_CERT_FILE_NAME, it can.
+    let directory = std::env::temp_dir().join(format!("cm-extra-ca-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let ca_file = directory.join("idp-ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let mut settings = provider.settings();
+    settings.push((
+        "EXTRA_ROOT_CERT_FILE_NAME",
+        ca_file.to_string_lossy().into_owned(),
+    ));
+    let trusting = spawn_with(Backend::Sqlite, &borrowed(&settings)).await;
+    let listed = trusting
+        .get_with("/api/environments", &provider.hub_operator())
+        .await;
+    expect_json(listed, StatusCode::OK).await;
+
+    // A file that holds no certificate stops the start, naming the file.
+    let empty = directory.join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let mut broken = provider.settings();
+    broken.push((
+        "EXTRA_CERTIFICATE_CHAIN_FILE_NAME",
+        empty.to_string_lossy().into_owned(),
+    ));
+    match try_spawn_on(TestDatabase::new(Backend::Sqlite), &borrowed(&broken)).await {
+        Err((error, _)) => assert!(error.to_string().contains("empty.pem"), "{error}"),
+        Ok(_) => panic!("started with an extra certificate file that holds none"),
+    }
+    std::fs::remove_dir_all(&directory).unwrap();
+}

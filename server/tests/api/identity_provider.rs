@@ -127,10 +127,32 @@ impl TestProvider {
 
     /// A provider whose discovery document names `issuer` instead of its own URL.
     pub async fn start_naming_issuer(issuer: Option<&str>) -> TestProvider {
+        Self::start_with(issuer, None).await
+    }
+
+    /// A provider at `https://localhost:<port>`, whose certificate (for `localhost`) `identity`
+    /// holds: PEM certificate and PKCS#8 key.
+    pub async fn start_over_tls(certificate: &str, key: &str) -> TestProvider {
+        let identity = native_tls::Identity::from_pkcs8(certificate.as_bytes(), key.as_bytes())
+            .expect("a TLS identity");
+        let acceptor = native_tls::TlsAcceptor::new(identity).expect("a TLS acceptor");
+        Self::start_with(None, Some(tokio_native_tls::TlsAcceptor::from(acceptor))).await
+    }
+
+    async fn start_with(
+        issuer: Option<&str>,
+        tls: Option<tokio_native_tls::TlsAcceptor>,
+    ) -> TestProvider {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let base = match &tls {
+            Some(_) => format!(
+                "https://localhost:{}",
+                listener.local_addr().unwrap().port()
+            ),
+            None => format!("http://{}", listener.local_addr().unwrap()),
+        };
         let own_issuer = format!("{base}/realms/hub");
         let named_issuer = issuer.map(str::to_owned).unwrap_or(own_issuer.clone());
         let rsa = SigningKey::rsa("rsa-1");
@@ -178,11 +200,21 @@ impl TestProvider {
             .route("/realms/hub/token", axum::routing::post(token_route));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         crate::helpers::run_beside_servers(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
+            let stopped = async move {
+                let _ = stopped.await;
+            };
+            let _ = match tls {
+                Some(acceptor) => {
+                    axum::serve(TlsListener { listener, acceptor }, app)
+                        .with_graceful_shutdown(stopped)
+                        .await
+                }
+                None => {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(stopped)
+                        .await
+                }
+            };
         });
         TestProvider {
             issuer: own_issuer,
@@ -281,4 +313,31 @@ fn password_grant(
     }));
     Json(json!({"access_token": id_token, "id_token": id_token, "token_type": "Bearer"}))
         .into_response()
+}
+
+/// Connections over TLS, for the provider behind a certificate of the test's own CA.
+struct TlsListener {
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_native_tls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_native_tls::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, address)) = self.listener.accept().await else {
+                continue;
+            };
+            // A client that does not trust the certificate gives up here; wait for the next.
+            if let Ok(stream) = self.acceptor.accept(stream).await {
+                return (stream, address);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.listener.local_addr()
+    }
 }

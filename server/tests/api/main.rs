@@ -5,6 +5,7 @@
 mod helpers;
 
 mod authorities;
+mod authorization_matrix;
 mod bearer_tokens;
 mod browser_security;
 mod certificate_sets;
@@ -20,6 +21,7 @@ mod network;
 mod oidc_provider;
 mod outbound;
 mod portal;
+mod second_factor;
 mod sign_in;
 mod smoke;
 mod startup;

@@ -58,6 +58,20 @@ impl OidcProvider {
     }
 }
 
+impl OidcProvider {
+    /// The settings of a server at `port` that signs users in here.
+    pub fn server_settings(&self, port: u16) -> Vec<(&'static str, String)> {
+        vec![
+            ("PORT", port.to_string()),
+            ("AUTH_ENABLED", "true".into()),
+            ("OAUTH2_ISSUER", self.issuer.clone()),
+            ("APP_OAUTH_CLIENT_KEY", CLIENT_ID.into()),
+            ("APP_OAUTH_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ("OAUTH2_SCOPES", "openid profile groups".into()),
+        ]
+    }
+}
+
 /// A browser: keeps cookies, and follows redirects one by one so that tests see each.
 pub struct Browser {
     pub client: Client,

@@ -41,23 +41,11 @@ async fn stored_sessions_are_hashed_expire_and_are_swept(backend: Backend) {
     assert_eq!(app.db.count("sessions").await, 0);
 }
 
-/// The settings of a server at `port` that signs users in at `provider`.
-fn settings(provider: &OidcProvider, port: u16) -> Vec<(&'static str, String)> {
-    vec![
-        ("PORT", port.to_string()),
-        ("AUTH_ENABLED", "true".into()),
-        ("OAUTH2_ISSUER", provider.issuer.clone()),
-        ("APP_OAUTH_CLIENT_KEY", CLIENT_ID.into()),
-        ("APP_OAUTH_CLIENT_SECRET", CLIENT_SECRET.into()),
-        ("OAUTH2_SCOPES", "openid profile groups".into()),
-    ]
-}
-
 /// A server that signs users in at a fresh provider, on `backend`.
 async fn start(backend: Backend) -> (TestApp, OidcProvider) {
     let port = free_port();
     let provider = OidcProvider::start(&format!("http://127.0.0.1:{port}")).await;
-    let app = spawn_with(backend, &borrowed(&settings(&provider, port))).await;
+    let app = spawn_with(backend, &borrowed(&provider.server_settings(port))).await;
     (app, provider)
 }
 
@@ -137,7 +125,7 @@ async fn a_hub_operator_signs_in_and_the_session_works_on_every_replica(backend:
     // Another replica on the same database knows the session.
     let second = try_spawn_on(
         app.db.shared(),
-        &borrowed(&settings(&provider, free_port())),
+        &borrowed(&provider.server_settings(free_port())),
     )
     .await
     .map_err(|(e, _)| e)

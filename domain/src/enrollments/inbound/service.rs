@@ -28,7 +28,7 @@ impl InboundService<'_> {
         dfsp_id: &DfspId,
         input: &InboundCreate,
     ) -> DomainResult<InboundEnrollment> {
-        DfspScope::precheck(who, dfsp_id)?;
+        DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?;
         let csr = read_csr(input.client_csr.as_deref())?;
         let at = to_db(self.services.clock.now());
         let id = db_write!(self.services.db, |conn| {

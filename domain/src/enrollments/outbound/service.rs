@@ -198,7 +198,7 @@ impl OutboundService<'_> {
         id: i64,
         input: &OutboundCertificate,
     ) -> DomainResult<OutboundEnrollment> {
-        DfspScope::precheck(who, dfsp_id)?;
+        DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?;
         let certificate = match input
             .certificate
             .as_deref()

@@ -260,7 +260,9 @@ impl CertificateSetService<'_> {
         // principal who may not act nothing.
         match owner {
             Owner::Hub => who.ensure_hub_operator(HUB_WRITE)?,
-            Owner::Dfsp(dfsp_id) => DfspScope::precheck(who, dfsp_id)?,
+            Owner::Dfsp(dfsp_id) => {
+                DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?
+            }
         }
         let set = set?;
         let mut row = SetRow {

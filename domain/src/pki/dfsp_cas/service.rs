@@ -28,7 +28,7 @@ impl DfspCaService<'_> {
         dfsp_id: &DfspId,
         input: &DfspCaInput,
     ) -> DomainResult<DfspCa> {
-        DfspScope::precheck(who, dfsp_id)?;
+        DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?;
         let chain = CaChain::read(
             WHAT,
             input.root_certificate.as_deref(),
