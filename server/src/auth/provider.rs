@@ -24,6 +24,9 @@ use time::OffsetDateTime;
 const RETRY_AFTER: time::Duration = time::Duration::seconds(10);
 const REFETCH_AFTER: time::Duration = time::Duration::seconds(10);
 const KEYS_MAX_AGE: time::Duration = time::Duration::minutes(10);
+/// The discovery document is asked for again after this long (providers move endpoints rarely,
+/// but a long-running server should follow them); the old one serves while that fails.
+const DISCOVERY_MAX_AGE: time::Duration = time::Duration::hours(1);
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What discovery tells about the provider (the parts this server uses).
@@ -93,7 +96,7 @@ struct KeySet {
 
 #[derive(Default)]
 struct Cache {
-    metadata: Option<Arc<Discovered>>,
+    metadata: Option<(OffsetDateTime, Arc<Discovered>)>,
     metadata_failure: Option<(OffsetDateTime, ProviderError)>,
     keys: Option<(OffsetDateTime, Arc<KeySet>)>,
     keys_failure: Option<(OffsetDateTime, ProviderError)>,
@@ -212,28 +215,46 @@ impl IdentityProvider {
             Ok(metadata) => {
                 let metadata = Arc::new(metadata);
                 let mut cache = self.write();
-                cache.metadata = Some(metadata.clone());
+                cache.metadata = Some((self.clock.now(), metadata.clone()));
                 cache.metadata_failure = None;
                 Ok(metadata)
             }
             Err(error) => {
                 tracing::warn!("{error}");
-                self.write().metadata_failure = Some((self.clock.now(), error.clone()));
-                Err(error)
+                let mut cache = self.write();
+                cache.metadata_failure = Some((self.clock.now(), error.clone()));
+                // A document fetched before stays in use while the provider cannot be asked.
+                match &cache.metadata {
+                    Some((_, metadata)) => Ok(metadata.clone()),
+                    None => Err(error),
+                }
             }
         }
     }
 
-    /// The cached document; the last failure while it is recent; `None` when it is time to
-    /// (try to) fetch.
+    /// The cached document while it is fresh (or while a recent attempt to refresh it failed);
+    /// the last failure while it is recent, when there is no document; `None` when it is time
+    /// to (try to) fetch.
     fn cached_metadata(&self) -> Result<Option<Arc<Discovered>>, ProviderError> {
         let cache = self.read();
-        if let Some(metadata) = &cache.metadata {
-            return Ok(Some(metadata.clone()));
-        }
-        match &cache.metadata_failure {
-            Some((at, error)) if self.age(*at) < RETRY_AFTER => Err(error.clone()),
-            _ => Ok(None),
+        let failed_lately = |failure: &Option<(OffsetDateTime, ProviderError)>| {
+            failure
+                .as_ref()
+                .filter(|(at, _)| self.age(*at) < RETRY_AFTER)
+                .map(|(_, error)| error.clone())
+        };
+        match &cache.metadata {
+            Some((fetched, metadata))
+                if self.age(*fetched) < DISCOVERY_MAX_AGE
+                    || failed_lately(&cache.metadata_failure).is_some() =>
+            {
+                Ok(Some(metadata.clone()))
+            }
+            Some(_) => Ok(None),
+            None => match failed_lately(&cache.metadata_failure) {
+                Some(error) => Err(error),
+                None => Ok(None),
+            },
         }
     }
 

@@ -478,3 +478,47 @@ async fn a_provider_behind_a_private_ca_is_trusted_through_the_extra_certificate
     }
     std::fs::remove_dir_all(&directory).unwrap();
 }
+
+#[tokio::test]
+async fn the_discovery_document_is_asked_for_again_hourly_and_kept_while_the_provider_is_down() {
+    use std::sync::atomic::Ordering;
+    let provider = TestProvider::start().await;
+    let app = spawn_trusting(Backend::Sqlite, &provider).await;
+    let mut claims = provider.claims("hub-admin", &["Application/PTA"]);
+    claims["exp"] = json!(FIXED_NOW.unix_timestamp() + 6 * 3600);
+    let token = provider.rsa.sign(&claims);
+
+    expect_json(
+        app.get_with("/api/environments", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    // The keys are fetched again after 10 minutes, the document not yet.
+    app.clock.advance(time::Duration::minutes(50));
+    expect_json(
+        app.get_with("/api/environments", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(provider.discovery_fetches.load(Ordering::SeqCst), 1);
+    app.clock.advance(time::Duration::minutes(15));
+    expect_json(
+        app.get_with("/api/environments", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        provider.discovery_fetches.load(Ordering::SeqCst),
+        2,
+        "fetched again after an hour"
+    );
+
+    // The provider goes away: what was fetched keeps serving.
+    drop(provider);
+    app.clock.advance(time::Duration::hours(2));
+    expect_json(
+        app.get_with("/api/environments", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+}

@@ -117,6 +117,8 @@ pub struct TestProvider {
     pub published: Arc<Mutex<Vec<Value>>>,
     /// How often the key set was fetched.
     pub key_fetches: Arc<AtomicUsize>,
+    /// How often the discovery document was fetched.
+    pub discovery_fetches: Arc<AtomicUsize>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -159,6 +161,7 @@ impl TestProvider {
         let ec = SigningKey::p256("ec-1");
         let published = Arc::new(Mutex::new(vec![rsa.jwk(), ec.jwk()]));
         let key_fetches = Arc::new(AtomicUsize::new(0));
+        let discovery_fetches = Arc::new(AtomicUsize::new(0));
 
         let discovery = json!({
             "issuer": named_issuer,
@@ -191,9 +194,13 @@ impl TestProvider {
         let app = Router::new()
             .route(
                 "/realms/hub/.well-known/openid-configuration",
-                get(move || {
-                    let discovery = discovery.clone();
-                    async move { Json(discovery) }
+                get({
+                    let discovery_fetches = discovery_fetches.clone();
+                    move || {
+                        let discovery = discovery.clone();
+                        discovery_fetches.fetch_add(1, Ordering::SeqCst);
+                        async move { Json(discovery) }
+                    }
                 }),
             )
             .route("/realms/hub/keys", get(keys_route))
@@ -222,6 +229,7 @@ impl TestProvider {
             ec,
             published,
             key_fetches,
+            discovery_fetches,
             _stop: stop,
         }
     }
