@@ -294,9 +294,15 @@ impl SignIn {
                 .unwrap_or_default()
         });
         let nonce = Nonce::new(pending.nonce.clone());
-        id_token
-            .claims(&verifier, &nonce)
-            .map_err(|e| (Problem::Invalid, format!("the ID token is invalid: {e}")))?;
+        id_token.claims(&verifier, &nonce).map_err(|e| {
+            (
+                Problem::Invalid,
+                format!(
+                    "the ID token is invalid: {}",
+                    super::provider::error_chain(&e)
+                ),
+            )
+        })?;
         // The claims the verifier just checked, read as they are (groups are no standard claim).
         let claims = id_token_claims(&id_token.to_string())
             .ok_or_else(|| (Problem::Invalid, "the ID token cannot be read".to_owned()))?;

@@ -2,6 +2,7 @@
 //! and a key set (JWKS) over real HTTP, and tokens signed with OpenSSL (not with the crate the
 //! server verifies with), RS256 and ES256.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -119,6 +120,8 @@ pub struct TestProvider {
     pub key_fetches: Arc<AtomicUsize>,
     /// How often the discovery document was fetched.
     pub discovery_fetches: Arc<AtomicUsize>,
+    /// The key that signs the ID tokens of the token endpoint (see [`TestProvider::rotate_to`]).
+    signer: Arc<Mutex<SigningKey>>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -183,12 +186,38 @@ impl TestProvider {
                 async move { Json(json!({"keys": *published.lock().unwrap()})) }
             }
         };
+        let signer = Arc::new(Mutex::new(rsa.clone()));
+        // Codes handed out by the authorization endpoint, with the nonce of their sign-in.
+        let codes: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let token_route = {
-            let (key, issuer) = (rsa.clone(), own_issuer.clone());
+            let (signer, codes, issuer) = (signer.clone(), codes.clone(), own_issuer.clone());
             move |headers: axum::http::HeaderMap,
-                  axum::Form(form): axum::Form<std::collections::HashMap<String, String>>| {
-                let response = password_grant(&key, &issuer, &headers, &form);
+                  axum::Form(form): axum::Form<HashMap<String, String>>| {
+                let key = signer.lock().unwrap().clone();
+                let response = match form.get("code") {
+                    Some(code) => {
+                        let nonce = codes.lock().unwrap().remove(code);
+                        code_grant(&key, &issuer, &headers, nonce)
+                    }
+                    None => password_grant(&key, &issuer, &headers, &form),
+                };
                 async move { response }
+            }
+        };
+        // The authorization endpoint signs the Hub operator in at once (no form).
+        let authorize_route = {
+            let codes = codes.clone();
+            move |axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>| {
+                let code = uuid::Uuid::new_v4().to_string();
+                codes.lock().unwrap().insert(
+                    code.clone(),
+                    query.get("nonce").cloned().unwrap_or_default(),
+                );
+                let mut back = url::Url::parse(&query["redirect_uri"]).expect("a redirect URI");
+                back.query_pairs_mut()
+                    .append_pair("code", &code)
+                    .append_pair("state", query.get("state").map_or("", String::as_str));
+                async move { axum::response::Redirect::to(back.as_str()) }
             }
         };
         let app = Router::new()
@@ -204,7 +233,8 @@ impl TestProvider {
                 }),
             )
             .route("/realms/hub/keys", get(keys_route))
-            .route("/realms/hub/token", axum::routing::post(token_route));
+            .route("/realms/hub/token", axum::routing::post(token_route))
+            .route("/realms/hub/auth", get(authorize_route));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         crate::helpers::run_beside_servers(async move {
             let stopped = async move {
@@ -230,8 +260,16 @@ impl TestProvider {
             published,
             key_fetches,
             discovery_fetches,
+            signer,
             _stop: stop,
         }
+    }
+
+    /// Publishes `key` beside the others and signs ID tokens with it from now on, as a provider
+    /// rotating its keys does.
+    pub fn rotate_to(&self, key: SigningKey) {
+        self.published.lock().unwrap().push(key.jwk());
+        *self.signer.lock().unwrap() = key;
     }
 
     /// The server settings that trust this provider.
@@ -275,6 +313,54 @@ impl TestProvider {
     }
 }
 
+/// The client's credentials, as `settings` gives them, in HTTP Basic; `None` when they match.
+fn refused_client(headers: &axum::http::HeaderMap) -> Option<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let client = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:test-secret"))
+    );
+    (headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(client.as_str())).then(
+        || {
+            (
+                axum::http::StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "invalid_client"})),
+            )
+                .into_response()
+        },
+    )
+}
+
+/// The authorization code grant (RFC 6749, 4.1) for a code of the authorization endpoint,
+/// whose sign-in had `nonce`: the Hub operator `hub`, for an hour from the servers' fixed clock.
+fn code_grant(
+    key: &SigningKey,
+    issuer: &str,
+    headers: &axum::http::HeaderMap,
+    nonce: Option<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(refused) = refused_client(headers) {
+        return refused;
+    }
+    let Some(nonce) = nonce else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response();
+    };
+    let now = FIXED_NOW.unix_timestamp();
+    let id_token = key.sign(&json!({
+        "iss": issuer, "aud": CLIENT_ID, "sub": "hub", "name": "Hana Hub",
+        "groups": ["Application/PTA"], "nonce": nonce, "iat": now, "exp": now + 3600,
+    }));
+    Json(json!({
+        "access_token": id_token, "id_token": id_token, "token_type": "Bearer", "expires_in": 3600,
+    }))
+    .into_response()
+}
+
 /// The password grant (RFC 6749, 4.3) for the client `CLIENT_ID` with the secret `settings`
 /// gives: `hub` / `hub-password` is a Hub operator, `dfsp1` / `dfsp1-password` DFSP1's
 /// operator. The ID token is valid for an hour from the servers' fixed clock.
@@ -282,20 +368,12 @@ fn password_grant(
     key: &SigningKey,
     issuer: &str,
     headers: &axum::http::HeaderMap,
-    form: &std::collections::HashMap<String, String>,
+    form: &HashMap<String, String>,
 ) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    let client = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:test-secret"))
-    );
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(client.as_str()) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "invalid_client"})),
-        )
-            .into_response();
+    if let Some(refused) = refused_client(headers) {
+        return refused;
     }
     let field = |name: &str| form.get(name).map(String::as_str);
     let groups: &[&str] = match (field("grant_type"), field("username"), field("password")) {

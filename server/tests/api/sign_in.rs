@@ -346,3 +346,27 @@ async fn a_provider_that_cannot_be_reached_is_explained_on_the_sign_in_page() {
         "the page names the provider: {html}"
     );
 }
+
+#[tokio::test]
+async fn a_sign_in_whose_id_token_a_new_key_signed_fetches_the_keys_again() {
+    use std::sync::atomic::Ordering;
+    let provider = crate::identity_provider::TestProvider::start().await;
+    let app = spawn_with(Backend::Sqlite, &borrowed(&provider.settings())).await;
+    let (page, visited) = Browser::new().visit(&app.url("/environments")).await;
+    assert_eq!(page.url().path(), "/environments", "{visited:?}");
+    let fetched = provider.key_fetches.load(Ordering::SeqCst);
+
+    // The provider signs with a key published after our last look at its keys: within seconds
+    // of that look, the keys are not fetched again (a flood of made-up key ids must not make us
+    // hammer the provider), and the sign-in is refused...
+    provider.rotate_to(crate::identity_provider::SigningKey::rsa("rsa-2"));
+    let (page, visited) = Browser::new().visit(&app.url("/environments")).await;
+    assert_eq!(page.url().path(), "/sign-in", "{visited:?}");
+    assert_eq!(provider.key_fetches.load(Ordering::SeqCst), fetched);
+    // ...later, the unknown key makes us fetch the keys again, and the sign-in succeeds.
+    app.clock.advance(time::Duration::seconds(11));
+    let (page, visited) = Browser::new().visit(&app.url("/environments")).await;
+    assert_eq!(page.status(), StatusCode::OK, "{visited:?}");
+    assert_eq!(page.url().path(), "/environments", "{visited:?}");
+    assert_eq!(provider.key_fetches.load(Ordering::SeqCst), fetched + 1);
+}
