@@ -184,6 +184,67 @@ async fn dfsp_operators_see_other_dfsps_as_absent(backend: Backend) {
         .get_with(&format!("/api/environments/{env}/dfsps/DFSP1/ca"), &foreign)
         .await;
     expect_error(refused, StatusCode::NOT_FOUND, "NotFoundError").await;
+
+    // Nor are another DFSP's items reached through one's own DFSP by their ids.
+    let dfsp2 = format!("/api/environments/{env}/dfsps/DFSP2");
+    let endpoint = expect_json(
+        app.post_with(
+            &format!("{dfsp2}/endpoints/ingress/ips"),
+            &hub,
+            &json!({"value": {"address": "10.2.0.1", "ports": ["443"]}}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await["id"]
+        .clone();
+    let key = crate::certs::rsa(2048);
+    let csr = crate::certs::csr(&key, &[("CN", "dfsp2.example.com"), ("O", "DFSP2")], &[]);
+    let enrollment = expect_json(
+        app.post_with(
+            &format!("{dfsp2}/enrollments/inbound"),
+            &hub,
+            &json!({"clientCSR": csr}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await["id"]
+        .clone();
+    let dfsp1 = format!("/api/environments/{env}/dfsps/DFSP1");
+    for path in [
+        format!("{dfsp1}/endpoints/{endpoint}"),
+        format!("{dfsp1}/endpoints/ingress/ips/{endpoint}"),
+        format!("{dfsp1}/enrollments/inbound/{enrollment}"),
+    ] {
+        let response = app.get_with(&path, &own).await;
+        expect_error(response, StatusCode::NOT_FOUND, "NotFoundError").await;
+    }
+    let deleted = app
+        .client
+        .delete(app.url(&format!("{dfsp1}/endpoints/{endpoint}")))
+        .bearer_auth(&own)
+        .send()
+        .await
+        .unwrap();
+    expect_error(deleted, StatusCode::NOT_FOUND, "NotFoundError").await;
+    let changed = app
+        .client
+        .put(app.url(&format!("{dfsp1}/endpoints/{endpoint}")))
+        .bearer_auth(&own)
+        .json(&json!({"value": {"address": "10.9.9.9", "ports": ["443"]}}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(changed, StatusCode::NOT_FOUND, "NotFoundError").await;
+    // Still there, unchanged, for whoever may see it.
+    let kept = expect_json(
+        app.get_with(&format!("{dfsp2}/endpoints/{endpoint}"), &hub)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(kept["value"]["address"], "10.2.0.1");
 }
 
 #[tokio::test]
