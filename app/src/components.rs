@@ -540,27 +540,19 @@ impl LiveCheck {
     }
 }
 
-/// Whether the acting user is a hub operator, asked once per page by the portal's frame.
-#[derive(Clone, Copy)]
-pub struct HubRole(pub Resource<Result<bool, PortalError>>);
+/// Whether the acting user is a hub operator, as the portal's frame learnt it with the page
+/// (see `shell::AppShell`), for pages to decide synchronously what to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HubRole(pub bool);
+
+/// Whether the page's user is a hub operator (`false` outside the portal's frame).
+pub fn acting_as_hub_operator() -> bool {
+    use_context::<HubRole>().is_some_and(|role| role.0)
+}
 
 /// Shows `children` to hub operators only: the forms and buttons of what only the Hub does
 /// (the server refuses it to everyone else anyway, so hiding it only spares them a dead end).
 #[component]
-pub fn HubOnly(children: ChildrenFn) -> impl IntoView {
-    let role = use_context::<HubRole>();
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    let hub = match role {
-                        Some(HubRole(resource)) => resource.await.unwrap_or(false),
-                        None => false,
-                    };
-                    hub.then(|| children())
-                })
-            }}
-        </Transition>
-    }
+pub fn HubOnly(children: Children) -> impl IntoView {
+    acting_as_hub_operator().then(children)
 }

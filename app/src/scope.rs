@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{DfspTabs, ErrorPage, HubRole, Loading, PageHeader, LINK_CLASS};
+use crate::components::{
+    acting_as_hub_operator, DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS,
+};
 use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
 use crate::error::PortalError;
 use crate::urls;
@@ -48,11 +50,10 @@ pub fn EnvironmentLayout() -> impl IntoView {
         },
     );
     provide_context(environment);
-    let hub = expect_context::<HubRole>().0;
+    let hub = acting_as_hub_operator();
     view! {
         <Transition fallback=|| view! { <Loading what="the environment"/> }>
             {move || Suspend::new(async move {
-                let hub = hub.await.unwrap_or(false);
                 match environment.await {
                     Ok(env) => view! { <EnvironmentFrame env hub/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),

@@ -6,7 +6,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-use crate::auth::rpc::{acting_as_hub, current_user};
+use crate::auth::rpc::{current_user, request_is_by_hub_operator};
 use crate::components::{ErrorPage, HubRole, LINK_CLASS, SECONDARY_BUTTON};
 use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
@@ -32,7 +32,12 @@ pub fn AppShell() -> impl IntoView {
         delete: ServerAction::new(),
     });
     let info = Resource::new(|| (), |_| get_portal_info());
-    provide_context(HubRole(Resource::new(|| (), |_| acting_as_hub())));
+    // Learnt while the server renders the page and handed to the browser with it, so that pages
+    // decide synchronously what to show: no resource awaited by many `<Suspense>` boundaries,
+    // nor pages made inside one.
+    provide_context(HubRole(
+        SharedValue::new(request_is_by_hub_operator).into_inner(),
+    ));
     view! {
         <div class="min-h-full">
             <header class="bg-slate-900 text-white shadow">

@@ -24,7 +24,9 @@ fn problem_text(code: &str) -> Option<&'static str> {
     })
 }
 
-/// `/sign-in?next=/path&problem=code`.
+/// `/sign-in?next=/path&problem=code`. Its links load their pages from the server
+/// (`rel="external"`): the sign-in is the server's (`/auth/login`), and the portal's frame
+/// learns the user's role with its page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
@@ -54,7 +56,7 @@ pub fn SignInPage() -> impl IntoView {
                                 <p class="mt-6 text-sm text-slate-700">
                                     "Authentication is disabled on this server: there is nothing to sign in to, and everyone acts as a hub operator."
                                 </p>
-                                <a href="/environments" class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Open the portal"</a>
+                                <a rel="external" href="/environments" class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Open the portal"</a>
                             }.into_any();
                         }
                         if let Some(user) = state.user {
@@ -62,7 +64,7 @@ pub fn SignInPage() -> impl IntoView {
                                 <p class="mt-6 text-sm text-slate-700">
                                     "You are signed in as " <span class="font-semibold">{user.name}</span> " (" {user.role} ")."
                                 </p>
-                                <a href=next() class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
+                                <a rel="external" href=next() class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
                             }.into_any();
                         }
                         if state.awaiting_second_factor {
@@ -70,7 +72,7 @@ pub fn SignInPage() -> impl IntoView {
                                 <p class="mt-6 text-sm text-slate-700">
                                     "You are signed in with your organisation's account. One step is left: the code from your authenticator app."
                                 </p>
-                                <a href=urls::second_factor(&next(), None) class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
+                                <a rel="external" href=urls::second_factor(&next(), None) class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
                             }.into_any();
                         }
                         let provider_detail = state.provider_problem;
@@ -91,7 +93,7 @@ pub fn SignInPage() -> impl IntoView {
                                     })}
                                 </div>
                             })}
-                            <a href=sign_in_href() class=format!("{PRIMARY_BUTTON} mt-6 w-full") data-testid="sign-in">"Sign in"</a>
+                            <a rel="external" href=sign_in_href() class=format!("{PRIMARY_BUTTON} mt-6 w-full") data-testid="sign-in">"Sign in"</a>
                         }.into_any()
                     })}
                 </Suspense>
@@ -161,7 +163,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                             <p class="mt-2 text-sm text-slate-700">
                                 "There is no code to give: you are signed in already, or your sign-in has ended."
                             </p>
-                            <a href=next() class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
+                            <a rel="external" href=next() class=format!("{PRIMARY_BUTTON} mt-6 w-full")>"Continue"</a>
                         </SignInCard>
                     }.into_any(),
                     Ok(Some(prompt)) => {

@@ -61,15 +61,21 @@ pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
     Ok(if enabled { signed_in_user() } else { None })
 }
 
-/// Whether the acting user is a hub operator (also the local operator, with authentication
-/// disabled): pages hide what only the Hub does from everyone else (the server refuses it
-/// anyway).
-#[server(prefix = "/rpc", endpoint = "acting_as_hub")]
-pub async fn acting_as_hub() -> Result<bool, PortalError> {
-    let parts = use_context::<axum::http::request::Parts>();
-    Ok(parts
-        .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
-        .is_some_and(|principal| principal.is_hub_operator()))
+/// Whether the user of the request being rendered is a hub operator (also the local operator,
+/// with authentication disabled): pages hide what only the Hub does from everyone else (the
+/// server refuses it anyway). Known on the server only; in the browser the portal's frame
+/// receives it with the page, and the sign-in pages link into the frame with full page loads.
+pub fn request_is_by_hub_operator() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
+            .is_some_and(|principal| principal.is_hub_operator())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_in_state")]

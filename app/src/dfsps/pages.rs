@@ -243,12 +243,11 @@ pub fn DfspPage() -> impl IntoView {
         },
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
-    let role = expect_context::<HubRole>().0;
+    let hub = acting_as_hub_operator();
     view! {
         <Transition fallback=|| view! { <Loading what="the DFSP"/> }>
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
-                let hub = role.await.unwrap_or(false);
                 match dfsp.await {
                     Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete hub/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),

@@ -296,7 +296,7 @@ impl TestApp {
             .get(self.url(path))
             .send()
             .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .unwrap_or_else(|e| panic!("GET {path}: {e:?}"))
     }
 
     pub async fn delete(&self, path: &str) -> Response {
