@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use app::PortalInfo;
 use axum::extract::Request;
+use axum::http::header::HeaderName;
 use axum::Router;
 use domain::clock::Clock;
 use domain::db::{Db, DbError, DbOptions};
@@ -16,7 +17,8 @@ use domain::{DomainError, Services};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 use tower::Layer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -328,9 +330,54 @@ pub fn app_router(
         .layer(axum::middleware::from_fn(crate::security::security_headers))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Every request has an id (the caller's `x-request-id` when it is usable, else a new
+        // UUID), returned in the response and part of every log line of the request.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_unusable_request_id))
+}
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest request id taken from a caller.
+const REQUEST_ID_MAX_LEN: usize = 128;
+
+/// A caller's `x-request-id` that is empty, too long or not printable ASCII is replaced by one
+/// of ours: it goes into every log line.
+async fn drop_unusable_request_id(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let usable = |value: &axum::http::HeaderValue| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= REQUEST_ID_MAX_LEN
+            && bytes.iter().all(u8::is_ascii_graphic)
+    };
+    if let Some(value) = request.headers().get(X_REQUEST_ID) {
+        if !usable(value) {
+            request.headers_mut().remove(X_REQUEST_ID);
+        }
+    }
+    next.run(request).await
+}
+
+/// The span of one request: method, path and its id, in every line logged while serving it.
+fn request_span(request: &Request) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get(X_REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        uri = %request.uri(),
+        request_id,
+    )
 }
 
 fn leptos_options(config: &Config, address: SocketAddr) -> LeptosOptions {

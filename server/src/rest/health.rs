@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new().routes(routes!(get_health))
+    OpenApiRouter::new()
+        .routes(routes!(get_health))
+        .routes(routes!(get_liveness))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -62,4 +64,23 @@ async fn get_health(State(services): State<Services>) -> (StatusCode, Json<Healt
             }),
         )
     }
+}
+
+/// The process is up and answering.
+#[derive(Serialize, ToSchema)]
+pub struct Liveness {
+    #[schema(example = "alive")]
+    status: &'static str,
+}
+
+/// Reports that the server is running, without asking the database
+#[utoipa::path(
+    get, path = "/api/health/live", tag = "health", operation_id = "getLiveness",
+    // For an orchestrator's liveness probe: a database outage must not get the process
+    // restarted, so this does not look at it (`/api/health` does, for readiness).
+    security(()),
+    responses((status = 200, description = "Alive", body = Liveness))
+)]
+async fn get_liveness() -> Json<Liveness> {
+    Json(Liveness { status: "alive" })
 }

@@ -43,6 +43,7 @@ const RULES: &[(&str, Rule)] = &[
     ("resetPassword", Rule::Public),
     ("logoutUser", Rule::Public),
     ("getHealth", Rule::Public),
+    ("getLiveness", Rule::Public),
     // Environments, and the DFSP records (readable by every participant, as in MCM).
     ("getMonetaryZones", Rule::Participants),
     ("getEnvironments", Rule::Participants),

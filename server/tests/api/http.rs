@@ -62,6 +62,11 @@ async fn unknown_api_paths_and_methods_answer_json(backend: Backend) {
 
 async fn health_reports_the_database(backend: Backend) {
     let app = spawn(backend).await;
+    let alive = json!({"status": "alive"});
+    assert_eq!(
+        expect_json(app.get("/api/health/live").await, StatusCode::OK).await,
+        alive
+    );
     assert_eq!(
         expect_json(app.get("/api/health").await, StatusCode::OK).await,
         json!({"status": "healthy", "database": "connected"})
@@ -75,6 +80,52 @@ async fn health_reports_the_database(backend: Backend) {
         .await,
         json!({"status": "unhealthy", "database": "disconnected"})
     );
+    // Liveness does not ask the database: an outage is no reason to restart the process.
+    assert_eq!(
+        expect_json(app.get("/api/health/live").await, StatusCode::OK).await,
+        alive
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_request_id_given_or_a_new_one() {
+    let app = spawn(Backend::Sqlite).await;
+    let id_of = |response: &reqwest::Response| {
+        response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let fresh = app.get("/api/environments").await;
+    let made = id_of(&fresh);
+    assert!(uuid::Uuid::parse_str(&made).is_ok(), "{made}");
+    assert_ne!(
+        id_of(&app.get("/environments").await),
+        made,
+        "one per request"
+    );
+
+    let given = app
+        .client
+        .get(app.url("/api/health/live"))
+        .header("x-request-id", "trace-4711")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id_of(&given), "trace-4711");
+    for unusable in ["x".repeat(129), "with space".to_owned(), String::new()] {
+        let replaced = app
+            .client
+            .get(app.url("/api/health/live"))
+            .header("x-request-id", &unusable)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            uuid::Uuid::parse_str(&id_of(&replaced)).is_ok(),
+            "{unusable:?}"
+        );
+    }
 }
 
 #[tokio::test]
