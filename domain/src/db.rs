@@ -199,6 +199,15 @@ impl Db {
         }
     }
 
+    /// How many connections the pool holds open, how many of them are idle, and its limit.
+    pub fn pool_usage(&self) -> crate::statistics::PoolUsage {
+        crate::statistics::PoolUsage {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -29,6 +29,8 @@ mod services;
 pub mod sessions;
 #[cfg(feature = "server")]
 pub mod shared_keys;
+#[cfg(feature = "server")]
+pub mod statistics;
 
 pub use error::{DomainError, DomainResult, FieldError};
 pub use principal::Principal;

@@ -64,6 +64,10 @@ impl Services {
         self.clock.now()
     }
 
+    pub fn statistics(&self) -> crate::statistics::StatisticsService<'_> {
+        crate::statistics::StatisticsService { services: self }
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

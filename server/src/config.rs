@@ -74,6 +74,8 @@ pub struct Config {
     /// for the sign-in's redirect URL and secure cookies. Default: `http://` and the address
     /// the server listens on.
     pub public_url: Option<String>,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only requests bearing it.
+    pub metrics_token: Option<Secret>,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -305,6 +307,7 @@ impl Config {
                 }
                 None => None,
             },
+            metrics_token: var("METRICS_TOKEN").map(|token| Secret::new(token.trim())),
         })
     }
 
@@ -361,6 +364,14 @@ impl Config {
                     self.auth.session_idle.whole_minutes(),
                     self.auth.session_lifetime.whole_hours()
                 ),
+            ),
+            (
+                "metrics",
+                if self.metrics_token.is_some() {
+                    "/metrics, bearer token required (METRICS_TOKEN, redacted)".into()
+                } else {
+                    "/metrics, open to anyone who reaches the server".into()
+                },
             ),
             (
                 "public URL",

@@ -201,6 +201,7 @@ impl Application {
             &report.active_zones,
             crate::security::FormErrorSeal::new(form_errors),
             authentication,
+            config.metrics_token.clone(),
         );
         Ok(Application {
             listener,
@@ -270,6 +271,7 @@ pub fn app_router(
     zones: &[String],
     form_errors: crate::security::FormErrorSeal,
     authentication: crate::auth::Authentication,
+    metrics_token: Option<crate::config::Secret>,
 ) -> Router {
     use crate::auth::Authentication;
     let (api, openapi) =
@@ -310,11 +312,13 @@ pub fn app_router(
     // Sessions exist only with authentication: outside the principal's layer, which reads them.
     if let Authentication::Enabled(enabled) = &authentication {
         router = router.layer(crate::auth::sessions::layer(
-            services,
+            services.clone(),
             enabled.limits,
             enabled.secure,
         ));
     }
+    // Outside the sign-in layers: scrapers have their own token (METRICS_TOKEN).
+    router = router.merge(crate::metrics::routes(services, metrics_token));
     router
         .layer(axum::middleware::from_fn(
             crate::security::refuse_cross_site_writes,
@@ -338,6 +342,7 @@ pub fn app_router(
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(axum::middleware::from_fn(drop_unusable_request_id))
+        .layer(axum::middleware::from_fn(crate::metrics::track_requests))
 }
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -17,6 +17,7 @@ mod http;
 mod identity_provider;
 mod inbound;
 mod login_api;
+mod metrics;
 mod network;
 mod oidc_provider;
 mod outbound;

@@ -166,6 +166,8 @@ impl InboundService<'_> {
             by: &who.subject,
         };
         self.issue(who, env_id, dfsp_id, id, &issued).await?;
+        metrics::counter!(crate::statistics::CERTIFICATES_SIGNED, "kind" => "inbound_enrollment")
+            .increment(1);
         tracing::info!(environment = %env_id, dfsp = %dfsp_id, enrollment = id, ca = ca.id, serial = %signed.info.serial_hex, by = %who.subject, "inbound CSR signed");
         self.get(who, env_id, dfsp_id, id).await
     }

@@ -83,6 +83,8 @@ impl CaService<'_> {
             }
             .await
         })?;
+        metrics::counter!(crate::statistics::CERTIFICATES_SIGNED, "kind" => "internal_ca")
+            .increment(1);
         tracing::info!(environment = %env_id, ca = id, serial = %certificate.info.serial_hex, by = %who.subject, "CA created");
         Ok(RootCaCert {
             id,
