@@ -5,6 +5,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod components;
@@ -152,6 +153,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>
                         <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
+                        <Route path=path!("audit") view=audit::pages::AuditPage/>
                     </ParentRoute>
                     <Route path=path!("/*any") view=shell::NotFound/>
                 </ParentRoute>

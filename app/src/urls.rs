@@ -30,6 +30,11 @@ pub fn segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// A value of a query parameter, percent-encoded.
+pub fn query_value(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
 /// Where a sign-in may lead afterwards: `next` if it is a path of this site, `/` otherwise
 /// (never another host: `//host` and `/\host` are other hosts to a browser).
 pub fn local_path(next: Option<&str>) -> String {
@@ -124,6 +129,10 @@ pub fn dfsp_jws(env_id: EnvironmentId, dfsp_id: impl AsRef<str>) -> String {
 
 pub fn server_certificates(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/server-certificates")
+}
+
+pub fn audit(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/audit")
 }
 
 pub fn csr_queue(env_id: EnvironmentId) -> String {

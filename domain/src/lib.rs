@@ -5,6 +5,7 @@
 //! adds the services, their repositories over the database, the clock and the initial data load.
 //! Both adapters, the REST API and the portal's server functions, call the same services.
 
+pub mod audit;
 pub mod dfsps;
 pub mod enrollments;
 pub mod environments;

@@ -64,6 +64,10 @@ impl Services {
         self.clock.now()
     }
 
+    pub fn audit(&self) -> crate::audit::AuditService<'_> {
+        crate::audit::AuditService { services: self }
+    }
+
     pub fn statistics(&self) -> crate::statistics::StatisticsService<'_> {
         crate::statistics::StatisticsService { services: self }
     }

@@ -75,5 +75,6 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/server-certificates`, "server-certificates");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/server-certificate`, "dfsp-server-certificate");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/jws`, "dfsp-jws");
+  await check(page, `/environments/${env.id}/audit`, "audit");
   await check(page, "/environments/987654", "not-found");
 });

@@ -293,7 +293,10 @@ pub fn app_router(
             provider_problem,
         ));
     if let Authentication::Enabled(enabled) = &authentication {
-        router = router.merge(crate::auth::login::routes(enabled.sign_in.clone()));
+        router = router.merge(crate::auth::login::routes(
+            enabled.sign_in.clone(),
+            services.clone(),
+        ));
         if enabled.second_factor {
             router = router.merge(crate::auth::second_factor::routes(services.clone()));
         }

@@ -59,6 +59,26 @@ pub(super) async fn list_owned_by(conn: &mut Conn, groups: &[String]) -> Outcome
     Ok(rows.into_iter().map(Dfsp::from).collect())
 }
 
+/// The ids of the environment's DFSPs whose security group is among `groups`.
+pub(crate) async fn list_ids_owned_in(
+    conn: &mut Conn,
+    env_id: EnvironmentId,
+    groups: &[String],
+) -> Outcome<Vec<String>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = vec!["?"; groups.len()].join(", ");
+    let sql = format!(
+        "SELECT dfsp_id FROM dfsps WHERE env_id = ? AND security_group IN ({placeholders}) ORDER BY id"
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(env_id.get());
+    for group in groups {
+        query = query.bind(group);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 pub(super) async fn list_in_zone(
     conn: &mut Conn,
     scope: &EnvScope,

@@ -1,5 +1,6 @@
 use super::{default_security_group, not_found, repository, Dfsp, DfspChanges, DfspId, NewDfsp};
 use crate::access::{EnvScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::db::{Conn, Outcome};
@@ -77,6 +78,14 @@ impl DfspService<'_> {
             let scope = HubScope::check(conn, who, env_id, "create DFSPs").await?;
             ensure_zone(conn, valid.monetary_zone_id.as_deref()).await?;
             if repository::insert(conn, &scope, &valid, &created_at).await? {
+                Audit::new(
+                    AuditAction::DfspCreate,
+                    format!("DFSP '{}' ({}) added", valid.dfsp_id, valid.name),
+                )
+                .env(env_id)
+                .dfsp(&valid.dfsp_id)
+                .record(conn, &who.subject, &created_at)
+                .await?;
                 Ok(())
             } else {
                 Err(DomainError::Conflict(format!(
@@ -107,6 +116,7 @@ impl DfspService<'_> {
     ) -> DomainResult<Dfsp> {
         who.ensure_hub_operator("change DFSPs")?;
         let valid = changes.validate()?;
+        let at = to_db(self.services.clock.now());
         let dfsp = db_write!(self.services.db, |conn| async {
             let hub = HubScope::check(conn, who, env_id, "change DFSPs").await?;
             let scope = hub.dfsp(conn, dfsp_id).await?;
@@ -120,9 +130,22 @@ impl DfspService<'_> {
                 &default_security_group(dfsp_id.as_str()),
             )
             .await?;
-            repository::find(conn, &hub.env(), dfsp_id)
+            let dfsp = repository::find(conn, &hub.env(), dfsp_id)
                 .await?
-                .ok_or_else(|| not_found(env_id, dfsp_id).into())
+                .ok_or_else(|| not_found(env_id, dfsp_id))?;
+            Audit::new(
+                AuditAction::DfspUpdate,
+                format!(
+                    "DFSP '{dfsp_id}' changed: name '{}', monetary zone {}",
+                    dfsp.name,
+                    dfsp.monetary_zone_id.as_deref().unwrap_or("none")
+                ),
+            )
+            .env(env_id)
+            .dfsp(dfsp_id)
+            .record(conn, &who.subject, &at)
+            .await?;
+            Ok(dfsp)
         }
         .await)?;
         tracing::info!(environment = %env_id, dfsp = %dfsp.id, by = %who.subject, "DFSP updated");
@@ -137,10 +160,19 @@ impl DfspService<'_> {
         dfsp_id: &DfspId,
     ) -> DomainResult<()> {
         who.ensure_hub_operator("delete DFSPs")?;
+        let at = to_db(self.services.clock.now());
         db_write!(self.services.db, |conn| async {
             let hub = HubScope::check(conn, who, env_id, "delete DFSPs").await?;
             let scope = hub.dfsp(conn, dfsp_id).await?;
-            repository::delete(conn, &scope).await
+            repository::delete(conn, &scope).await?;
+            Audit::new(
+                AuditAction::DfspDelete,
+                format!("DFSP '{dfsp_id}' deleted, with its endpoints and certificates"),
+            )
+            .env(env_id)
+            .dfsp(dfsp_id)
+            .record(conn, &who.subject, &at)
+            .await
         }
         .await)?;
         tracing::info!(environment = %env_id, dfsp = %dfsp_id, by = %who.subject, "DFSP deleted");

@@ -1,4 +1,5 @@
 use super::{not_found, repository, Environment, EnvironmentId, NewEnvironment};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::{DomainResult, Principal, Services};
@@ -28,11 +29,17 @@ impl EnvironmentService<'_> {
         who.ensure_hub_operator("create environments")?;
         let valid = input.validate()?;
         let created_at = to_db(self.services.clock.now());
-        let id = db_write!(self.services.db, |conn| repository::insert(
-            conn,
-            &valid,
-            &created_at
-        )
+        let id = db_write!(self.services.db, |conn| async {
+            let id = repository::insert(conn, &valid, &created_at).await?;
+            Audit::new(
+                AuditAction::EnvironmentCreate,
+                format!("Environment '{}' created", valid.name),
+            )
+            .env(id)
+            .record(conn, &who.subject, &created_at)
+            .await?;
+            Ok(id)
+        }
         .await)?;
         tracing::info!(environment = %id, name = %valid.name, by = %who.subject, "environment created");
         Ok(Environment {
@@ -45,7 +52,21 @@ impl EnvironmentService<'_> {
     /// Deletes the environment with its DFSPs and everything else it owns.
     pub async fn delete(&self, who: &Principal, id: EnvironmentId) -> DomainResult<()> {
         who.ensure_hub_operator("delete environments")?;
-        let deleted = db_write!(self.services.db, |conn| repository::delete(conn, id).await)?;
+        let at = to_db(self.services.clock.now());
+        let deleted = db_write!(self.services.db, |conn| async {
+            let deleted = repository::delete(conn, id).await?;
+            if deleted {
+                Audit::new(
+                    AuditAction::EnvironmentDelete,
+                    format!("Environment {id} deleted, with its DFSPs and certificates"),
+                )
+                .env(id)
+                .record(conn, &who.subject, &at)
+                .await?;
+            }
+            Ok(deleted)
+        }
+        .await)?;
         if deleted {
             tracing::info!(environment = %id, by = %who.subject, "environment deleted");
             Ok(())

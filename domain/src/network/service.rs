@@ -1,6 +1,7 @@
 use super::repository::{self, Change, NewRow, Reader, Writer};
 use super::{Direction, EndpointChanges, EndpointItem, Kind, NewEndpoint, State, Value, ValueType};
 use crate::access::{DfspScope, EnvScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write, Backend, Conn, Outcome};
 use crate::dfsps::DfspId;
@@ -13,6 +14,37 @@ use crate::{DomainError, DomainResult, Principal, Services};
 pub enum Party {
     Hub,
     Dfsp(DfspId),
+}
+
+/// The audit event of a change to `party`'s endpoint `id`.
+fn endpoint_audit(
+    action: AuditAction,
+    env_id: EnvironmentId,
+    party: &Party,
+    id: i64,
+    summary: String,
+) -> Audit {
+    let audit = Audit::new(action, summary).env(env_id).target(id);
+    match party {
+        Party::Hub => audit,
+        Party::Dfsp(dfsp_id) => audit.dfsp(dfsp_id),
+    }
+}
+
+/// `text` with its first letter in upper case ("ingress URL" → "Ingress URL").
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn party_label(party: &Party) -> String {
+    match party {
+        Party::Hub => "the Hub".to_owned(),
+        Party::Dfsp(dfsp_id) => format!("DFSP '{dfsp_id}'"),
+    }
 }
 
 /// Network configuration operations. Obtained from [`Services::network`].
@@ -280,6 +312,20 @@ impl NetworkService<'_> {
                 by: &who.subject,
             };
             let id = repository::insert(conn, &scope.writer(), row).await?;
+            endpoint_audit(
+                AuditAction::EndpointCreate,
+                env_id,
+                party,
+                id,
+                format!(
+                    "{} of {} added: {}",
+                    capitalized(kind.label()),
+                    party_label(party),
+                    value.display()
+                ),
+            )
+            .record(conn, &who.subject, &at)
+            .await?;
             repository::find(conn, &scope.reader(), id, false)
                 .await?
                 .ok_or_else(|| DomainError::Internal(format!("endpoint item {id} vanished")).into())
@@ -334,6 +380,20 @@ impl NetworkService<'_> {
             if !repository::update(conn, &scope.writer(), change).await? {
                 return Err(DomainError::Conflict(format!("Endpoint {id} changed while this change was made; try again")).into());
             }
+            endpoint_audit(
+                AuditAction::EndpointUpdate,
+                env_id,
+                party,
+                id,
+                format!(
+                    "Endpoint of {} changed from {} to {}; it awaits confirmation again",
+                    party_label(party),
+                    item.value.display(),
+                    decided.value.display()
+                ),
+            )
+            .record(conn, &who.subject, &at)
+            .await?;
             repository::find(conn, &scope.reader(), id, false)
                 .await?
                 .ok_or_else(|| item_not_found(id, kind).into())
@@ -352,9 +412,19 @@ impl NetworkService<'_> {
         id: i64,
         kind: Option<Kind>,
     ) -> DomainResult<()> {
+        let at = to_db(self.services.clock.now());
         db_write!(self.services.db, |conn| async {
             let scope = WriteScope::check(conn, who, env_id, party).await?;
             if repository::delete(conn, &scope.writer(), id, kind).await? {
+                endpoint_audit(
+                    AuditAction::EndpointDelete,
+                    env_id,
+                    party,
+                    id,
+                    format!("Endpoint {id} of {} deleted", party_label(party)),
+                )
+                .record(conn, &who.subject, &at)
+                .await?;
                 Ok(())
             } else {
                 Err(item_not_found(id, kind).into())
@@ -377,10 +447,25 @@ impl NetworkService<'_> {
         let item = db_write!(self.services.db, |conn| async {
             let hub = HubScope::check(conn, who, env_id, "confirm DFSP endpoints").await?;
             let scope = hub.dfsp(conn, dfsp_id).await?;
-            repository::confirm(conn, &scope, id, &at).await?;
-            repository::find(conn, &Reader::Dfsp(&scope), id, false)
+            let confirmed = repository::confirm(conn, &scope, id, &at).await?;
+            let item = repository::find(conn, &Reader::Dfsp(&scope), id, false)
                 .await?
-                .ok_or_else(|| item_not_found(id, None).into())
+                .ok_or_else(|| item_not_found(id, None))?;
+            if confirmed {
+                endpoint_audit(
+                    AuditAction::EndpointConfirm,
+                    env_id,
+                    &Party::Dfsp(dfsp_id.clone()),
+                    id,
+                    format!(
+                        "Endpoint of DFSP '{dfsp_id}' confirmed: {}",
+                        item.value.display()
+                    ),
+                )
+                .record(conn, &who.subject, &at)
+                .await?;
+            }
+            Ok(item)
         }
         .await)?;
         tracing::info!(environment = %env_id, dfsp = %dfsp_id, item = id, by = %who.subject, "endpoint confirmed");
@@ -415,6 +500,15 @@ impl NetworkService<'_> {
                 }
                 if repository::confirm(conn, &scope, *id, &at).await? {
                     confirmed += 1;
+                    endpoint_audit(
+                        AuditAction::EndpointConfirm,
+                        env_id,
+                        &Party::Dfsp(dfsp_id.clone()),
+                        *id,
+                        format!("Endpoint of DFSP '{dfsp_id}' confirmed: {}", item.value.display()),
+                    )
+                    .record(conn, &who.subject, &at)
+                    .await?;
                 }
             }
             Ok(confirmed)

@@ -8,6 +8,7 @@ use super::{
     AwaitingSecondFactor, Challenge, Enrollment, SecondFactorRecord, Verification, LOCKOUT_MINUTES,
     MAX_WRONG_CODES,
 };
+use crate::audit::{Audit, AuditAction};
 use crate::clock::{from_db, to_db};
 use crate::db::{db_read, db_write};
 use crate::pki::keys;
@@ -181,9 +182,19 @@ impl SecondFactorService<'_> {
                     return Ok(Verification::Reused);
                 }
                 // Conditional on the step, so that two replicas given one code accept it once.
-                let accepted = db_write!(self.services.db, |conn| repository::accept(
-                    conn, &subject, step, &at, &name
-                )
+                let first = !stored.confirmed;
+                let accepted = db_write!(self.services.db, |conn| async {
+                    let accepted = repository::accept(conn, &subject, step, &at, &name).await?;
+                    if accepted && first {
+                        Audit::new(
+                            AuditAction::SecondFactorConfirm,
+                            "Second factor set up (authenticator app confirmed)",
+                        )
+                        .record(conn, &subject, &at)
+                        .await?;
+                    }
+                    Ok(accepted)
+                }
                 .await)?;
                 Ok(if accepted {
                     tracing::info!(subject = %user.subject, confirmed = !stored.confirmed, "second factor accepted");
@@ -194,13 +205,22 @@ impl SecondFactorService<'_> {
             }
             None => {
                 let until = to_db(now + Duration::minutes(LOCKOUT_MINUTES));
-                let locked = db_write!(self.services.db, |conn| repository::count_wrong(
-                    conn,
-                    &subject,
-                    MAX_WRONG_CODES,
-                    &until
-                )
-                .await)?;
+                let locked = db_write!(self.services.db, |conn| {
+                    async {
+                    let locked =
+                        repository::count_wrong(conn, &subject, MAX_WRONG_CODES, &until).await?;
+                    if locked {
+                        Audit::new(
+                            AuditAction::SecondFactorLock,
+                            format!("Second factor locked until {until} after {MAX_WRONG_CODES} wrong codes"),
+                        )
+                        .record(conn, &subject, &at)
+                        .await?;
+                    }
+                    Ok(locked)
+                }
+                .await
+                })?;
                 if locked {
                     tracing::warn!(subject = %user.subject, "second factor locked after too many wrong codes");
                     Ok(Verification::Locked { until })
@@ -233,8 +253,21 @@ impl SecondFactorService<'_> {
     pub async fn reset(&self, acting: &Principal, subject: &str) -> DomainResult<()> {
         acting.ensure_hub_operator("reset a user's second factor")?;
         let owned = subject.to_owned();
-        let removed = db_write!(self.services.db, |conn| repository::delete(conn, &owned)
-            .await)?;
+        let at = to_db(self.services.clock.now());
+        let removed = db_write!(self.services.db, |conn| async {
+            let removed = repository::delete(conn, &owned).await?;
+            if removed {
+                Audit::new(
+                    AuditAction::SecondFactorReset,
+                    format!("Second factor of '{owned}' reset: set up again at the next sign-in"),
+                )
+                .target(&owned)
+                .record(conn, &acting.subject, &at)
+                .await?;
+            }
+            Ok(removed)
+        }
+        .await)?;
         if removed {
             tracing::info!(subject, by = %acting.subject, "second factor reset");
             Ok(())

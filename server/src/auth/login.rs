@@ -22,6 +22,7 @@ use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use domain::clock::Clock;
+use domain::Services;
 use jsonwebtoken::Algorithm;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
@@ -90,12 +91,14 @@ impl Problem {
     }
 }
 
-pub fn routes(sign_in: Arc<SignIn>) -> Router {
+pub fn routes(sign_in: Arc<SignIn>, services: Services) -> Router {
     Router::new()
         .route("/auth/login", get(start))
         .route("/auth/callback", get(finish))
         .route("/auth/logout", post(sign_out))
         .with_state(sign_in)
+        // For the audit log's sign-ins and sign-outs.
+        .layer(axum::Extension(services))
 }
 
 #[derive(Deserialize)]
@@ -220,6 +223,7 @@ struct Callback {
 
 async fn finish(
     State(sign_in): State<Arc<SignIn>>,
+    axum::Extension(services): axum::Extension<Services>,
     session: Session,
     Query(callback): Query<Callback>,
 ) -> Response {
@@ -243,7 +247,7 @@ async fn finish(
         return to_sign_in_page(Problem::Stale, &pending.next);
     };
     match sign_in.redeem(code, &pending).await {
-        Ok(user) => match begin(&session, &user).await {
+        Ok(user) => match begin(&services, &session, &user).await {
             Ok(()) => Redirect::to(&pending.next).into_response(),
             Err(()) => to_sign_in_page(Problem::Provider, &pending.next),
         },
@@ -332,10 +336,17 @@ fn id_token_claims(jwt: &str) -> Option<Map<String, Value>> {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
 }
 
-async fn sign_out(State(sign_in): State<Arc<SignIn>>, session: Session) -> Response {
+async fn sign_out(
+    State(sign_in): State<Arc<SignIn>>,
+    axum::Extension(services): axum::Extension<Services>,
+    session: Session,
+) -> Response {
     let user = session.get::<SignedIn>(USER_KEY).await.ok().flatten();
     if let Err(error) = session.flush().await {
         tracing::error!("the session cannot be ended: {error}");
+    }
+    if let Some(user) = &user {
+        super::sessions::audit(&services, user, domain::audit::AuditAction::SignOut).await;
     }
     let end_session = sign_in
         .provider

@@ -80,9 +80,29 @@ pub fn layer(
         .with_expiry(Expiry::OnInactivity(limits.idle))
 }
 
+/// Records a sign-in or a sign-out in the audit log. A failure is logged, not shown: the user
+/// did sign in (or out).
+pub async fn audit(services: &Services, user: &SignedIn, action: domain::audit::AuditAction) {
+    let summary = match action {
+        domain::audit::AuditAction::SignIn => format!("{} signed in to the portal", user.name),
+        _ => format!("{} signed out", user.name),
+    };
+    if let Err(error) = services
+        .audit()
+        .record_alone(&user.subject, action, summary)
+        .await
+    {
+        tracing::error!(subject = %user.subject, %error, "the audit log did not take the sign-in or sign-out");
+    }
+}
+
 /// Makes `session` the signed-in session of `user`, under a new id (whoever knew the id
-/// before sign-in learns nothing). The error is logged here.
-pub async fn begin(session: &Session, user: &SignedIn) -> std::result::Result<(), ()> {
+/// before sign-in learns nothing), and records the sign-in. The error is logged here.
+pub async fn begin(
+    services: &Services,
+    session: &Session,
+    user: &SignedIn,
+) -> std::result::Result<(), ()> {
     let stored = async {
         session.cycle_id().await?;
         session.insert(USER_KEY, user).await
@@ -90,6 +110,7 @@ pub async fn begin(session: &Session, user: &SignedIn) -> std::result::Result<()
     match stored.await {
         Ok(()) => {
             tracing::info!(subject = %user.subject, "signed in");
+            audit(services, user, domain::audit::AuditAction::SignIn).await;
             Ok(())
         }
         Err(error) => {

@@ -126,6 +126,7 @@ async fn password_sign_in(
 
 /// Starts the signed-in session and answers MCM's `{ok: true, token: {payload}}`.
 async fn signed_in_answer(
+    services: &Services,
     session: Option<Extension<Session>>,
     signed_in: PasswordSignIn,
 ) -> Result<Json<Value>, ApiError> {
@@ -134,7 +135,7 @@ async fn signed_in_answer(
             "The server keeps no sessions".into(),
         )));
     };
-    crate::auth::sessions::begin(&session, &signed_in.user)
+    crate::auth::sessions::begin(services, &session, &signed_in.user)
         .await
         .map_err(|()| {
             ApiError::from(domain::DomainError::Internal(
@@ -200,7 +201,7 @@ async fn login(
             },
         ));
     }
-    signed_in_answer(session, signed_in).await
+    signed_in_answer(&services, session, signed_in).await
 }
 
 /// The second step of a login with a one-time code
@@ -240,7 +241,7 @@ async fn login_second_step(
     {
         Verification::Accepted => {
             signed_in.user.second_factor_given = true;
-            signed_in_answer(session, signed_in).await
+            signed_in_answer(&services, session, signed_in).await
         }
         Verification::Wrong => Err(ApiError::unauthenticated("Verification code not validated")),
         Verification::Reused => Err(ApiError::unauthenticated(

@@ -2,6 +2,7 @@
 //! deliberate differences). Handlers only parse, call a domain service and map its errors; the
 //! OpenAPI document is generated from the same handlers, so the two cannot drift apart.
 
+mod audit;
 mod authorities;
 mod certificates;
 mod dfsps;
@@ -54,6 +55,7 @@ pub mod body_limits {
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
         (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, and the DFSPs' JWS signing certificates"),
         (name = "health", description = "Service health"),
+        (name = "audit", description = "The audit log: every change, who made it and when"),
         (name = "second-factors", description = "Users' second factors after sign-in (AUTH_2FA_ENABLED), which hub operators reset"),
         (name = "login", description = "MCM's login operations, for automation written against it (people sign in to the portal through the identity provider)"),
     )
@@ -79,6 +81,7 @@ pub fn router(
         .merge(health::routes())
         .merge(login::routes())
         .merge(second_factors::routes())
+        .merge(audit::routes())
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     if bearer_tokens {

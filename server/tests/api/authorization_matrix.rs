@@ -138,6 +138,10 @@ const RULES: &[(&str, Rule)] = &[
     ("getDfspJWSCerts", Rule::OwnDfsp),
     ("updateDfspJWSCerts", Rule::OwnDfsp),
     ("deleteDfspJWSCerts", Rule::OwnDfsp),
+    // The audit log: every participant reads an environment's (a DFSP operator their own
+    // DFSPs' events); the whole log is the Hub's.
+    ("getEnvironmentAudit", Rule::Participants),
+    ("getAudit", Rule::Hub),
     // Users' second factors.
     ("getSecondFactors", Rule::Hub),
     ("resetSecondFactor", Rule::Hub),

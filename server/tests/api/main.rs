@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod audit;
 mod authorities;
 mod authorization_matrix;
 mod bearer_tokens;

@@ -364,6 +364,28 @@ async fn mcm_login_enrolls_and_wrong_codes_lock_the_factor_for_five_minutes() {
     );
     let gone = reset(provider.hub_operator()).await.unwrap();
     expect_error(gone, StatusCode::NOT_FOUND, "NotFoundError").await;
+    // The audit log has the set-up, the sign-ins and the reset, each with who did it.
+    let audit = |action: &'static str| {
+        let request = app
+            .client
+            .get(app.url(&format!("/api/audit?action={action}")))
+            .bearer_auth(provider.hub_operator());
+        async move { expect_json(request.send().await.unwrap(), StatusCode::OK).await["events"].clone() }
+    };
+    let confirmed = audit("second_factor.confirm").await;
+    assert_eq!(confirmed.as_array().unwrap().len(), 1, "{confirmed}");
+    assert_eq!(confirmed[0]["subject"], "dfsp1");
+    let signed_in = audit("session.sign_in").await;
+    assert!(!signed_in.as_array().unwrap().is_empty(), "{signed_in}");
+    assert!(signed_in
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["subject"] == "dfsp1"));
+    let resets = audit("second_factor.reset").await;
+    assert_eq!(resets.as_array().unwrap().len(), 1, "{resets}");
+    assert_eq!(resets[0]["subject"], "hub-admin");
+    assert_eq!(resets[0]["target"], "dfsp1");
     let fresh = expect_json(login(&client).await.unwrap(), StatusCode::OK).await;
     assert_eq!(fresh["enrolled"], false);
     assert_ne!(fresh["sharedSecret"], secret.as_str());

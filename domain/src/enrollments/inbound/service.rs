@@ -1,6 +1,7 @@
 use super::repository::{self, InboundRow, Issued};
 use super::{InboundCertificate, InboundCreate, InboundEnrollment, InboundState};
 use crate::access::{DfspScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::dfsps::DfspId;
@@ -34,7 +35,17 @@ impl InboundService<'_> {
         let id = db_write!(self.services.db, |conn| {
             async {
                 let scope = DfspScope::check(conn, who, env_id, dfsp_id).await?;
-                repository::insert(conn, &scope, &csr.pem, &at, &who.subject).await
+                let id = repository::insert(conn, &scope, &csr.pem, &at, &who.subject).await?;
+                Audit::new(
+                    AuditAction::InboundCreate,
+                    format!("CSR of DFSP '{dfsp_id}' submitted for enrollment {id}"),
+                )
+                .env(env_id)
+                .dfsp(dfsp_id)
+                .target(id)
+                .record(conn, &who.subject, &at)
+                .await?;
+                Ok(id)
             }
             .await
         })?;
@@ -298,7 +309,29 @@ impl InboundService<'_> {
             async {
                 let hub = HubScope::check(conn, who, env_id, action).await?;
                 let scope = hub.dfsp(conn, dfsp_id).await?;
-                repository::issue(conn, &scope, id, issued).await
+                let written = repository::issue(conn, &scope, id, issued).await?;
+                if written {
+                    let (action, summary) = match (issued.ca_id, issued.hub_ca_id) {
+                        (Some(ca), _) => (
+                            AuditAction::InboundSign,
+                            format!("CSR of enrollment {id} of DFSP '{dfsp_id}' signed by the environment's CA {ca}"),
+                        ),
+                        (None, hub_ca) => (
+                            AuditAction::InboundCertificateUpload,
+                            format!(
+                                "Certificate for enrollment {id} of DFSP '{dfsp_id}' added, signed by Hub CA {}",
+                                hub_ca.map(|c| c.to_string()).unwrap_or_else(|| "?".into())
+                            ),
+                        ),
+                    };
+                    Audit::new(action, summary)
+                        .env(env_id)
+                        .dfsp(dfsp_id)
+                        .target(id)
+                        .record(conn, &who.subject, issued.at)
+                        .await?;
+                }
+                Ok(written)
             }
             .await
         })?;

@@ -3,6 +3,7 @@ use super::{
     CsrParameters, OutboundCertificate, OutboundCreate, OutboundEnrollment, OutboundState,
 };
 use crate::access::{DfspScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::dfsps::DfspId;
@@ -128,7 +129,24 @@ impl OutboundService<'_> {
             async {
                 let hub = HubScope::check(conn, who, env_id, action).await?;
                 let scope = hub.dfsp(conn, dfsp_id).await?;
-                repository::insert(conn, &scope, row).await
+                let id = repository::insert(conn, &scope, row).await?;
+                Audit::new(
+                    AuditAction::OutboundCreate,
+                    format!(
+                        "Hub CSR {id} for DFSP '{dfsp_id}' created ({})",
+                        if row.sealed_key.is_some() {
+                            "key made here"
+                        } else {
+                            "uploaded"
+                        }
+                    ),
+                )
+                .env(env_id)
+                .dfsp(dfsp_id)
+                .target(id)
+                .record(conn, &who.subject, row.at)
+                .await?;
+                Ok(id)
             }
             .await
         })?;
@@ -238,6 +256,15 @@ impl OutboundService<'_> {
                     ))
                     .into());
                 }
+                Audit::new(
+                    AuditAction::OutboundCertificateUpload,
+                    format!("Certificate for the Hub's CSR {id} returned by DFSP '{dfsp_id}'"),
+                )
+                .env(env_id)
+                .dfsp(dfsp_id)
+                .target(id)
+                .record(conn, &who.subject, &at)
+                .await?;
                 Ok(())
             }
             .await
@@ -273,7 +300,20 @@ impl OutboundService<'_> {
             async {
                 let hub = HubScope::check(conn, who, env_id, action).await?;
                 let scope = hub.dfsp(conn, dfsp_id).await?;
-                repository::set_validated(conn, &scope, id, &certificate, &at, &who.subject).await
+                if repository::set_validated(conn, &scope, id, &certificate, &at, &who.subject)
+                    .await?
+                {
+                    Audit::new(
+                        AuditAction::OutboundValidate,
+                        format!("Certificate of the Hub's CSR {id} for DFSP '{dfsp_id}' validated"),
+                    )
+                    .env(env_id)
+                    .dfsp(dfsp_id)
+                    .target(id)
+                    .record(conn, &who.subject, &at)
+                    .await?;
+                }
+                Ok(())
             }
             .await
         })?;

@@ -5,6 +5,7 @@ use super::{
     SIGNATURE_ALGORITHMS,
 };
 use crate::access::{EnvScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::environments::{DistinguishedName, EnvironmentId};
@@ -79,7 +80,19 @@ impl CaService<'_> {
                     at: &at,
                     by: &who.subject,
                 };
-                repository::insert(conn, &scope, row).await
+                let id = repository::insert(conn, &scope, row).await?;
+                Audit::new(
+                    AuditAction::CaCreate,
+                    format!(
+                        "The environment's CA {id} created (serial {})",
+                        certificate.info.serial_hex
+                    ),
+                )
+                .env(env_id)
+                .target(id)
+                .record(conn, &who.subject, &at)
+                .await?;
+                Ok(id)
             }
             .await
         })?;

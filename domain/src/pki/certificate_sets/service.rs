@@ -3,6 +3,7 @@ use time::OffsetDateTime;
 use super::repository::{self, SetRow, Slot};
 use super::{JwsCert, JwsCertInput, Purpose, ServerCert, ServerCertInput};
 use crate::access::{DfspScope, EnvScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write, Conn, Outcome};
 use crate::dfsps::DfspId;
@@ -145,10 +146,17 @@ impl CertificateSetService<'_> {
         } else {
             who.ensure_hub_operator(HUB_WRITE)?;
         }
+        let at = to_db(self.services.clock.now());
         let removed = db_write!(self.services.db, |conn| {
             async {
                 let slot = writable_slot(conn, who, env_id, owner, purpose).await?;
-                repository::delete(conn, &slot).await
+                let removed = repository::delete(conn, &slot).await?;
+                if removed {
+                    set_audit(false, env_id, owner, purpose, None)
+                        .record(conn, &who.subject, &at)
+                        .await?;
+                }
+                Ok(removed)
             }
             .await
         })?;
@@ -246,6 +254,35 @@ impl CertificateSetService<'_> {
 
 const HUB_WRITE: &str = "change the Hub's server certificate";
 
+/// The audit event of a change to `owner`'s set of `purpose`.
+fn set_audit(
+    stored: bool,
+    env_id: EnvironmentId,
+    owner: Owner<'_>,
+    purpose: Purpose,
+    id: Option<i64>,
+) -> Audit {
+    let (action, what, done) = match (purpose, stored) {
+        (Purpose::Server, true) => (AuditAction::ServerCertificateStore, "Server", "stored"),
+        (Purpose::Server, false) => (AuditAction::ServerCertificateDelete, "Server", "removed"),
+        (Purpose::Jws, true) => (AuditAction::JwsCertificateStore, "JWS", "stored"),
+        (Purpose::Jws, false) => (AuditAction::JwsCertificateDelete, "JWS", "removed"),
+    };
+    let whose = match owner {
+        Owner::Hub => "the Hub".to_owned(),
+        Owner::Dfsp(dfsp_id) => format!("DFSP '{dfsp_id}'"),
+    };
+    let audit = Audit::new(action, format!("{what} certificate of {whose} {done}")).env(env_id);
+    let audit = match owner {
+        Owner::Hub => audit,
+        Owner::Dfsp(dfsp_id) => audit.dfsp(dfsp_id),
+    };
+    match id {
+        Some(id) => audit.target(id),
+        None => audit,
+    }
+}
+
 impl CertificateSetService<'_> {
     async fn store(
         &self,
@@ -276,7 +313,13 @@ impl CertificateSetService<'_> {
         let id = db_write!(self.services.db, |conn| {
             async {
                 let slot = writable_slot(conn, who, env_id, owner, purpose).await?;
-                repository::replace(conn, &slot, &row, write == Write::Replace).await
+                let id = repository::replace(conn, &slot, &row, write == Write::Replace).await?;
+                if id.is_some() {
+                    set_audit(true, env_id, owner, purpose, id)
+                        .record(conn, &who.subject, &row.updated_at)
+                        .await?;
+                }
+                Ok(id)
             }
             .await
         })?;

@@ -1,6 +1,7 @@
 use super::repository::{self, DfspCaRow};
 use super::{DfspCa, DfspCaInput, DfspCaOfDfsp};
 use crate::access::{DfspScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::dfsps::DfspId;
@@ -45,7 +46,23 @@ impl DfspCaService<'_> {
         db_write!(self.services.db, |conn| {
             async {
                 let scope = DfspScope::check(conn, who, env_id, dfsp_id).await?;
-                repository::replace(conn, &scope, &row).await
+                repository::replace(conn, &scope, &row).await?;
+                Audit::new(
+                    AuditAction::DfspCaUpload,
+                    format!(
+                        "CA of DFSP '{dfsp_id}' stored: root {}, {} intermediate(s)",
+                        if row.root_certificate.is_empty() {
+                            "absent"
+                        } else {
+                            "present"
+                        },
+                        chain.chain_info().len()
+                    ),
+                )
+                .env(env_id)
+                .dfsp(dfsp_id)
+                .record(conn, &who.subject, &row.updated_at)
+                .await
             }
             .await
         })?;

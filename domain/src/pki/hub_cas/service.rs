@@ -1,6 +1,7 @@
 use super::repository::{self, HubCaRow};
 use super::{HubCa, HubCaInput, EXTERNAL, NAME_MAX_CHARS};
 use crate::access::{EnvScope, HubScope};
+use crate::audit::{Audit, AuditAction};
 use crate::clock::to_db;
 use crate::db::{db_read, db_write};
 use crate::environments::EnvironmentId;
@@ -71,7 +72,7 @@ impl HubCaService<'_> {
         let id = db_write!(self.services.db, |conn| {
             async {
                 let scope = HubScope::check(conn, who, env_id, action).await?;
-                repository::insert(
+                let id = repository::insert(
                     conn,
                     &scope,
                     &row.name,
@@ -86,8 +87,16 @@ impl HubCaService<'_> {
                         "Environment {env_id} already has a Hub CA named '{}'; choose another name",
                         row.name
                     ))
-                    .into()
-                })
+                })?;
+                Audit::new(
+                    AuditAction::HubCaCreate,
+                    format!("Hub CA '{}' added", row.name),
+                )
+                .env(env_id)
+                .target(id)
+                .record(conn, &who.subject, &row.created_at)
+                .await?;
+                Ok(id)
             }
             .await
         })?;
@@ -139,6 +148,7 @@ impl HubCaService<'_> {
     ) -> DomainResult<()> {
         let action = "remove the Hub's CAs";
         who.ensure_hub_operator(action)?;
+        let at = to_db(self.services.clock.now());
         let deleted = db_write!(self.services.db, |conn| {
             async {
                 let scope = HubScope::check(conn, who, env_id, action).await?;
@@ -153,7 +163,15 @@ impl HubCaService<'_> {
                     ))
                     .into());
                 }
-                repository::delete(conn, &scope, id).await
+                let deleted = repository::delete(conn, &scope, id).await?;
+                if deleted {
+                    Audit::new(AuditAction::HubCaDelete, format!("Hub CA {id} removed"))
+                        .env(env_id)
+                        .target(id)
+                        .record(conn, &who.subject, &at)
+                        .await?;
+                }
+                Ok(deleted)
             }
             .await
         })?;

@@ -1,0 +1,4 @@
+//! The audit log of an environment: every change, who made it and when, with filters.
+
+pub mod pages;
+pub mod rpc;
