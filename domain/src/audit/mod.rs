@@ -19,6 +19,7 @@ pub use service::AuditService;
 
 /// What was done. The names are stable: API clients filter on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum AuditAction {
     #[serde(rename = "environment.create")]
     EnvironmentCreate,

@@ -167,7 +167,6 @@ impl Query {
         let instant = |field: &str, value: &Option<String>| -> DomainResult<Option<String>> {
             value
                 .as_deref()
-                .filter(|v| !v.trim().is_empty())
                 .map(|v| {
                     time::OffsetDateTime::parse(v.trim(), &Rfc3339)
                         .map(to_db)
@@ -181,7 +180,7 @@ impl Query {
                 })
                 .transpose()
         };
-        if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        if let Some(action) = filter.action.as_deref() {
             if AuditAction::parse(action).is_none() {
                 let known: Vec<_> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
                 return Err(DomainError::invalid_field(
@@ -205,7 +204,7 @@ impl Query {
         let text = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
         Ok(Query {
             dfsp_id: text(&filter.dfsp_id),
-            action: text(&filter.action),
+            action: filter.action.clone(),
             subject: text(&filter.subject),
             from: instant("from", &filter.from)?,
             to: instant("to", &filter.to)?,

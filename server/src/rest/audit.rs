@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use domain::audit::{AuditFilter, AuditPage};
+use domain::audit::{AuditAction, AuditFilter, AuditPage};
 use domain::Services;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -25,17 +25,22 @@ pub fn routes() -> OpenApiRouter<Services> {
 struct AuditParams {
     /// Only this DFSP's events.
     dfsp_id: Option<String>,
-    /// Only this action, such as `dfsp.create` or `inbound.sign`.
+    /// Only this action, such as `dfsp.create` or `inbound.sign`. (Read as text, so that an
+    /// unknown one is told the list of actions.)
+    #[param(value_type = Option<AuditAction>)]
     action: Option<String>,
     /// Only what this user did (their subject).
     subject: Option<String>,
     /// From this instant on (RFC 3339), such as `2026-11-30T00:00:00Z`.
+    #[param(format = DateTime)]
     from: Option<String>,
     /// Before this instant (RFC 3339).
+    #[param(format = DateTime)]
     to: Option<String>,
     /// The `nextCursor` of the page before: the events older than it.
     before: Option<i64>,
     /// At most this many events (1 to 500; default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

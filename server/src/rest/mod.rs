@@ -44,8 +44,9 @@ pub mod body_limits {
             errors have the body `{\"payload\": {\"id\", \"message\"}, \"message\"}`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    // The shared error-response sets (`error::ReadErrors`, ...) refer to it by name.
-    components(schemas(error::ErrorBody)),
+    // The shared error-response sets (`error::ReadErrors`, ...) refer to it by name, and the
+    // audit filters' `action` to the list of actions.
+    components(schemas(error::ErrorBody, domain::audit::AuditAction)),
     tags(
         (name = "env-dfsp-config", description = "Environments and DFSPs setup"),
         (name = "monetaryzones", description = "Monetary zones"),
