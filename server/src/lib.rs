@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod metrics;
 pub mod portal;
+pub mod probe;
 pub mod rest;
 pub mod security;
 pub mod startup;

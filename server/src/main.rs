@@ -7,6 +7,10 @@ use server::startup::Application;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The container image's health check: `server healthcheck`.
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        return server::probe::run();
+    }
     server::telemetry::init();
     let result = async {
         let config = Config::from_env()?;
