@@ -25,6 +25,8 @@ pub struct Services {
     pub(crate) passphrase: Option<Passphrase>,
     /// The second factor after sign-in, when it is enabled: how authenticator apps name it.
     pub(crate) totp: Option<TotpNaming>,
+    /// CA keys opened for signing, kept open (see `OpenedKeys`).
+    pub(crate) opened_keys: crate::pki::keys::OpenedKeys,
 }
 
 impl Services {
@@ -34,6 +36,7 @@ impl Services {
             clock,
             passphrase: None,
             totp: None,
+            opened_keys: Default::default(),
         }
     }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use app::PortalInfo;
 use axum::extract::Request;
 use axum::http::header::HeaderName;
+use axum::serve::ListenerExt;
 use axum::Router;
 use domain::clock::Clock;
 use domain::db::{Db, DbError, DbOptions};
@@ -234,8 +235,16 @@ impl Application {
         tracing::info!("listening on http://{}", self.local_addr());
         let sweeper = tokio::spawn(sweep_expired_sessions(self.services.clone()));
         let service = tower::util::MapRequestLayer::new(trim_api_trailing_slash).layer(self.app);
+        // No Nagle delay: a response written in pieces (a streamed page's head, then its
+        // body) is sent at once, instead of waiting for the client's delayed ACK (40 ms and
+        // more per page on a keep-alive connection).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "TCP_NODELAY could not be set");
+            }
+        });
         axum::serve(
-            self.listener,
+            listener,
             axum::ServiceExt::<Request>::into_make_service(service),
         )
         .with_graceful_shutdown(shutdown)

@@ -143,6 +143,40 @@ pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, Key
     PKey::private_key_from_pkcs8(&plain).map_err(|_| KeyError::Malformed)
 }
 
+/// Keys opened before, by their sealed form: opening one derives the sealing key with scrypt
+/// (tens of milliseconds by design), which a CA that signs many CSRs should not pay each time.
+/// Keyed by the sealed bytes themselves, as read from the database at each use, so a cached key
+/// is always the one stored (a sealed key never changes; replicas cannot make it stale). At most
+/// [`OpenedKeys::CAPACITY`] keys are kept.
+#[derive(Clone, Default)]
+pub struct OpenedKeys(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, PKey<Private>>>>,
+);
+
+impl OpenedKeys {
+    pub const CAPACITY: usize = 64;
+
+    pub fn open(&self, sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, KeyError> {
+        if let Some(key) = self.lock().get(sealed) {
+            return Ok(key.clone());
+        }
+        let key = open(sealed, passphrase)?;
+        let mut keys = self.lock();
+        if keys.len() >= Self::CAPACITY {
+            keys.clear();
+        }
+        keys.insert(sealed.to_vec(), key.clone());
+        Ok(key)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<Vec<u8>, PKey<Private>>> {
+        // A panic while holding the lock leaves a map that is still consistent.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// A secret [`seal_bytes`]ed under `passphrase`.
 pub fn open_bytes(sealed: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
     let header = MAGIC.len() + SALT_LEN + NONCE_LEN;
@@ -205,6 +239,25 @@ mod tests {
                 KeyError::WrongPassphrase
             );
         }
+    }
+
+    #[test]
+    fn opened_keys_are_kept_by_their_sealed_form_and_failures_are_not() {
+        let passphrase = pass("kept");
+        let keys = OpenedKeys::default();
+        let key = KeySpec::Ecdsa(EcCurve::P256).generate().unwrap();
+        let sealed = seal(&key, &passphrase).unwrap();
+        assert!(keys.open(&sealed, &passphrase).unwrap().public_eq(&key));
+        assert!(keys.open(&sealed, &passphrase).unwrap().public_eq(&key));
+        assert_eq!(keys.lock().len(), 1);
+        let mut damaged = sealed.clone();
+        damaged[30] ^= 1;
+        assert!(keys.open(&damaged, &passphrase).is_err());
+        assert_eq!(keys.lock().len(), 1, "a key that did not open is not kept");
+        // Another sealed key is another entry, up to the capacity.
+        let other = seal(&key, &passphrase).unwrap();
+        keys.open(&other, &passphrase).unwrap();
+        assert_eq!(keys.lock().len(), 2);
     }
 
     #[test]

@@ -154,8 +154,10 @@ impl InboundService<'_> {
         })?;
         let now = self.services.clock.now();
         let profile = ca.signing_profile.clone();
+        let opened_keys = self.services.opened_keys.clone();
         let signed = tokio::task::spawn_blocking(move || {
-            let key = crate::pki::keys::open(&sealed_key, &passphrase)
+            let key = opened_keys
+                .open(&sealed_key, &passphrase)
                 .map_err(|e| CaError::Engine(e.to_string()))?;
             crate::pki::sign::sign_csr(&csr, &issuer, &key, &profile, now)
         })
