@@ -100,7 +100,8 @@ class Client:
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != expect:
             sys.exit(f"{method} {path}: {response.status} {payload[:300]!r}")
-        return (json.loads(payload) if payload else None), elapsed
+        is_json = response.getheader("Content-Type", "").startswith("application/json")
+        return (json.loads(payload) if payload and is_json else payload), elapsed
 
 
 def openssl(*args, stdin=None):
@@ -157,6 +158,23 @@ def wrk(url, threads, connections, seconds):
     return rate, percentile(50), percentile(99)
 
 
+def one_connection(server, path, seconds):
+    """(requests per second, p50 ms, p99 ms) of requests made one after the other on one
+    keep-alive connection for `seconds`, each read to its end. (wrk -c1 reports far fewer
+    requests per second here than the latencies allow: it idles between responses of some
+    pages; the latencies agree.)"""
+    client = Client(server)
+    latencies = []
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        latencies.append(client.call("GET", path)[1])
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
+    return len(latencies) / elapsed, percentile(50), percentile(99)
+
+
 def median_of(samples):
     return statistics.median(samples)
 
@@ -181,7 +199,7 @@ def measure(backend, database_url, seconds, samples):
 
     figures["dfsps"] = wrk(server.url(f"/api/environments/{env}/dfsps"), 2, 16, seconds)
     figures["portal_16"] = wrk(server.url("/environments"), 2, 16, seconds)
-    figures["portal_1"] = wrk(server.url(f"/environments/{env}/dfsps"), 1, 1, seconds)
+    figures["portal_1"] = one_connection(server, f"/environments/{env}/dfsps", seconds)
     figures["rss_loaded"] = server.rss_mib()
 
     # Internal CAs (each becomes the environment's current one): ECDSA P-256, then RSA-4096,
@@ -268,7 +286,7 @@ def main():
          ours(lambda f: f"{f['start_migrated']:.0f} / {f['start_empty']:.0f} ms")),
         ("portal `/environments` server-rendered, 16 connections", "-", "p50 <= 2 ms",
          ours(lambda f: f"p50 {f['portal_16'][1]:.2f} ms, {f['portal_16'][0]:,.0f} req/s")),
-        ("portal page on one keep-alive connection (wrk -t1 -c1)", "-", "p99 <= 2 ms",
+        ("portal page on one keep-alive connection", "-", "p99 <= 2 ms",
          ours(lambda f: f"p99 {f['portal_1'][2]:.2f} ms, {f['portal_1'][0]:,.0f} req/s")),
         ("browser bundle (wasm), gzip", "-", "<= 250 KB", f"{wasm_gzip_kib():.0f} KB"),
     ]

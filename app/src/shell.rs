@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{Outlet, A};
+#[cfg(not(feature = "ssr"))]
 use leptos_router::hooks::use_location;
 
 use crate::auth::rpc::{current_user, request_is_by_hub_operator};
@@ -74,18 +75,39 @@ pub fn AppShell() -> impl IntoView {
     }
 }
 
+/// The environment a portal path is in (`/environments/{id}/...`), if any.
+fn environment_in(path: &str) -> Option<domain::environments::EnvironmentId> {
+    path.strip_prefix("/environments/")
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .and_then(|id| domain::environments::EnvironmentId::parse(id).ok())
+}
+
 /// The header's environment menu. A `<details>` element, so it opens without JavaScript.
 #[component]
 fn EnvironmentSwitcher() -> impl IntoView {
     let actions = environment_actions();
     let environments = Resource::new(move || actions.version(), |_| list_environments());
-    let location = use_location();
-    let current_id = Memo::new(move |_| {
-        let path = location.pathname.get();
-        path.strip_prefix("/environments/")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|id| domain::environments::EnvironmentId::parse(id).ok())
-    });
+    // On the server a page is rendered for one URL, the request's: a plain value, which the
+    // `Suspend`s below read from whichever thread runs them. Reading the router's pathname (a
+    // memo) from them raced inside reactive_graph when two threads did at once: a panic in the
+    // render, and a response that never finished. In the browser it follows navigation.
+    #[cfg(feature = "ssr")]
+    let current_id = {
+        let at_render = use_context::<leptos_router::location::RequestUrl>().and_then(|url| {
+            let url: &str = url.as_ref();
+            let path = match url.split_once("://") {
+                Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
+                None => url,
+            };
+            environment_in(path)
+        });
+        move || at_render
+    };
+    #[cfg(not(feature = "ssr"))]
+    let current_id = {
+        let pathname = use_location().pathname;
+        move || pathname.with(|path| environment_in(path))
+    };
     view! {
         <details class="relative" data-testid="environment-switcher">
             <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md bg-slate-800 px-3 py-1.5 text-sm text-slate-100 ring-1 ring-inset ring-slate-700 hover:bg-slate-700 [&::-webkit-details-marker]:hidden">
@@ -93,8 +115,7 @@ fn EnvironmentSwitcher() -> impl IntoView {
                 <Transition fallback=|| view! { <span>"…"</span> }>
                     {move || Suspend::new(async move {
                         let list = environments.await.unwrap_or_default();
-                        let name = current_id
-                            .get()
+                        let name = current_id()
                             .and_then(|id| list.iter().find(|e| e.id == id).map(|e| e.name.clone()))
                             .unwrap_or_else(|| "choose…".into());
                         view! { <span class="max-w-48 truncate font-medium">{name}</span> }
@@ -114,7 +135,7 @@ fn EnvironmentSwitcher() -> impl IntoView {
                             Ok(list) => view! {
                                 <ul class="max-h-80 overflow-y-auto py-1">
                                     {list.into_iter().map(|env| {
-                                        let selected = move || current_id.get() == Some(env.id);
+                                        let selected = move || current_id() == Some(env.id);
                                         view! {
                                             <li>
                                                 <A href=urls::environment(env.id)
