@@ -198,3 +198,19 @@ pub fn SignedInMenu() -> impl IntoView {
         </Transition>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::environment_in;
+
+    #[test]
+    fn the_environment_of_a_path_is_its_second_segment() {
+        let id = |path| environment_in(path).map(|id| id.get());
+        assert_eq!(id("/environments/7"), Some(7));
+        assert_eq!(id("/environments/7/dfsps/DFSP%201"), Some(7));
+        assert_eq!(id("/environments/7?x=1"), Some(7));
+        assert_eq!(id("/environments"), None);
+        assert_eq!(id("/environments/abc"), None);
+        assert_eq!(id("/second-factors"), None);
+    }
+}

@@ -97,7 +97,7 @@ async fn scrape(State(scrape): State<Scrape>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// Compares in constant time (for equal lengths), so the token cannot be guessed byte by byte.
+/// Compared in constant time, so the token cannot be guessed byte by byte.
 fn bearer_matches(headers: &HeaderMap, token: &Secret) -> bool {
     let given = headers
         .get(header::AUTHORIZATION)
@@ -105,8 +105,7 @@ fn bearer_matches(headers: &HeaderMap, token: &Secret) -> bool {
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim)
         .unwrap_or_default();
-    let expected = token.expose();
-    given.len() == expected.len() && openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
+    domain::shared_keys::same_secret(given, token.expose())
 }
 
 async fn record_database_figures(services: &Services) {

@@ -4,6 +4,7 @@
 use sqlx::{Any, QueryBuilder};
 
 use super::service::{Query, Visible};
+use crate::access::EnvScope;
 use crate::db::{Conn, Outcome};
 
 /// Column sizes of the MySQL schema, which the service clips to.
@@ -51,18 +52,19 @@ pub(crate) async fn insert(conn: &mut Conn, event: &NewEvent<'_>) -> Outcome<()>
 }
 
 /// Newest first, one more than the page's size (the service tells from it whether a next page
-/// exists). `env_id`: the environment's events only.
+/// exists). With `env`, that environment's events only; without, every event (the caller
+/// checked that the principal is a hub operator).
 pub(crate) async fn list(
     conn: &mut Conn,
-    env_id: Option<i64>,
+    env: Option<&EnvScope>,
     visible: &Visible,
     query: &Query,
 ) -> Outcome<Vec<EventRow>> {
     let mut sql = QueryBuilder::<Any>::new(
         "SELECT id, at, subject, action, env_id, dfsp_id, target, summary FROM audit_events WHERE 1 = 1",
     );
-    if let Some(env_id) = env_id {
-        sql.push(" AND env_id = ").push_bind(env_id);
+    if let Some(env) = env {
+        sql.push(" AND env_id = ").push_bind(env.env_id().get());
     }
     if let Visible::Dfsps(dfsps) = visible {
         if dfsps.is_empty() {

@@ -96,7 +96,7 @@ impl AuditService<'_> {
         let env = env_id;
         let rows = db_read!(self.services.db, |conn| {
             async {
-                EnvScope::check(conn, who, env).await?;
+                let scope = EnvScope::check(conn, who, env).await?;
                 let visible = if who.is_hub_operator() {
                     Visible::Everything
                 } else if !who.may_act_for_some_dfsp() {
@@ -110,7 +110,7 @@ impl AuditService<'_> {
                         crate::dfsps::repository::list_ids_owned_in(conn, env, &who.groups).await?,
                     )
                 };
-                repository::list(conn, Some(env.get()), &visible, &query).await
+                repository::list(conn, Some(&scope), &visible, &query).await
             }
             .await
         })?;

@@ -48,10 +48,14 @@ impl SharedKey {
     /// Whether `tag` is the tag of `parts`, compared in constant time.
     pub fn verifies(&self, parts: &[&str], tag: &str) -> bool {
         let expected = self.tag(parts);
-        !expected.is_empty()
-            && expected.len() == tag.len()
-            && openssl::memcmp::eq(expected.as_bytes(), tag.as_bytes())
+        !expected.is_empty() && same_secret(&expected, tag)
     }
+}
+
+/// Whether `given` is `expected`, compared in constant time (for texts of one length; a
+/// different length is told at once, which gives away only the length).
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len() && openssl::memcmp::eq(given.as_bytes(), expected.as_bytes())
 }
 
 impl Services {

@@ -239,10 +239,10 @@ async fn finish(
         );
         return to_sign_in_page(Problem::Refused, &pending.next);
     }
-    let state_matches = callback.state.as_deref().is_some_and(|state| {
-        state.len() == pending.state.len()
-            && openssl::memcmp::eq(state.as_bytes(), pending.state.as_bytes())
-    });
+    let state_matches = callback
+        .state
+        .as_deref()
+        .is_some_and(|state| domain::shared_keys::same_secret(state, &pending.state));
     let (true, Some(code)) = (state_matches, callback.code) else {
         return to_sign_in_page(Problem::Stale, &pending.next);
     };
