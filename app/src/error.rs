@@ -15,7 +15,7 @@ pub enum PortalError {
     Transport(String),
 }
 
-/// A plain wrapping. Server functions answer through `server::answer`, which also sets the
+/// A plain wrapping. Server functions answer through `server::Reply::answer`, which also sets the
 /// response's status.
 impl From<DomainError> for PortalError {
     fn from(error: DomainError) -> Self {

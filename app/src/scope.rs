@@ -10,22 +10,36 @@ use leptos_router::hooks::use_params_map;
 use crate::components::{
     acting_as_hub_operator, DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS,
 };
-use crate::environments::rpc::{get_environment, CreateEnvironment, DeleteEnvironment};
+use crate::environments::rpc::{
+    get_environment, list_environments, CreateEnvironment, DeleteEnvironment,
+};
 use crate::error::PortalError;
 use crate::urls;
 
-/// The environment actions, shared so that every list of environments (the page, the
-/// switcher) refreshes after one is created or deleted.
+/// The environment actions and the list of environments they refresh, made once per page by
+/// the shell and shared by everything that lists environments (the header's switcher, the
+/// environments page), so that a page reads the list once.
 #[derive(Clone, Copy)]
 pub struct EnvironmentActions {
     pub create: ServerAction<CreateEnvironment>,
     pub delete: ServerAction<DeleteEnvironment>,
+    pub list: Resource<Result<Vec<Environment>, PortalError>>,
 }
 
 impl EnvironmentActions {
-    /// Changes whenever an environment was created or deleted.
-    pub fn version(&self) -> usize {
-        self.create.version().get() + self.delete.version().get()
+    /// Made at the shell's top level, so that the list travels with the server-rendered page.
+    pub fn for_shell() -> Self {
+        let create = ServerAction::<CreateEnvironment>::new();
+        let delete = ServerAction::<DeleteEnvironment>::new();
+        let list = Resource::new(
+            move || create.version().get() + delete.version().get(),
+            |_| list_environments(),
+        );
+        EnvironmentActions {
+            create,
+            delete,
+            list,
+        }
     }
 }
 

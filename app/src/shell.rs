@@ -9,7 +9,6 @@ use leptos_router::hooks::use_location;
 
 use crate::auth::rpc::{current_user, request_is_by_hub_operator};
 use crate::components::{ErrorPage, HubRole, LINK_CLASS, SECONDARY_BUTTON};
-use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
 use crate::scope::{environment_actions, EnvironmentActions};
 use crate::{get_portal_info, urls};
@@ -28,10 +27,7 @@ pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
 pub fn AppShell() -> impl IntoView {
     // Created inside <Routes> (this shell is a route), where a form posted without JavaScript
     // finds the error it brought back.
-    provide_context(EnvironmentActions {
-        create: ServerAction::new(),
-        delete: ServerAction::new(),
-    });
+    provide_context(EnvironmentActions::for_shell());
     let info = Resource::new(|| (), |_| get_portal_info());
     // Learnt while the server renders the page and handed to the browser with it, so that pages
     // decide synchronously what to show: no resource awaited by many `<Suspense>` boundaries,
@@ -85,8 +81,7 @@ fn environment_in(path: &str) -> Option<domain::environments::EnvironmentId> {
 /// The header's environment menu. A `<details>` element, so it opens without JavaScript.
 #[component]
 fn EnvironmentSwitcher() -> impl IntoView {
-    let actions = environment_actions();
-    let environments = Resource::new(move || actions.version(), |_| list_environments());
+    let environments = environment_actions().list;
     // On the server a page is rendered for one URL, the request's: a plain value, which the
     // `Suspend`s below read from whichever thread runs them. Reading the router's pathname (a
     // memo) from them raced inside reactive_graph when two threads did at once: a panic in the

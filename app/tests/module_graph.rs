@@ -127,7 +127,7 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 fn the_portal_modules_have_no_cycle() {
     let graph = graph();
     assert!(
-        graph["shell"].contains("environments::rpc") && graph["network::pages"].contains("scope"),
+        graph["scope"].contains("environments::rpc") && graph["network::pages"].contains("scope"),
         "the graph was not read: {graph:?}"
     );
     if let Some(cycle) = find_cycle(&graph) {

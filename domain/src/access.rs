@@ -48,6 +48,43 @@ impl EnvScope {
         Ok(EnvScope { env_id })
     }
 
+    /// Reads the environment's rows with `read`, in one round trip when there are any: rows of
+    /// an environment prove that it exists, so only an empty answer asks whether it does (and
+    /// is then "not found" if it does not). `read` must only return rows of `scope`'s
+    /// environment, as every repository read taking an [`EnvScope`] does.
+    pub(crate) async fn read_rows<T>(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        read: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<Vec<T>>,
+    ) -> Outcome<Vec<T>> {
+        who.ensure_can_read()?;
+        let scope = EnvScope { env_id };
+        let rows = read(conn, &scope).await?;
+        if rows.is_empty() {
+            environments::repository::ensure_exists(conn, env_id).await?;
+        }
+        Ok(rows)
+    }
+
+    /// Finds one row of the environment with `find`, in one round trip when it is there: a
+    /// missing row asks whether the environment exists, so that the answer says which of
+    /// the two is missing.
+    pub(crate) async fn find_row<T>(
+        conn: &mut Conn,
+        who: &Principal,
+        env_id: EnvironmentId,
+        find: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<Option<T>>,
+    ) -> Outcome<Option<T>> {
+        who.ensure_can_read()?;
+        let scope = EnvScope { env_id };
+        let row = find(conn, &scope).await?;
+        if row.is_none() {
+            environments::repository::ensure_exists(conn, env_id).await?;
+        }
+        Ok(row)
+    }
+
     pub fn env_id(&self) -> EnvironmentId {
         self.env_id
     }
@@ -101,14 +138,19 @@ impl DfspScope {
         dfsp_id: &DfspId,
     ) -> Outcome<DfspScope> {
         Self::precheck(who, dfsp_id)?;
-        environments::repository::ensure_exists(conn, env_id).await?;
+        // A DFSP proves its environment exists: only a missing one asks about the environment,
+        // so that the answer says which of the two is missing.
         match dfsps::repository::find_key(conn, env_id, dfsp_id).await? {
             Some((key, group)) if who.may_act_for_dfsp(&group) => Ok(DfspScope {
                 env_id,
                 key,
                 dfsp_id: dfsp_id.clone(),
             }),
-            _ => Err(dfsps::not_found(env_id, dfsp_id).into()),
+            Some(_) => Err(dfsps::not_found(env_id, dfsp_id).into()),
+            None => {
+                environments::repository::ensure_exists(conn, env_id).await?;
+                Err(dfsps::not_found(env_id, dfsp_id).into())
+            }
         }
     }
 

@@ -9,6 +9,6 @@ use crate::error::PortalError;
 /// A page of the environment's events, newest first (a DFSP operator's own DFSPs' only).
 #[server(prefix = "/rpc", endpoint = "audit/list")]
 pub async fn list_audit(env: EnvironmentId, filter: AuditFilter) -> Result<AuditPage, PortalError> {
-    let (services, who) = crate::server::context()?;
-    crate::server::answer(services.audit().environment(&who, env, &filter).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.audit().environment(&who, env, &filter).await)
 }

@@ -161,12 +161,13 @@ pub async fn read_second_factor_prompt() -> Result<Option<SecondFactorPrompt>, P
     let Some(user) = awaiting_second_factor() else {
         return Ok(None);
     };
+    let reply = crate::server::Reply::capture();
     let services = use_context::<domain::Services>().ok_or_else(|| {
         PortalError::Domain(domain::DomainError::Internal(
             "The services are missing from the request context".into(),
         ))
     })?;
-    let challenge = crate::server::answer(services.second_factors().challenge(&user).await)?;
+    let challenge = reply.answer(services.second_factors().challenge(&user).await)?;
     let enrollment = match challenge {
         Challenge::Code => None,
         Challenge::Enroll(enrollment) => Some(EnrollmentPrompt {
@@ -186,13 +187,13 @@ pub async fn read_second_factor_prompt() -> Result<Option<SecondFactorPrompt>, P
 #[server(prefix = "/rpc", endpoint = "second_factors/list")]
 pub async fn list_second_factors(
 ) -> Result<Vec<domain::second_factors::SecondFactorRecord>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    crate::server::answer(services.second_factors().list(&who).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.second_factors().list(&who).await)
 }
 
 /// Forgets a user's second factor: they enroll a new one at their next sign-in.
 #[server(prefix = "/rpc", endpoint = "second_factors/reset")]
 pub async fn reset_second_factor(subject: String) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    crate::server::answer(services.second_factors().reset(&who, &subject).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.second_factors().reset(&who, &subject).await)
 }

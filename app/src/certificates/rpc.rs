@@ -11,8 +11,6 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 /// Which set a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,7 +123,7 @@ pub async fn get_set(
     #[server(default)] dfsp_id: Option<DfspId>,
 ) -> Result<Option<CertificateSet>, PortalError> {
     use domain::pki::certificate_sets::Owner;
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let sets = services.certificate_sets();
     let found = match (kind, dfsp_id.as_ref()) {
         (SetKind::HubServer, _) => sets
@@ -142,7 +140,7 @@ pub async fn get_set(
             .map(|set| set.map(CertificateSet::from)),
         (_, None) => Err(dfsp_required()),
     };
-    answer(found)
+    reply.answer(found)
 }
 
 /// Stores the set of this kind, replacing the one before.
@@ -154,7 +152,7 @@ pub async fn store_set(
     form: SetForm,
 ) -> Result<CertificateSet, PortalError> {
     use domain::pki::certificate_sets::{JwsCertInput, Owner, ServerCertInput, Write};
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let sets = services.certificate_sets();
     let server_input = || ServerCertInput {
         server_certificate: form.certificate.clone(),
@@ -194,7 +192,7 @@ pub async fn store_set(
         }
         (_, None) => Err(dfsp_required()),
     };
-    answer(stored)
+    reply.answer(stored)
 }
 
 #[server(prefix = "/rpc", endpoint = "certificates/delete")]
@@ -204,14 +202,14 @@ pub async fn delete_set(
     #[server(default)] dfsp_id: Option<DfspId>,
 ) -> Result<(), PortalError> {
     use domain::pki::certificate_sets::{Owner, Purpose};
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let (owner, purpose) = match (kind, dfsp_id.as_ref()) {
         (SetKind::HubServer, _) => (Owner::Hub, Purpose::Server),
         (SetKind::DfspServer, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Server),
         (SetKind::DfspJws, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Jws),
-        (_, None) => return answer(Err(dfsp_required())),
+        (_, None) => return reply.answer(Err(dfsp_required())),
     };
-    answer(
+    reply.answer(
         services
             .certificate_sets()
             .delete(&who, env_id, owner, purpose)
@@ -222,8 +220,8 @@ pub async fn delete_set(
 /// Every DFSP's server certificate, for the Hub.
 #[server(prefix = "/rpc", endpoint = "certificates/dfsp_servers")]
 pub async fn dfsp_server_sets(env_id: EnvironmentId) -> Result<Vec<CertificateSet>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .certificate_sets()
             .all_dfsp_servers(&who, env_id)
@@ -238,8 +236,8 @@ pub async fn peer_jws_sets(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
 ) -> Result<Vec<CertificateSet>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .certificate_sets()
             .peer_jws(&who, env_id, &dfsp_id)

@@ -8,19 +8,17 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 #[server(prefix = "/rpc", endpoint = "dfsps/list")]
 pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.dfsps().list(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.dfsps().list(&who, env_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/get")]
 pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<Dfsp, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.dfsps().get(&who, env_id, &dfsp_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.dfsps().get(&who, env_id, &dfsp_id).await)
 }
 
 /// The fields of the add and edit forms (inputs named `form[name]`, ...). Empty optional fields
@@ -41,14 +39,14 @@ pub async fn create_dfsp(
     form: DfspForm,
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::dfsps::NewDfsp {
         dfsp_id: Some(dfsp_id),
         name: Some(form.name),
         monetary_zone_id: blank_to_none(form.monetary_zone_id),
         security_group: blank_to_none(form.security_group),
     };
-    answer(services.dfsps().create(&who, env_id, &input).await)
+    reply.answer(services.dfsps().create(&who, env_id, &input).await)
 }
 
 /// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
@@ -60,13 +58,13 @@ pub async fn update_dfsp(
     form: DfspForm,
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let changes = domain::dfsps::DfspChanges {
         name: Some(Some(form.name)),
         monetary_zone_id: Some(blank_to_none(form.monetary_zone_id)),
         security_group: Some(blank_to_none(form.security_group)),
     };
-    answer(
+    reply.answer(
         services
             .dfsps()
             .update(&who, env_id, &dfsp_id, &changes)
@@ -77,14 +75,14 @@ pub async fn update_dfsp(
 /// Deletes a DFSP, then shows the environment's DFSP list.
 #[server(prefix = "/rpc", endpoint = "dfsps/delete")]
 pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
     crate::server::redirect(&crate::urls::dfsps(env_id));
     Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
 pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.monetary_zones().list(&who).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.monetary_zones().list(&who).await)
 }

@@ -7,16 +7,14 @@ use domain::environments::EnvironmentId;
 use leptos::prelude::*;
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 #[server(prefix = "/rpc", endpoint = "enrollments/inbound")]
 pub async fn list_inbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
 ) -> Result<Vec<InboundEnrollment>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .inbound_enrollments()
             .list(&who, env_id, &dfsp_id)
@@ -30,11 +28,11 @@ pub async fn create_inbound(
     dfsp_id: DfspId,
     #[server(default)] csr: String,
 ) -> Result<InboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::enrollments::inbound::InboundCreate {
         client_csr: Some(csr),
     };
-    answer(
+    reply.answer(
         services
             .inbound_enrollments()
             .create(&who, env_id, &dfsp_id, &input)
@@ -47,8 +45,8 @@ pub async fn create_inbound(
 pub async fn awaiting_inbound(
     env_id: EnvironmentId,
 ) -> Result<Vec<InboundEnrollment>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.inbound_enrollments().awaiting(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.inbound_enrollments().awaiting(&who, env_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "enrollments/inbound/sign")]
@@ -57,8 +55,8 @@ pub async fn sign_inbound(
     dfsp_id: DfspId,
     id: i64,
 ) -> Result<InboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .inbound_enrollments()
             .sign(&who, env_id, &dfsp_id, id)
@@ -76,12 +74,12 @@ pub async fn upload_inbound_certificate(
     #[server(default)]
     hub_ca_id: String,
 ) -> Result<InboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::enrollments::inbound::InboundCertificate {
         certificate: Some(certificate),
         hub_ca_id: hub_ca_id.trim().parse().ok(),
     };
-    answer(
+    reply.answer(
         services
             .inbound_enrollments()
             .upload_certificate(&who, env_id, &dfsp_id, id, &input)
@@ -149,8 +147,8 @@ pub async fn list_outbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
 ) -> Result<Vec<OutboundEnrollment>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .outbound_enrollments()
             .list(&who, env_id, &dfsp_id, None)
@@ -164,8 +162,8 @@ pub async fn make_outbound_csr(
     dfsp_id: DfspId,
     form: HubCsrForm,
 ) -> Result<OutboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .outbound_enrollments()
             .create_csr(&who, env_id, &dfsp_id, &form.to_request())
@@ -179,9 +177,9 @@ pub async fn upload_outbound_csr(
     dfsp_id: DfspId,
     #[server(default)] csr: String,
 ) -> Result<OutboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::enrollments::outbound::OutboundCreate { hub_csr: Some(csr) };
-    answer(
+    reply.answer(
         services
             .outbound_enrollments()
             .create(&who, env_id, &dfsp_id, &input)
@@ -196,11 +194,11 @@ pub async fn return_outbound_certificate(
     id: i64,
     #[server(default)] certificate: String,
 ) -> Result<OutboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::enrollments::outbound::OutboundCertificate {
         certificate: Some(certificate),
     };
-    answer(
+    reply.answer(
         services
             .outbound_enrollments()
             .upload_certificate(&who, env_id, &dfsp_id, id, &input)
@@ -214,8 +212,8 @@ pub async fn validate_outbound(
     dfsp_id: DfspId,
     id: i64,
 ) -> Result<OutboundEnrollment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .outbound_enrollments()
             .validate(&who, env_id, &dfsp_id, id)

@@ -7,7 +7,6 @@ use leptos_router::components::A;
 
 use crate::components::*;
 use crate::dfsps::rpc::list_dfsps;
-use crate::environments::rpc::*;
 use crate::scope::{current_environment, environment_actions, use_environment_id};
 use crate::urls;
 
@@ -17,7 +16,7 @@ const DELETE_WARNING: &str =
 #[component]
 pub fn EnvironmentsPage() -> impl IntoView {
     let actions = environment_actions();
-    let environments = Resource::new(move || actions.version(), |_| list_environments());
+    let environments = actions.list;
     view! {
         <Title text="Environments"/>
         <PageHeader

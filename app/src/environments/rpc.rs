@@ -5,19 +5,17 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 #[server(prefix = "/rpc", endpoint = "environments/list")]
 pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.environments().list(&who).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.environments().list(&who).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "environments/get")]
 pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.environments().get(&who, id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.environments().get(&who, id).await)
 }
 
 /// The create-environment form (inputs named `form[name]`, `form[cn]`, ...). Empty optional
@@ -59,8 +57,8 @@ impl EnvironmentForm {
 
 #[server(prefix = "/rpc", endpoint = "environments/create")]
 pub async fn create_environment(form: EnvironmentForm) -> Result<Environment, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .environments()
             .create(&who, &form.to_new_environment())
@@ -71,8 +69,8 @@ pub async fn create_environment(form: EnvironmentForm) -> Result<Environment, Po
 /// Deletes an environment with everything in it, then shows the list of environments.
 #[server(prefix = "/rpc", endpoint = "environments/delete")]
 pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.environments().delete(&who, id).await)?;
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.environments().delete(&who, id).await)?;
     crate::server::redirect(&crate::urls::environments());
     Ok(())
 }

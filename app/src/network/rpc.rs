@@ -7,8 +7,6 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 /// The add-endpoint form. `address` and `ports` are for IP kinds, `url` for URL kinds; the
 /// fields of the other kind are ignored. Ports are one text: `443, 8000-8080`.
@@ -72,8 +70,8 @@ pub async fn list_endpoints(
     env_id: EnvironmentId,
     dfsp_id: Option<DfspId>,
 ) -> Result<Vec<EndpointItem>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .network()
             .list(&who, env_id, &party(dfsp_id), None, None)
@@ -87,8 +85,8 @@ pub async fn create_endpoint(
     dfsp_id: Option<DfspId>,
     form: EndpointForm,
 ) -> Result<EndpointItem, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .network()
             .create(
@@ -111,13 +109,13 @@ pub async fn update_endpoint(
     version: i64,
     form: EndpointForm,
 ) -> Result<EndpointItem, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let changes = domain::network::EndpointChanges {
         value: Some(form.to_value()),
         version: Some(version),
         ..Default::default()
     };
-    answer(
+    reply.answer(
         services
             .network()
             .update(&who, env_id, &party(dfsp_id), id, Some(form.kind), &changes)
@@ -131,8 +129,8 @@ pub async fn delete_endpoint(
     dfsp_id: Option<DfspId>,
     id: i64,
 ) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .network()
             .delete(&who, env_id, &party(dfsp_id), id, None)
@@ -146,15 +144,15 @@ pub async fn confirm_endpoint(
     dfsp_id: DfspId,
     id: i64,
 ) -> Result<EndpointItem, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.network().confirm(&who, env_id, &dfsp_id, id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.network().confirm(&who, env_id, &dfsp_id, id).await)
 }
 
 /// Every DFSP's endpoints that await the Hub's confirmation.
 #[server(prefix = "/rpc", endpoint = "network/unprocessed")]
 pub async fn list_unprocessed(env_id: EnvironmentId) -> Result<Vec<EndpointItem>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.network().unprocessed(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.network().unprocessed(&who, env_id).await)
 }
 
 /// One checked row of the unprocessed list: `<version>:<id>:<dfspId>` (the DFSP id last, as it
@@ -175,9 +173,9 @@ pub async fn confirm_selected(
     #[server(default)] selected: Vec<String>,
 ) -> Result<usize, PortalError> {
     use domain::DomainError;
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     if selected.is_empty() {
-        return answer(Err(DomainError::invalid_field(
+        return reply.answer(Err(DomainError::invalid_field(
             "selection",
             "selected",
             "Select at least one endpoint to confirm",
@@ -203,5 +201,5 @@ pub async fn confirm_selected(
         })?;
         items.push((dfsp, id, version));
     }
-    answer(services.network().confirm_many(&who, env_id, &items).await)
+    reply.answer(services.network().confirm_many(&who, env_id, &items).await)
 }

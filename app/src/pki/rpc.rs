@@ -10,8 +10,6 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-#[cfg(feature = "ssr")]
-use crate::server::answer;
 
 /// The keys the CA form offers, as `<algo>-<size>`; the first is the default.
 pub const KEY_CHOICES: [(&str, &str); 5] = [
@@ -95,14 +93,14 @@ impl CaForm {
 /// The environment's CAs, the current one first (empty when it has none).
 #[server(prefix = "/rpc", endpoint = "pki/cas")]
 pub async fn list_cas(env_id: EnvironmentId) -> Result<Vec<CertificateAuthority>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.certificate_authorities().list(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.certificate_authorities().list(&who, env_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "pki/cas/create")]
 pub async fn create_ca(env_id: EnvironmentId, form: CaForm) -> Result<RootCaCert, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
         services
             .certificate_authorities()
             .create(&who, env_id, &form.to_request())
@@ -112,8 +110,8 @@ pub async fn create_ca(env_id: EnvironmentId, form: CaForm) -> Result<RootCaCert
 
 #[server(prefix = "/rpc", endpoint = "pki/hub_cas")]
 pub async fn list_hub_cas(env_id: EnvironmentId) -> Result<Vec<HubCa>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.hub_cas().list(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.hub_cas().list(&who, env_id).await)
 }
 
 /// The certificate fields of the upload forms (`form[root]`, `form[chain]`).
@@ -129,26 +127,26 @@ pub struct ChainForm {
 
 #[server(prefix = "/rpc", endpoint = "pki/hub_cas/create")]
 pub async fn create_hub_ca(env_id: EnvironmentId, form: ChainForm) -> Result<HubCa, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::pki::hub_cas::HubCaInput {
         name: form.name,
         kind: None,
         root_certificate: form.root,
         intermediate_chain: form.chain,
     };
-    answer(services.hub_cas().create(&who, env_id, &input).await)
+    reply.answer(services.hub_cas().create(&who, env_id, &input).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "pki/hub_cas/delete")]
 pub async fn delete_hub_ca(env_id: EnvironmentId, id: i64) -> Result<(), PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.hub_cas().delete(&who, env_id, id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.hub_cas().delete(&who, env_id, id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "pki/dfsp_ca")]
 pub async fn get_dfsp_ca(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<DfspCa, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.dfsp_cas().get(&who, env_id, &dfsp_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.dfsp_cas().get(&who, env_id, &dfsp_id).await)
 }
 
 #[server(prefix = "/rpc", endpoint = "pki/dfsp_ca/set")]
@@ -157,12 +155,12 @@ pub async fn set_dfsp_ca(
     dfsp_id: DfspId,
     form: ChainForm,
 ) -> Result<DfspCa, PortalError> {
-    let (services, who) = crate::server::context()?;
+    let (services, who, reply) = crate::server::context()?;
     let input = domain::pki::dfsp_cas::DfspCaInput {
         root_certificate: form.root,
         intermediate_chain: form.chain,
     };
-    answer(
+    reply.answer(
         services
             .dfsp_cas()
             .set(&who, env_id, &dfsp_id, &input)
@@ -173,15 +171,15 @@ pub async fn set_dfsp_ca(
 /// Every DFSP's CA, for the Hub.
 #[server(prefix = "/rpc", endpoint = "pki/dfsp_cas")]
 pub async fn list_dfsp_cas(env_id: EnvironmentId) -> Result<Vec<DfspCaOfDfsp>, PortalError> {
-    let (services, who) = crate::server::context()?;
-    answer(services.dfsp_cas().list(&who, env_id).await)
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.dfsp_cas().list(&who, env_id).await)
 }
 
 /// What a pasted or dropped text holds, before it is submitted.
 #[server(prefix = "/rpc", endpoint = "pki/preview")]
 pub async fn preview_certificates(text: String) -> Result<Vec<CertInfo>, PortalError> {
-    let (_, who) = crate::server::context()?;
-    answer(who.ensure_can_read().and_then(|()| {
+    let (_, who, reply) = crate::server::context()?;
+    reply.answer(who.ensure_can_read().and_then(|()| {
         domain::pki::ca_chain::preview(&text)
             .map_err(|message| domain::DomainError::invalid_field("certificate", "text", message))
     }))
@@ -190,8 +188,8 @@ pub async fn preview_certificates(text: String) -> Result<Vec<CertInfo>, PortalE
 /// What a pasted or dropped CSR says, before it is submitted.
 #[server(prefix = "/rpc", endpoint = "pki/preview_csr")]
 pub async fn preview_csr(text: String) -> Result<CsrInfo, PortalError> {
-    let (_, who) = crate::server::context()?;
-    answer(who.ensure_can_read().and_then(|()| {
+    let (_, who, reply) = crate::server::context()?;
+    reply.answer(who.ensure_can_read().and_then(|()| {
         domain::pki::parse::csr(text.as_bytes())
             .map(|csr| csr.info)
             .map_err(|error| error.invalid("CSR", "text"))

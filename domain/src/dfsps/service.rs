@@ -30,10 +30,12 @@ async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> Outcome<()> {
 
 impl DfspService<'_> {
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<Dfsp>> {
-        db_read!(self.services.db, |conn| async {
-            let scope = EnvScope::check(conn, who, env_id).await?;
-            repository::list(conn, &scope).await
-        }
+        db_read!(self.services.db, |conn| EnvScope::read_rows(
+            conn,
+            who,
+            env_id,
+            async |conn, scope| repository::list(conn, scope).await
+        )
         .await)
     }
 
@@ -56,13 +58,14 @@ impl DfspService<'_> {
         env_id: EnvironmentId,
         dfsp_id: &DfspId,
     ) -> DomainResult<Dfsp> {
-        db_read!(self.services.db, |conn| async {
-            let scope = EnvScope::check(conn, who, env_id).await?;
-            repository::find(conn, &scope, dfsp_id)
-                .await?
-                .ok_or_else(|| not_found(env_id, dfsp_id).into())
-        }
-        .await)
+        db_read!(self.services.db, |conn| EnvScope::find_row(
+            conn,
+            who,
+            env_id,
+            async |conn, scope| repository::find(conn, scope, dfsp_id).await
+        )
+        .await?
+        .ok_or_else(|| not_found(env_id, dfsp_id).into()))
     }
 
     pub async fn create(

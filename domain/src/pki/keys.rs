@@ -1,10 +1,15 @@
 //! Private keys: generated in-process, and sealed before they are stored.
 //!
 //! A sealed key is the key's PKCS#8 DER encrypted with AES-256-GCM under a key derived from
-//! `P12_PASS_PHRASE` by scrypt, with a fresh salt and nonce per key:
+//! `P12_PASS_PHRASE` and a random salt by scrypt, with a fresh random nonce per seal:
 //! `CMK1 | salt (16) | nonce (12) | ciphertext | tag (16)`. GCM authenticates the whole, so a
 //! wrong pass phrase or a damaged key is detected, never silently turned into another key.
 //! Keys and the pass phrase never appear in a message, a log line or a `Debug` output.
+//!
+//! scrypt is slow by design (about 65 ms here), so a process derives once per salt: it seals
+//! everything under one salt of its own, drawn at start, and remembers the keys it derived for
+//! the salts it opened. Each record still carries its salt, so records sealed by any process
+//! (or before this) open alike; the nonce, random per seal, keeps every encryption apart.
 
 use openssl::ec::{EcGroup, EcKey};
 use openssl::nid::Nid;
@@ -23,15 +28,72 @@ const SCRYPT_R: u64 = 8;
 const SCRYPT_P: u64 = 1;
 const SCRYPT_MAX_MEMORY: u64 = 64 * 1024 * 1024;
 
-/// The pass phrase that seals private keys (`P12_PASS_PHRASE`). Its `Debug` hides it.
+/// The pass phrase that seals private keys (`P12_PASS_PHRASE`), with the sealing keys derived
+/// from it so far (shared by its clones). Its `Debug` hides it.
 #[derive(Clone)]
-pub struct Passphrase(String);
+pub struct Passphrase(std::sync::Arc<PassphraseInner>);
+
+struct PassphraseInner {
+    text: String,
+    /// The salt this process seals under.
+    salt: [u8; SALT_LEN],
+    /// Sealing keys by salt, at most [`DERIVED_CAPACITY`].
+    derived: std::sync::Mutex<std::collections::HashMap<[u8; SALT_LEN], [u8; 32]>>,
+    /// How many times scrypt ran, for the tests.
+    #[cfg(test)]
+    derivations: std::sync::atomic::AtomicUsize,
+}
+
+/// More salts than this means records from very many processes; remembering them all is not
+/// worth the memory.
+const DERIVED_CAPACITY: usize = 256;
 
 impl Passphrase {
     /// `None` for an empty pass phrase: it would protect nothing.
     pub fn new(text: impl Into<String>) -> Option<Self> {
         let text = text.into();
-        (!text.is_empty()).then_some(Passphrase(text))
+        if text.is_empty() {
+            return None;
+        }
+        let mut salt = [0u8; SALT_LEN];
+        // Only a broken system random generator fails here; sealing would fail on it too.
+        openssl::rand::rand_bytes(&mut salt).ok()?;
+        Some(Passphrase(std::sync::Arc::new(PassphraseInner {
+            text,
+            salt,
+            derived: Default::default(),
+            #[cfg(test)]
+            derivations: Default::default(),
+        })))
+    }
+
+    /// The sealing key of `salt`: derived by scrypt the first time, remembered after.
+    fn sealing_key(&self, salt: &[u8]) -> Result<[u8; 32], openssl::error::ErrorStack> {
+        let salt: [u8; SALT_LEN] = salt.try_into().expect("salts are SALT_LEN bytes");
+        if let Some(key) = self.derived().get(&salt) {
+            return Ok(*key);
+        }
+        let key = derive(&self.0.text, &salt)?;
+        #[cfg(test)]
+        self.0
+            .derivations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut derived = self.derived();
+        if derived.len() >= DERIVED_CAPACITY {
+            derived.clear();
+        }
+        derived.insert(salt, key);
+        Ok(key)
+    }
+
+    fn derived(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<[u8; SALT_LEN], [u8; 32]>> {
+        // A panic while holding the lock leaves a map that is still consistent.
+        self.0
+            .derived
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -111,13 +173,13 @@ pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, Key
 }
 
 /// Any secret (a key's PKCS#8, a one-time-code seed), sealed under `passphrase` for storage:
-/// AES-256-GCM under a key derived with scrypt from the pass phrase and a random salt.
+/// AES-256-GCM under a key derived with scrypt from the pass phrase and the process's salt,
+/// with a random nonce.
 pub fn seal_bytes(plain: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
-    let mut salt = [0u8; SALT_LEN];
+    let salt = passphrase.0.salt;
     let mut nonce = [0u8; NONCE_LEN];
-    openssl::rand::rand_bytes(&mut salt).map_err(|_| KeyError::Seal)?;
     openssl::rand::rand_bytes(&mut nonce).map_err(|_| KeyError::Seal)?;
-    let secret = derive(passphrase, &salt).map_err(|_| KeyError::Seal)?;
+    let secret = passphrase.sealing_key(&salt).map_err(|_| KeyError::Seal)?;
     let mut tag = [0u8; TAG_LEN];
     let sealed = encrypt_aead(
         Cipher::aes_256_gcm(),
@@ -143,8 +205,8 @@ pub fn open(sealed: &[u8], passphrase: &Passphrase) -> Result<PKey<Private>, Key
     PKey::private_key_from_pkcs8(&plain).map_err(|_| KeyError::Malformed)
 }
 
-/// Keys opened before, by their sealed form: opening one derives the sealing key with scrypt
-/// (tens of milliseconds by design), which a CA that signs many CSRs should not pay each time.
+/// Keys opened before, by their sealed form: opening one decrypts and parses it (and, the first
+/// time for its salt, runs scrypt), which a CA that signs many CSRs need not repeat.
 /// Keyed by the sealed bytes themselves, as read from the database at each use, so a cached key
 /// is always the one stored (a sealed key never changes; replicas cannot make it stale). At most
 /// [`OpenedKeys::CAPACITY`] keys are kept.
@@ -186,7 +248,9 @@ pub fn open_bytes(sealed: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, Key
     let salt = &sealed[MAGIC.len()..MAGIC.len() + SALT_LEN];
     let nonce = &sealed[MAGIC.len() + SALT_LEN..header];
     let (body, tag) = sealed[header..].split_at(sealed.len() - header - TAG_LEN);
-    let secret = derive(passphrase, salt).map_err(|_| KeyError::Malformed)?;
+    let secret = passphrase
+        .sealing_key(salt)
+        .map_err(|_| KeyError::Malformed)?;
     decrypt_aead(
         Cipher::aes_256_gcm(),
         &secret,
@@ -198,10 +262,10 @@ pub fn open_bytes(sealed: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, Key
     .map_err(|_| KeyError::WrongPassphrase)
 }
 
-fn derive(passphrase: &Passphrase, salt: &[u8]) -> Result<[u8; 32], openssl::error::ErrorStack> {
+fn derive(passphrase: &str, salt: &[u8]) -> Result<[u8; 32], openssl::error::ErrorStack> {
     let mut secret = [0u8; 32];
     openssl::pkcs5::scrypt(
-        passphrase.0.as_bytes(),
+        passphrase.as_bytes(),
         salt,
         SCRYPT_N,
         SCRYPT_R,
@@ -268,7 +332,7 @@ mod tests {
             seal(&key, &passphrase).unwrap(),
             seal(&key, &passphrase).unwrap(),
         );
-        assert_ne!(a, b, "fresh salt and nonce per seal");
+        assert_ne!(a, b, "a fresh nonce per seal");
         for i in [0, 5, 20, 30, a.len() / 2, a.len() - 1] {
             let mut damaged = a.clone();
             damaged[i] ^= 0x10;
@@ -278,6 +342,37 @@ mod tests {
         assert_eq!(
             open(&a[..40], &passphrase).unwrap_err(),
             KeyError::Malformed
+        );
+    }
+
+    #[test]
+    fn a_process_derives_its_sealing_key_once_and_opens_records_of_other_processes() {
+        let derivations =
+            |p: &Passphrase| p.0.derivations.load(std::sync::atomic::Ordering::Relaxed);
+        let ours = pass("shared");
+        let secrets: Vec<Vec<u8>> = (0..5)
+            .map(|i| seal_bytes(&[i; 40], &ours).unwrap())
+            .collect();
+        for (i, sealed) in secrets.iter().enumerate() {
+            assert_eq!(open_bytes(sealed, &ours).unwrap(), vec![i as u8; 40]);
+        }
+        assert_eq!(derivations(&ours), 1, "five seals and opens, one scrypt");
+        // Another process (another salt, the same pass phrase) opens them, deriving once too,
+        // and its own records open here: a clone shares what was derived.
+        let theirs = pass("shared");
+        assert_ne!(ours.0.salt, theirs.0.salt);
+        for sealed in &secrets {
+            open_bytes(sealed, &theirs).unwrap();
+        }
+        let from_them = seal_bytes(b"theirs", &theirs).unwrap();
+        assert_eq!(derivations(&theirs), 2);
+        let clone = ours.clone();
+        assert_eq!(open_bytes(&from_them, &clone).unwrap(), b"theirs");
+        assert_eq!(derivations(&ours), 2);
+        // Another pass phrase derives another key: nothing opens.
+        assert_eq!(
+            open_bytes(&secrets[0], &pass("other")).unwrap_err(),
+            KeyError::WrongPassphrase
         );
     }
 

@@ -138,13 +138,13 @@ impl CaService<'_> {
         who: &Principal,
         env_id: EnvironmentId,
     ) -> DomainResult<Vec<CertificateAuthority>> {
-        db_read!(self.services.db, |conn| {
-            async {
-                let scope = EnvScope::check(conn, who, env_id).await?;
-                repository::list(conn, &scope).await
-            }
-            .await
-        })
+        db_read!(self.services.db, |conn| EnvScope::read_rows(
+            conn,
+            who,
+            env_id,
+            async |conn, scope| repository::list(conn, scope).await
+        )
+        .await)
     }
 }
 

@@ -211,13 +211,13 @@ impl CertificateSetService<'_> {
                 ));
             }
         }
-        let rows = db_read!(self.services.db, |conn| {
-            async {
-                let scope = EnvScope::check(conn, who, env_id).await?;
-                repository::list_dfsps(conn, &scope, Purpose::Jws, zone).await
-            }
-            .await
-        })?;
+        let rows = db_read!(self.services.db, |conn| EnvScope::read_rows(
+            conn,
+            who,
+            env_id,
+            async |conn, scope| repository::list_dfsps(conn, scope, Purpose::Jws, zone).await
+        )
+        .await)?;
         let now = self.services.clock.now();
         rows.into_iter()
             .map(|(dfsp_id, row)| {

@@ -106,13 +106,13 @@ impl HubCaService<'_> {
 
     /// The environment's Hub CAs, oldest first.
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<HubCa>> {
-        let rows = db_read!(self.services.db, |conn| {
-            async {
-                let scope = EnvScope::check(conn, who, env_id).await?;
-                repository::list(conn, &scope).await
-            }
-            .await
-        })?;
+        let rows = db_read!(self.services.db, |conn| EnvScope::read_rows(
+            conn,
+            who,
+            env_id,
+            async |conn, scope| repository::list(conn, scope).await
+        )
+        .await)?;
         let now = self.services.clock.now();
         rows.into_iter()
             .map(|row| {
