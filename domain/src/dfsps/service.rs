@@ -34,7 +34,7 @@ impl DfspService<'_> {
             conn,
             who,
             env_id,
-            async |conn, scope| repository::list(conn, scope).await
+            repository::list
         )
         .await)
     }

@@ -142,7 +142,7 @@ impl CaService<'_> {
             conn,
             who,
             env_id,
-            async |conn, scope| repository::list(conn, scope).await
+            repository::list
         )
         .await)
     }

@@ -110,7 +110,7 @@ impl HubCaService<'_> {
             conn,
             who,
             env_id,
-            async |conn, scope| repository::list(conn, scope).await
+            repository::list
         )
         .await)?;
         let now = self.services.clock.now();
