@@ -23,6 +23,23 @@ pub struct EnvScope {
     env_id: EnvironmentId,
 }
 
+/// What a read of an environment's rows answers: see [`EnvScope::read`].
+pub(crate) trait Found {
+    fn is_nothing(&self) -> bool;
+}
+
+impl<T> Found for Vec<T> {
+    fn is_nothing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<T> Found for Option<T> {
+    fn is_nothing(&self) -> bool {
+        self.is_none()
+    }
+}
+
 /// The principal is a hub operator, and this environment exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubScope {
@@ -48,41 +65,24 @@ impl EnvScope {
         Ok(EnvScope { env_id })
     }
 
-    /// Reads the environment's rows with `read`, in one round trip when there are any: rows of
-    /// an environment prove that it exists, so only an empty answer asks whether it does (and
-    /// is then "not found" if it does not). `read` must only return rows of `scope`'s
-    /// environment, as every repository read taking an [`EnvScope`] does.
-    pub(crate) async fn read_rows<T>(
+    /// Reads the environment's rows (a list, or one row) with `read`, in one round trip when it
+    /// finds something: rows of an environment prove that it exists, so only an answer with
+    /// nothing in it asks whether the environment does (and is then "not found" if it does
+    /// not, rather than an empty list or "no such DFSP"). `read` must only return rows of
+    /// `scope`'s environment, as every repository read taking an [`EnvScope`] does.
+    pub(crate) async fn read<R: Found>(
         conn: &mut Conn,
         who: &Principal,
         env_id: EnvironmentId,
-        read: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<Vec<T>>,
-    ) -> Outcome<Vec<T>> {
+        read: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<R>,
+    ) -> Outcome<R> {
         who.ensure_can_read()?;
         let scope = EnvScope { env_id };
-        let rows = read(conn, &scope).await?;
-        if rows.is_empty() {
+        let found = read(conn, &scope).await?;
+        if found.is_nothing() {
             environments::repository::ensure_exists(conn, env_id).await?;
         }
-        Ok(rows)
-    }
-
-    /// Finds one row of the environment with `find`, in one round trip when it is there: a
-    /// missing row asks whether the environment exists, so that the answer says which of
-    /// the two is missing.
-    pub(crate) async fn find_row<T>(
-        conn: &mut Conn,
-        who: &Principal,
-        env_id: EnvironmentId,
-        find: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<Option<T>>,
-    ) -> Outcome<Option<T>> {
-        who.ensure_can_read()?;
-        let scope = EnvScope { env_id };
-        let row = find(conn, &scope).await?;
-        if row.is_none() {
-            environments::repository::ensure_exists(conn, env_id).await?;
-        }
-        Ok(row)
+        Ok(found)
     }
 
     pub fn env_id(&self) -> EnvironmentId {

@@ -30,7 +30,7 @@ async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> Outcome<()> {
 
 impl DfspService<'_> {
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<Dfsp>> {
-        db_read!(self.services.db, |conn| EnvScope::read_rows(
+        db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,
@@ -58,7 +58,7 @@ impl DfspService<'_> {
         env_id: EnvironmentId,
         dfsp_id: &DfspId,
     ) -> DomainResult<Dfsp> {
-        db_read!(self.services.db, |conn| EnvScope::find_row(
+        db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,

@@ -191,6 +191,13 @@ async fn bad_requests_say_what_is_wrong_and_store_nothing(backend: Backend) {
         "NotFoundError",
     )
     .await;
+    // A list with nothing in it asks whether the environment exists.
+    expect_error(
+        app.get("/api/environments/9999/cas").await,
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+    )
+    .await;
     assert_eq!(app.db.count("certificate_authorities").await, 0);
 }
 

@@ -206,6 +206,13 @@ async fn hub_ca_requests_that_cannot_be_read_store_nothing(backend: Backend) {
         "NotFoundError",
     )
     .await;
+    // A list with nothing in it asks whether the environment exists.
+    expect_error(
+        app.get("/api/environments/9999/hub/cas").await,
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+    )
+    .await;
     assert_eq!(app.db.count("hub_cas").await, 0);
 }
 

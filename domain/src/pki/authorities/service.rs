@@ -138,7 +138,7 @@ impl CaService<'_> {
         who: &Principal,
         env_id: EnvironmentId,
     ) -> DomainResult<Vec<CertificateAuthority>> {
-        db_read!(self.services.db, |conn| EnvScope::read_rows(
+        db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,

@@ -211,7 +211,7 @@ impl CertificateSetService<'_> {
                 ));
             }
         }
-        let rows = db_read!(self.services.db, |conn| EnvScope::read_rows(
+        let rows = db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,

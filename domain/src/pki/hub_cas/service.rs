@@ -106,7 +106,7 @@ impl HubCaService<'_> {
 
     /// The environment's Hub CAs, oldest first.
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<HubCa>> {
-        let rows = db_read!(self.services.db, |conn| EnvScope::read_rows(
+        let rows = db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,
