@@ -276,6 +276,16 @@ pub fn ConfirmDelete(
     }
 }
 
+/// How a table's rows are sorted, and the links that sort them otherwise: for each column, the
+/// URL that sorts by it (`None`: the column does not sort).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sorting {
+    pub links: Vec<Option<String>>,
+    /// The column the rows are sorted by, and whether ascending.
+    pub column: usize,
+    pub ascending: bool,
+}
+
 /// A list table: column headings (the last one, "Actions", only for screen readers) and the rows
 /// given as children.
 #[component]
@@ -295,6 +305,9 @@ pub fn Table(
     /// `STACKED_ROW`, `STACKED_FIRST` and `STACKED_LAST`. The headings are then read out only.
     #[prop(optional)]
     stack_narrow: bool,
+    /// Headings that sort the rows by their column, as links.
+    #[prop(default = None)]
+    sorting: Option<Sorting>,
     children: Children,
 ) -> impl IntoView {
     let focusable = label.is_some().then_some("0");
@@ -313,7 +326,19 @@ pub fn Table(
                     <tr>
                         {columns.iter().enumerate().map(|(i, c)| {
                             let class = if narrow_hidden.contains(&i) { format!("{NARROW_HIDDEN} px-4 py-3") } else { "px-4 py-3".to_owned() };
-                            view! { <th scope="col" class=class>{*c}</th> }
+                            let sorted = sorting.as_ref().filter(|s| s.column == i).map(|s| s.ascending);
+                            let link = sorting.as_ref().and_then(|s| s.links.get(i).cloned().flatten());
+                            let heading = match link {
+                                Some(href) => view! {
+                                    <a href=href class="inline-flex items-center gap-1 uppercase hover:text-slate-900 aria-[current=true]:text-slate-900" aria-current=sorted.map(|_| "true")>
+                                        {*c}
+                                        <span aria-hidden="true">{match sorted { Some(true) => "▲", Some(false) => "▼", None => "↕" }}</span>
+                                    </a>
+                                }.into_any(),
+                                None => view! { {*c} }.into_any(),
+                            };
+                            let aria_sort = sorted.map(|ascending| if ascending { "ascending" } else { "descending" });
+                            view! { <th scope="col" class=class aria-sort=aria_sort>{heading}</th> }
                         }).collect_view()}
                         <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
                     </tr>

@@ -13,6 +13,7 @@ pub mod dfsps;
 pub mod enrollments;
 pub mod environments;
 pub mod error;
+pub mod inventory;
 pub mod network;
 pub mod pki;
 pub mod scope;
@@ -153,6 +154,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>
                         <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
+                        <Route path=path!("certificates") view=inventory::pages::InventoryPage/>
                         <Route path=path!("audit") view=audit::pages::AuditPage/>
                     </ParentRoute>
                     <Route path=path!("/*any") view=shell::NotFound/>

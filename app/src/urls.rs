@@ -139,6 +139,30 @@ pub fn csr_queue(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/csrs")
 }
 
+pub fn certificate_inventory(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/certificates")
+}
+
+/// The portal page where an inventoried certificate is kept, and can be replaced.
+pub fn inventoried_certificate(
+    env_id: EnvironmentId,
+    certificate: &domain::inventory::InventoryCertificate,
+) -> String {
+    use domain::inventory::CertificateKind as Kind;
+    let dfsp = certificate.dfsp_id.as_ref().map(|d| d.as_str());
+    match (certificate.kind, dfsp) {
+        (Kind::InternalCa | Kind::HubCa, _) => certificate_authorities(env_id),
+        (Kind::HubServer, _) => server_certificates(env_id),
+        (Kind::DfspCa, Some(dfsp)) => dfsp_ca(env_id, dfsp),
+        (Kind::InboundEnrollment, Some(dfsp)) => dfsp_certificates(env_id, dfsp),
+        (Kind::OutboundEnrollment, Some(dfsp)) => hub_certificates(env_id, dfsp),
+        (Kind::DfspServer, Some(dfsp)) => dfsp_server_certificate(env_id, dfsp),
+        (Kind::DfspJws, Some(dfsp)) => dfsp_jws(env_id, dfsp),
+        // A DFSP's certificate always names its DFSP.
+        (_, None) => certificate_inventory(env_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

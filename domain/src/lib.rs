@@ -11,6 +11,7 @@ pub mod enrollments;
 pub mod environments;
 pub mod error;
 pub mod input;
+pub mod inventory;
 pub mod monetary_zones;
 pub mod network;
 pub mod pki;

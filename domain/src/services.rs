@@ -8,6 +8,7 @@ use crate::dfsps::DfspService;
 use crate::enrollments::inbound::InboundService;
 use crate::enrollments::outbound::OutboundService;
 use crate::environments::EnvironmentService;
+use crate::inventory::{ExpiryWarnings, InventoryService};
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
 use crate::pki::authorities::CaService;
@@ -27,6 +28,8 @@ pub struct Services {
     pub(crate) totp: Option<TotpNaming>,
     /// CA keys opened for signing, kept open (see `OpenedKeys`).
     pub(crate) opened_keys: crate::pki::keys::OpenedKeys,
+    /// When certificates count as expiring (`EXPIRY_WARNING_DAYS`).
+    pub(crate) expiry_warnings: ExpiryWarnings,
 }
 
 impl Services {
@@ -37,7 +40,14 @@ impl Services {
             passphrase: None,
             totp: None,
             opened_keys: Default::default(),
+            expiry_warnings: ExpiryWarnings::default(),
         }
+    }
+
+    /// The same services, flagging certificates as expiring within `warnings`' widest.
+    pub fn with_expiry_warnings(mut self, warnings: ExpiryWarnings) -> Self {
+        self.expiry_warnings = warnings;
+        self
     }
 
     /// The same services, sealing keys under `passphrase`.
@@ -117,6 +127,10 @@ impl Services {
 
     pub fn outbound_enrollments(&self) -> OutboundService<'_> {
         OutboundService { services: self }
+    }
+
+    pub fn inventory(&self) -> InventoryService<'_> {
+        InventoryService { services: self }
     }
 
     pub fn sessions(&self) -> crate::sessions::SessionService<'_> {

@@ -73,7 +73,7 @@ export function verifiesAgainst(certificate: string, root: string): string {
 export function makeSigningCaChain(name: string): {
   root: string;
   intermediate: string;
-  sign: (csr: string, extensions?: string) => string;
+  sign: (csr: string, extensions?: string, days?: number) => string;
 } {
   const dir = mkdtempSync(join(tmpdir(), "e2e-signing-ca-"));
   const at = (file: string) => join(dir, file);
@@ -90,14 +90,15 @@ export function makeSigningCaChain(name: string): {
   return {
     root: readFileSync(at("root.pem"), "utf8"),
     intermediate: readFileSync(at("int.pem"), "utf8"),
-    // `extensions`: lines of an openssl extensions section for the certificate (none by default).
-    sign: (csr: string, extensions?: string) => {
+    // `extensions`: lines of an openssl extensions section for the certificate (none by default);
+    // `days`: how long it is valid from now (365 by default).
+    sign: (csr: string, extensions?: string, days = 365) => {
       writeFileSync(at("leaf.csr"), csr);
       serial += 1;
       const extra = extensions ? ["-extfile", at("leaf.ext")] : [];
       if (extensions) writeFileSync(at("leaf.ext"), extensions);
       openssl("x509", "-req", "-in", at("leaf.csr"), "-CA", at("int.pem"), "-CAkey", at("int.key"), "-set_serial",
-        "0x" + serial.toString(16), "-days", "365", "-out", at("leaf.pem"), ...extra);
+        "0x" + serial.toString(16), "-days", String(days), "-out", at("leaf.pem"), ...extra);
       return readFileSync(at("leaf.pem"), "utf8");
     },
   };
@@ -107,12 +108,12 @@ export function makeSigningCaChain(name: string): {
  * A TLS chain made by the test with the openssl command: a root, an intermediate it signed, and
  * a certificate for `host` signed by the intermediate, with `usage` (serverAuth by default) in
  * its extended key usage and a key made by `keyArgs` (EC P-384 by default, which passes the
- * 4096-bit strength check), all PEM.
+ * 4096-bit strength check), valid for `days` (365 by default), all PEM.
  */
 export function makeTlsChain(
   name: string,
   host: string,
-  options: { usage?: string; keyArgs?: string[] } = {},
+  options: { usage?: string; keyArgs?: string[]; days?: number } = {},
 ): { root: string; intermediate: string; certificate: string } {
   const ca = makeSigningCaChain(name);
   const dir = mkdtempSync(join(tmpdir(), "e2e-tls-"));
@@ -122,7 +123,7 @@ export function makeTlsChain(
     execFileSync("openssl", ["req", "-new", ...keyArgs, "-nodes", "-keyout", at("key.pem"), "-out", at("csr.pem"),
       "-subj", `/CN=${host}/O=${name}`], { stdio: "pipe" });
     const csr = readFileSync(at("csr.pem"), "utf8");
-    const certificate = ca.sign(csr, `extendedKeyUsage=${options.usage ?? "serverAuth"}\nsubjectAltName=DNS:${host}\n`);
+    const certificate = ca.sign(csr, `extendedKeyUsage=${options.usage ?? "serverAuth"}\nsubjectAltName=DNS:${host}\n`, options.days);
     return { root: ca.root, intermediate: ca.intermediate, certificate };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { makeCaChain, makeCsr, makeTlsChain } from "./certs";
+import { collectPageErrors } from "./helpers";
 
 /**
  * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
@@ -12,6 +13,8 @@ const widths = [
 ];
 
 async function check(page: Page, path: string, name: string) {
+  // A page that fails to hydrate (a mismatch panics in the browser) may still look right.
+  const errors = collectPageErrors(page);
   for (const { name: size, width, height } of widths) {
     await page.setViewportSize({ width, height });
     await page.goto(path);
@@ -26,6 +29,7 @@ async function check(page: Page, path: string, name: string) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} at ${size} scrolls sideways`).toBeLessThanOrEqual(0);
   }
+  expect(errors, `${path}: errors in the browser`).toEqual([]);
 }
 
 test("every page is accessible and fits desktop and phone screens", async ({ page, request }) => {
@@ -75,6 +79,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/server-certificates`, "server-certificates");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/server-certificate`, "dfsp-server-certificate");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/jws`, "dfsp-jws");
+  await check(page, `/environments/${env.id}/certificates`, "certificates");
   await check(page, `/environments/${env.id}/audit`, "audit");
   await check(page, "/environments/987654", "not-found");
 });

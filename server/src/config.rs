@@ -76,6 +76,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `METRICS_TOKEN`: when set, `/metrics` answers only requests bearing it.
     pub metrics_token: Option<Secret>,
+    /// `EXPIRY_WARNING_DAYS` (default `30,7,1`): how many days before expiry a certificate
+    /// is flagged; the widest makes it "expiring".
+    pub expiry_warnings: domain::inventory::ExpiryWarnings,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -308,6 +311,17 @@ impl Config {
                 None => None,
             },
             metrics_token: var("METRICS_TOKEN").map(|token| Secret::new(token.trim())),
+            expiry_warnings: match var("EXPIRY_WARNING_DAYS") {
+                None => Default::default(),
+                Some(days) => {
+                    domain::inventory::ExpiryWarnings::parse(&days).map_err(|message| {
+                        ConfigError {
+                            variable: "EXPIRY_WARNING_DAYS",
+                            message,
+                        }
+                    })?
+                }
+            },
         })
     }
 
@@ -372,6 +386,18 @@ impl Config {
                 } else {
                     "/metrics, open to anyone who reaches the server".into()
                 },
+            ),
+            (
+                "expiry warnings",
+                format!(
+                    "{} days before a certificate expires",
+                    self.expiry_warnings
+                        .days()
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
             (
                 "public URL",
@@ -587,6 +613,16 @@ mod tests {
         let err = config(&[("PORT", "http")]).unwrap_err();
         assert_eq!(err.variable, "PORT");
         assert_eq!(err.to_string(), "PORT: 'http' is not a valid number here");
+    }
+
+    #[test]
+    fn expiry_warnings_default_to_30_7_1_and_name_their_variable() {
+        assert_eq!(config(&[]).unwrap().expiry_warnings.days(), &[30, 7, 1]);
+        let c = config(&[("EXPIRY_WARNING_DAYS", "14, 60")]).unwrap();
+        assert_eq!(c.expiry_warnings.days(), &[60, 14]);
+        let err = config(&[("EXPIRY_WARNING_DAYS", "30,soon")]).unwrap_err();
+        assert_eq!(err.variable, "EXPIRY_WARNING_DAYS");
+        assert!(err.message.contains("'soon'"), "{}", err.message);
     }
 
     #[test]

@@ -109,6 +109,7 @@ impl Application {
         }
         let services = Services::new(db, clock.clone())
             .with_passphrase(passphrase)
+            .with_expiry_warnings(config.expiry_warnings.clone())
             .with_second_factor(second_factor.then(|| TotpNaming {
                 issuer: config.auth.totp_issuer.clone(),
                 label: config.auth.totp_label.clone(),

@@ -66,6 +66,38 @@ fn wording(kind: SetKind) -> Wording {
     }
 }
 
+/// One owner's set of one kind as the page holds it: what is stored, and the actions that
+/// replace and remove it. Made where the page's other resources are, never inside a `Suspend`,
+/// so that hydration finds the resource in the order the server made it.
+#[derive(Clone, Copy)]
+struct SetEditor {
+    set: Resource<Result<Option<CertificateSet>, crate::error::PortalError>>,
+    store: ServerAction<StoreSet>,
+    remove: ServerAction<DeleteSet>,
+}
+
+impl SetEditor {
+    /// `owner`: the environment and the DFSP (`None` for the Hub), when the URL names valid
+    /// ones.
+    fn new(
+        kind: SetKind,
+        owner: impl Fn() -> Option<(EnvironmentId, Option<DfspId>)> + Send + Sync + 'static,
+    ) -> Self {
+        let store = ServerAction::<StoreSet>::new();
+        let remove = ServerAction::<DeleteSet>::new();
+        let set = Resource::new(
+            move || (owner(), store.version().get(), remove.version().get()),
+            move |(owner, ..)| async move {
+                match owner {
+                    Some((env, dfsp)) => get_set(env, kind, dfsp).await,
+                    None => Ok(None),
+                }
+            },
+        );
+        SetEditor { set, store, remove }
+    }
+}
+
 /// One owner's set of one kind: what is stored, the upload form, and the removal. `stem`
 /// begins the names of the downloads (`DFSP1-server` gives `DFSP1-server-certificate.pem`,
 /// `DFSP1-server-root.pem`, ...).
@@ -74,18 +106,10 @@ fn CertificateSetSection(
     env: EnvironmentId,
     kind: SetKind,
     dfsp: Option<DfspId>,
+    editor: SetEditor,
     #[prop(into)] stem: String,
 ) -> impl IntoView {
-    let store = ServerAction::<StoreSet>::new();
-    let remove = ServerAction::<DeleteSet>::new();
-    let owner = dfsp.clone();
-    let set = Resource::new(
-        move || (store.version().get(), remove.version().get()),
-        move |_| {
-            let owner = owner.clone();
-            async move { get_set(env, kind, owner).await }
-        },
-    );
+    let SetEditor { set, store, remove } = editor;
     let words = wording(kind);
     let removal = dfsp.clone();
     view! {
@@ -211,6 +235,9 @@ fn RemoveSet(
 #[component]
 pub fn ServerCertificatesPage() -> impl IntoView {
     let env_id = use_environment_id();
+    let editor = SetEditor::new(SetKind::HubServer, move || {
+        env_id.get().map(|env| (env, None))
+    });
     let dfsp_sets = Resource::new(
         move || env_id.get(),
         |env| async move {
@@ -229,7 +256,7 @@ pub fn ServerCertificatesPage() -> impl IntoView {
                     <p class="mt-0.5 text-sm text-slate-600">"What the Hub's TLS endpoints present, with the CA certificates it chains to. The DFSPs check it against them."</p>
                 </div>
                 {move || env_id.get().map(|env| view! {
-                    <CertificateSetSection env kind=SetKind::HubServer dfsp=None stem=format!("hub-{}-server", env.get())/>
+                    <CertificateSetSection env kind=SetKind::HubServer dfsp=None editor stem=format!("hub-{}-server", env.get())/>
                 })}
             </section>
             <section aria-labelledby="dfsp-servers-title" class="space-y-4">
@@ -291,7 +318,11 @@ fn StateBadge(state: ValidationState) -> impl IntoView {
 /// `/environments/{id}/dfsps/{dfspId}/server-certificate`: the DFSP's TLS server certificate.
 #[component]
 pub fn DfspServerCertificatePage() -> impl IntoView {
-    let dfsp = dfsp_resource(use_dfsp_path());
+    let parsed = use_dfsp_path();
+    let dfsp = dfsp_resource(parsed);
+    let editor = SetEditor::new(SetKind::DfspServer, move || {
+        parsed.get().map(|(env, id)| (env, Some(id)))
+    });
     view! {
         <AsyncPanel what="the DFSP" resource=dfsp render={move |dfsp: Dfsp| {
             let (env, id) = (dfsp.env_id, dfsp.id.clone());
@@ -302,7 +333,7 @@ pub fn DfspServerCertificatePage() -> impl IntoView {
                         <h2 id="dfsp-server-title" class="text-lg font-semibold text-slate-900">"The DFSP's server certificate"</h2>
                         <p class="mt-0.5 text-sm text-slate-600">"What the DFSP's TLS endpoints present to the Hub, with the CA certificates it chains to. The Hub checks it against them."</p>
                     </div>
-                    <CertificateSetSection env kind=SetKind::DfspServer dfsp=Some(id.clone()) stem=format!("{id}-server")/>
+                    <CertificateSetSection env kind=SetKind::DfspServer dfsp=Some(id.clone()) editor stem=format!("{id}-server")/>
                 </section>
             }
         }}/>
@@ -314,6 +345,9 @@ pub fn DfspServerCertificatePage() -> impl IntoView {
 pub fn DfspJwsPage() -> impl IntoView {
     let parsed = use_dfsp_path();
     let dfsp = dfsp_resource(parsed);
+    let editor = SetEditor::new(SetKind::DfspJws, move || {
+        parsed.get().map(|(env, id)| (env, Some(id)))
+    });
     let peers = Resource::new(
         move || parsed.get(),
         |parsed| async move {
@@ -335,7 +369,7 @@ pub fn DfspJwsPage() -> impl IntoView {
                             <h2 id="own-jws-title" class="text-lg font-semibold text-slate-900">"The DFSP's JWS certificate"</h2>
                             <p class="mt-0.5 text-sm text-slate-600">"The certificate whose key signs the DFSP's API messages. The other DFSPs fetch it to verify them."</p>
                         </div>
-                        <CertificateSetSection env kind=SetKind::DfspJws dfsp=Some(id.clone()) stem=format!("{id}-jws")/>
+                        <CertificateSetSection env kind=SetKind::DfspJws dfsp=Some(id.clone()) editor stem=format!("{id}-jws")/>
                     </section>
                     <PeerJws peers zone/>
                 </div>

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use crate::components::*;
 use crate::dfsps::rpc::list_dfsps;
+use crate::inventory::pages::{expiry_summary_resource, ExpiryCard};
 use crate::scope::{current_environment, environment_actions, use_environment_id};
 use crate::urls;
 
@@ -150,6 +151,7 @@ pub fn EnvironmentOverview() -> impl IntoView {
             }
         },
     );
+    let expiry = expiry_summary_resource(env_id);
     view! {
         <Transition fallback=|| view! { <Loading what="the environment"/> }>
             {move || Suspend::new(async move {
@@ -196,6 +198,9 @@ pub fn EnvironmentOverview() -> impl IntoView {
                                     }
                                 })}
                             </Transition>
+                        </Card>
+                        <Card title="Certificates" description="Every certificate of the environment, and which expire soon.">
+                            <ExpiryCard env=env.id summary=expiry/>
                         </Card>
                         <HubOnly>
                             {let (name, id) = (env.name.clone(), env.id.get());

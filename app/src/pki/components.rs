@@ -3,7 +3,7 @@
 //! certificate and shows what it holds before it is submitted.
 
 use domain::pki::validations::{Validation, ValidationResult, ValidationState};
-use domain::pki::{CertInfo, CsrInfo, DistinguishedName};
+use domain::pki::{CertInfo, CsrInfo};
 use leptos::prelude::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -142,7 +142,8 @@ pub fn ExpiryBadge(info: CertInfo) -> impl IntoView {
     }
 }
 
-fn days_phrase(days: i64, past: bool) -> String {
+/// "in 3 days", "tomorrow", "2 days ago", ...: `days` whole days before (`past`: after) now.
+pub fn days_phrase(days: i64, past: bool) -> String {
     match (days, past) {
         (0, true) => "today".into(),
         (0, false) => "within a day".into(),
@@ -159,23 +160,6 @@ fn duration_phrase(days: i64) -> String {
     } else {
         format!("{days} more days")
     }
-}
-
-/// `CN=Hub CA, O=Modusbox, C=US`.
-pub fn dn_text(name: &DistinguishedName) -> String {
-    [
-        ("CN", &name.common_name),
-        ("emailAddress", &name.email_address),
-        ("OU", &name.organizational_unit),
-        ("O", &name.organization),
-        ("L", &name.locality),
-        ("ST", &name.state),
-        ("C", &name.country),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key}={v}")))
-    .collect::<Vec<_>>()
-    .join(", ")
 }
 
 /// The name a person knows a certificate by: its CN, else its organization, else its serial.
@@ -242,8 +226,8 @@ pub fn CertificateDetails(
 ) -> impl IntoView {
     let name = display_name(&info);
     let mut rows = vec![
-        detail_row("Subject", dn_text(&info.subject), false).into_any(),
-        detail_row("Issuer", dn_text(&info.issuer), false).into_any(),
+        detail_row("Subject", info.subject.to_string(), false).into_any(),
+        detail_row("Issuer", info.issuer.to_string(), false).into_any(),
         detail_row(
             "Valid",
             format!(
@@ -419,7 +403,7 @@ fn preview_line(info: &CertInfo) -> impl IntoView {
                 <ExpiryBadge info=info.clone()/>
             </p>
             <p class="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">
-                {format!("Issued by {} · {} to {} · {}", dn_text(&info.issuer), human_instant(&info.not_before), human_instant(&info.not_after), key_text(info))}
+                {format!("Issued by {} · {} to {} · {}", info.issuer, human_instant(&info.not_before), human_instant(&info.not_after), key_text(info))}
             </p>
         </li>
     }
@@ -449,7 +433,7 @@ fn csr_key_text(info: &CsrInfo) -> String {
 fn csr_summary(info: &CsrInfo) -> impl IntoView {
     let names = alt_names_text(&info.extensions.subject_alt_name);
     view! {
-        <p class="text-sm font-semibold text-slate-900 [overflow-wrap:anywhere]">{dn_text(&info.subject)}</p>
+        <p class="text-sm font-semibold text-slate-900 [overflow-wrap:anywhere]">{info.subject.to_string()}</p>
         <p class="mt-0.5 text-xs text-slate-600 [overflow-wrap:anywhere]">
             {format!("{} · {}{}", csr_key_text(info), info.signature_algorithm,
                 if names.is_empty() { String::new() } else { format!(" · {}", names.join(", ")) })}
@@ -466,7 +450,7 @@ pub fn CsrDetails(
     #[prop(optional, into)] file_name: Option<String>,
 ) -> impl IntoView {
     let names = alt_names_text(&info.extensions.subject_alt_name);
-    let mut rows = vec![detail_row("Subject", dn_text(&info.subject), false).into_any()];
+    let mut rows = vec![detail_row("Subject", info.subject.to_string(), false).into_any()];
     if !names.is_empty() {
         rows.push(detail_row("Alternative names", names.join(", "), false).into_any());
     }

@@ -51,6 +51,32 @@ pub struct DistinguishedName {
     pub locality: Option<String>,
 }
 
+/// `CN=Hub CA, O=Modusbox, C=US`: the attributes there are, most specific first.
+impl std::fmt::Display for DistinguishedName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let attributes = [
+            ("CN", &self.common_name),
+            ("emailAddress", &self.email_address),
+            ("OU", &self.organizational_unit),
+            ("O", &self.organization),
+            ("L", &self.locality),
+            ("ST", &self.state),
+            ("C", &self.country),
+        ];
+        let mut first = true;
+        for (key, value) in attributes {
+            if let Some(value) = value {
+                if !first {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{key}={value}")?;
+                first = false;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The subject alternative names of a certificate or CSR, by type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

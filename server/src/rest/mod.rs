@@ -11,6 +11,7 @@ mod environments;
 pub mod error;
 mod extract;
 mod health;
+mod inventory;
 mod login;
 mod monetary_zones;
 mod network;
@@ -54,7 +55,7 @@ pub mod body_limits {
         (name = "dfsp-endpoints", description = "The DFSPs' network endpoints and their confirmation by the Hub"),
         (name = "pki", description = "Certificate authorities: the environment's internal CA, the Hub's external CAs and the DFSPs' CAs"),
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
-        (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, and the DFSPs' JWS signing certificates"),
+        (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, the DFSPs' JWS signing certificates, and the inventory of every certificate with its expiry"),
         (name = "health", description = "Service health"),
         (name = "audit", description = "The audit log: every change, who made it and when"),
         (name = "second-factors", description = "Users' second factors after sign-in (AUTH_2FA_ENABLED), which hub operators reset"),
@@ -79,6 +80,7 @@ pub fn router(
         .merge(authorities::routes())
         .merge(enrollments::routes())
         .merge(certificates::routes())
+        .merge(inventory::routes())
         .merge(health::routes())
         .merge(login::routes())
         .merge(second_factors::routes())

@@ -17,6 +17,7 @@ mod environments;
 mod http;
 mod identity_provider;
 mod inbound;
+mod inventory;
 mod login_api;
 mod metrics;
 mod network;
