@@ -139,6 +139,11 @@ pub fn csr_queue(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/csrs")
 }
 
+/// The CRL of the environment's CA `ca_id`, DER (an API path: public, for relying parties).
+pub fn ca_crl(env_id: EnvironmentId, ca_id: i64) -> String {
+    format!("/api/environments/{env_id}/cas/{ca_id}/crl")
+}
+
 pub fn certificate_inventory(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/certificates")
 }
@@ -154,7 +159,13 @@ pub fn inventoried_certificate(
         (Kind::InternalCa | Kind::HubCa, _) => certificate_authorities(env_id),
         (Kind::HubServer, _) => server_certificates(env_id),
         (Kind::DfspCa, Some(dfsp)) => dfsp_ca(env_id, dfsp),
-        (Kind::InboundEnrollment, Some(dfsp)) => dfsp_certificates(env_id, dfsp),
+        (Kind::InboundEnrollment, Some(dfsp)) => {
+            // The enrollment's own card on the page (`inboundEnrollment.12`).
+            match certificate.id.rsplit_once('.') {
+                Some((_, row)) => format!("{}#enrollment-{row}", dfsp_certificates(env_id, dfsp)),
+                None => dfsp_certificates(env_id, dfsp),
+            }
+        }
         (Kind::OutboundEnrollment, Some(dfsp)) => hub_certificates(env_id, dfsp),
         (Kind::DfspServer, Some(dfsp)) => dfsp_server_certificate(env_id, dfsp),
         (Kind::DfspJws, Some(dfsp)) => dfsp_jws(env_id, dfsp),

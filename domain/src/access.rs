@@ -65,6 +65,13 @@ impl EnvScope {
         Ok(EnvScope { env_id })
     }
 
+    /// For what is public by nature, and read without signing in: a CA's certificate
+    /// revocation list, which relying parties fetch from the address in the certificates.
+    pub(crate) async fn public(conn: &mut Conn, env_id: EnvironmentId) -> Outcome<EnvScope> {
+        environments::repository::ensure_exists(conn, env_id).await?;
+        Ok(EnvScope { env_id })
+    }
+
     /// Reads the environment's rows (a list, or one row) with `read`, in one round trip when it
     /// finds something: rows of an environment prove that it exists, so only an answer with
     /// nothing in it asks whether the environment does (and is then "not found" if it does

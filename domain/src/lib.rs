@@ -37,4 +37,4 @@ pub mod statistics;
 pub use error::{DomainError, DomainResult, FieldError};
 pub use principal::Principal;
 #[cfg(feature = "server")]
-pub use services::Services;
+pub use services::{Services, DEFAULT_CRL_VALIDITY};

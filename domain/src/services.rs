@@ -18,6 +18,9 @@ use crate::pki::hub_cas::HubCaService;
 use crate::pki::keys::Passphrase;
 use crate::second_factors::{SecondFactorService, TotpNaming};
 
+/// `CRL_VALIDITY`'s default: a week.
+pub const DEFAULT_CRL_VALIDITY: time::Duration = time::Duration::days(7);
+
 #[derive(Clone)]
 pub struct Services {
     pub(crate) db: Db,
@@ -30,6 +33,10 @@ pub struct Services {
     pub(crate) opened_keys: crate::pki::keys::OpenedKeys,
     /// When certificates count as expiring (`EXPIRY_WARNING_DAYS`).
     pub(crate) expiry_warnings: ExpiryWarnings,
+    /// How long a CRL is valid (`CRL_VALIDITY`).
+    pub(crate) crl_validity: time::Duration,
+    /// `PUBLIC_URL`: where the certificates the CA issues say their CRL is.
+    pub(crate) public_url: Option<String>,
 }
 
 impl Services {
@@ -41,7 +48,22 @@ impl Services {
             totp: None,
             opened_keys: Default::default(),
             expiry_warnings: ExpiryWarnings::default(),
+            crl_validity: DEFAULT_CRL_VALIDITY,
+            public_url: None,
         }
+    }
+
+    /// The same services, making CRLs valid for `validity`.
+    pub fn with_crl_validity(mut self, validity: time::Duration) -> Self {
+        self.crl_validity = validity;
+        self
+    }
+
+    /// The same services, naming the CRL at `public_url` (where browsers and relying parties
+    /// reach this server) in the certificates the CA issues.
+    pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
+        self.public_url = public_url;
+        self
     }
 
     /// The same services, flagging certificates as expiring within `warnings`' widest.
@@ -131,6 +153,10 @@ impl Services {
 
     pub fn inventory(&self) -> InventoryService<'_> {
         InventoryService { services: self }
+    }
+
+    pub fn revocations(&self) -> crate::pki::revocations::RevocationService<'_> {
+        crate::pki::revocations::RevocationService { services: self }
     }
 
     pub fn sessions(&self) -> crate::sessions::SessionService<'_> {

@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { makeTlsChain } from "./certs";
+import { makeCsr, makeTlsChain } from "./certs";
 import { collectPageErrors, open, shot, unique } from "./helpers";
 
 /**
@@ -67,7 +68,7 @@ test("the inventory highlights an expiring certificate, filters, sorts and downl
   ]);
   expect(download.suggestedFilename()).toBe("certificates.csv");
   const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
-  expect(csv[0]).toBe("id,kind,role,owner,dfspId,subject,issuer,serial,notBefore,notAfter,daysLeft,status,fingerprintSha256");
+  expect(csv[0]).toBe("id,kind,role,owner,dfspId,subject,issuer,serial,notBefore,notAfter,daysLeft,status,fingerprintSha256,revokedAt,revocationReason");
   expect(csv).toHaveLength(3);
   expect(csv.slice(1).every((line) => line.includes(",dfspCa,") && line.includes(",INV1,INV1,"))).toBeTruthy();
 
@@ -86,4 +87,52 @@ test("an environment without certificates says where to start", async ({ page, r
   await expect(page.getByTestId("empty-state")).toContainText("No certificate yet");
   await page.getByTestId("empty-state").getByRole("link", { name: "Certificate authorities" }).click();
   await expect(page).toHaveURL(`/environments/${env.id}/ca`);
+});
+
+/**
+ * The Hub revokes a DFSP's certificate from the inventory, after saying why; it shows as
+ * revoked there and on the DFSP's page, and the CA's CRL, downloaded from the CA page, lists it.
+ */
+test("the Hub revokes a certificate and the CRL download lists it", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", {
+    data: { name: unique("REVOKE"), defaultDN: { CN: "hub.example.com", O: "Example", C: "US" } },
+  })).json();
+  const base = `/api/environments/${env.id}`;
+  const envUrl = `/environments/${env.id}`;
+  await request.post(`${base}/dfsps`, { data: { dfspId: "RV1", name: "Revoked Bank" } });
+  expect((await request.post(`${base}/cas`, { data: { csr: { hosts: ["hub.example.com"], key: { algo: "ecdsa", size: 256 } } } })).ok()).toBeTruthy();
+  const enrollment = await (await request.post(`${base}/dfsps/RV1/enrollments/inbound`, { data: { clientCSR: makeCsr("rv1.example.com", 2048) } })).json();
+  expect((await request.post(`${base}/dfsps/RV1/enrollments/inbound/${enrollment.id}/sign`)).ok()).toBeTruthy();
+  const id = `inboundEnrollment.${enrollment.id}`;
+  const listed = await (await request.get(`${base}/certificates?kind=inboundEnrollment`)).json();
+  const serial: string = listed[0].serial;
+
+  await open(page, `${envUrl}/certificates`);
+  const row = page.locator(`tr[data-id="${id}"]`);
+  await expect(row).toHaveAttribute("data-status", "valid");
+  await row.getByText("Revoke…").click();
+  await row.getByLabel("Reason").selectOption("keyCompromise");
+  await shot(page, "inventory-03-revoke");
+  await row.getByRole("button", { name: "Revoke", exact: true }).click();
+  await expect(page.getByTestId("success")).toContainText("Certificate revoked (The key is compromised)");
+  await expect(row).toHaveAttribute("data-status", "revoked");
+  await expect(row).toContainText("Revoked");
+  await expect(page.getByTestId("expiry-summary")).toHaveText("2 certificates: 1 revoked.");
+  await expect(row.getByText("Revoke…")).toHaveCount(0);
+  await shot(page, "inventory-04-revoked");
+
+  // Its link leads to its enrollment, which says so.
+  await row.getByRole("link", { name: /Open/ }).click();
+  await expect(page).toHaveURL(`${envUrl}/dfsps/RV1/certificates#enrollment-${enrollment.id}`);
+  await expect(page.locator(`#enrollment-${enrollment.id}`).getByTestId("revoked")).toContainText("Revoked on");
+
+  // The CA page offers the CRL, which lists the certificate's serial number.
+  await open(page, `${envUrl}/ca`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("crl-download").click()]);
+  expect(download.suggestedFilename()).toMatch(/^environment-\d+-ca-\d+\.crl$/);
+  const text = execFileSync("openssl", ["crl", "-inform", "DER", "-in", await download.path(), "-noout", "-text"]).toString();
+  expect(text).toContain(`Serial Number: ${serial.replace(/:/g, "")}`);
+  expect(text).toContain("Key Compromise");
+  expect(errors).toEqual([]);
 });

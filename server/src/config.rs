@@ -79,6 +79,8 @@ pub struct Config {
     /// `EXPIRY_WARNING_DAYS` (default `30,7,1`): how many days before expiry a certificate
     /// is flagged; the widest makes it "expiring".
     pub expiry_warnings: domain::inventory::ExpiryWarnings,
+    /// `CRL_VALIDITY` (default `168h`, a week): how long each CRL the CAs sign is valid.
+    pub crl_validity: time::Duration,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -311,6 +313,24 @@ impl Config {
                 None => None,
             },
             metrics_token: var("METRICS_TOKEN").map(|token| Secret::new(token.trim())),
+            crl_validity: match var("CRL_VALIDITY") {
+                None => domain::DEFAULT_CRL_VALIDITY,
+                Some(text) => match domain::pki::ca::parse_duration(&text) {
+                    Ok(validity) if validity >= time::Duration::hours(1) => validity,
+                    Ok(_) => {
+                        return Err(ConfigError {
+                            variable: "CRL_VALIDITY",
+                            message: format!("'{text}' is shorter than an hour: give at least 1h, such as 168h (a week)"),
+                        })
+                    }
+                    Err(message) => {
+                        return Err(ConfigError {
+                            variable: "CRL_VALIDITY",
+                            message,
+                        })
+                    }
+                },
+            },
             expiry_warnings: match var("EXPIRY_WARNING_DAYS") {
                 None => Default::default(),
                 Some(days) => {
@@ -386,6 +406,10 @@ impl Config {
                 } else {
                     "/metrics, open to anyone who reaches the server".into()
                 },
+            ),
+            (
+                "CRL validity",
+                format!("{} hours", self.crl_validity.whole_hours()),
             ),
             (
                 "expiry warnings",
@@ -623,6 +647,21 @@ mod tests {
         let err = config(&[("EXPIRY_WARNING_DAYS", "30,soon")]).unwrap_err();
         assert_eq!(err.variable, "EXPIRY_WARNING_DAYS");
         assert!(err.message.contains("'soon'"), "{}", err.message);
+    }
+
+    #[test]
+    fn crl_validity_defaults_to_a_week_and_is_at_least_an_hour() {
+        assert_eq!(config(&[]).unwrap().crl_validity, time::Duration::days(7));
+        let c = config(&[("CRL_VALIDITY", "24h")]).unwrap();
+        assert_eq!(c.crl_validity, time::Duration::days(1));
+        assert_eq!(
+            config(&[("CRL_VALIDITY", "30m")]).unwrap_err().variable,
+            "CRL_VALIDITY"
+        );
+        assert_eq!(
+            config(&[("CRL_VALIDITY", "a week")]).unwrap_err().variable,
+            "CRL_VALIDITY"
+        );
     }
 
     #[test]

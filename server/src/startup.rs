@@ -110,6 +110,8 @@ impl Application {
         let services = Services::new(db, clock.clone())
             .with_passphrase(passphrase)
             .with_expiry_warnings(config.expiry_warnings.clone())
+            .with_crl_validity(config.crl_validity)
+            .with_public_url(config.public_url.clone())
             .with_second_factor(second_factor.then(|| TotpNaming {
                 issuer: config.auth.totp_issuer.clone(),
                 label: config.auth.totp_label.clone(),

@@ -124,9 +124,10 @@ fn link_of(env: EnvironmentId, event: &AuditEvent) -> Option<String> {
         (EndpointCreate | EndpointUpdate | EndpointDelete, None) => urls::network(env),
         (CaCreate | HubCaCreate | HubCaDelete, _) => urls::certificate_authorities(env),
         (DfspCaUpload, Some(dfsp)) => urls::dfsp_ca(env, dfsp),
-        (InboundCreate | InboundSign | InboundCertificateUpload, Some(dfsp)) => {
-            urls::dfsp_certificates(env, dfsp)
-        }
+        (
+            InboundCreate | InboundSign | InboundCertificateUpload | CertificateRevoke,
+            Some(dfsp),
+        ) => urls::dfsp_certificates(env, dfsp),
         (OutboundCreate | OutboundCertificateUpload | OutboundValidate, Some(dfsp)) => {
             urls::hub_certificates(env, dfsp)
         }

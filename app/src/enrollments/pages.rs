@@ -96,8 +96,16 @@ fn EnrollmentCard(
         .certificate
         .clone()
         .zip(enrollment.cert_info.clone());
+    let revoked = enrollment.revocation.clone().map(|revocation| {
+        view! {
+            <div class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" role="status" data-testid="revoked">
+                <p class="font-semibold">{format!("Revoked on {}", revocation.revoked_at.get(..10).unwrap_or_default())}</p>
+                <p>{format!("{}. The CA's CRL lists this certificate: parties that check it refuse it. Submit a new CSR for a new certificate.", revocation.reason.label())}</p>
+            </div>
+        }
+    });
     view! {
-        <article class="space-y-3 rounded-lg border border-slate-200 bg-slate-50/60 p-4" data-testid="enrollment">
+        <article class="space-y-3 rounded-lg border border-slate-200 bg-slate-50/60 p-4" data-testid="enrollment" id=format!("enrollment-{}", enrollment.id)>
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <div class="min-w-0">
                     <h3 class="text-base font-semibold text-slate-900">{format!("Enrollment {}", enrollment.id)}</h3>
@@ -105,6 +113,7 @@ fn EnrollmentCard(
                 </div>
                 <InboundStateBadge state=enrollment.state/>
             </div>
+            {revoked}
             <ValidationResults state=enrollment.validation_state validations=enrollment.validations.clone() subject=subject/>
             {children.map(|c| c())}
             {certificate.map(|(pem, info)| {

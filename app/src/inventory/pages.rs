@@ -8,15 +8,18 @@ use domain::inventory::{
     to_csv, CertificateKind, CertificateRole, CertificateStatus, ExpirySummary,
     InventoryCertificate, InventoryFilter, InventoryQuery, HUB_OWNER,
 };
+use domain::pki::revocations::RevocationReason;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
-use super::rpc::{certificate_inventory, load_expiry_summary};
+use super::rpc::{certificate_inventory, load_expiry_summary, RevokeCertificate};
 use crate::components::{
-    EmptyState, ErrorPanel, Loading, Sorting, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN,
-    SECONDARY_BUTTON, STACKED_FIRST, STACKED_LAST, STACKED_ROW,
+    acting_as_hub_operator, ConfirmDelete, EmptyState, ErrorPanel, Loading, Sorting, SubmitButton,
+    SuccessNotice, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN, SECONDARY_BUTTON, STACKED_FIRST,
+    STACKED_LAST, STACKED_ROW,
 };
 use crate::error::PortalError;
 use crate::pki::components::days_phrase;
@@ -188,6 +191,9 @@ fn day_of(instant: &str) -> &str {
 /// How long a certificate has left, in words.
 fn time_left(certificate: &InventoryCertificate) -> String {
     let days = certificate.days_left;
+    if let Some(revocation) = &certificate.revocation {
+        return format!("revoked {}", day_of(&revocation.revoked_at));
+    }
     if certificate.status == CertificateStatus::Expired {
         // `daysLeft` rounds down: -1 is "less than a day ago".
         format!("expired {}", days_phrase((-days - 1).max(0), true))
@@ -198,6 +204,7 @@ fn time_left(certificate: &InventoryCertificate) -> String {
 
 fn status_badge(status: CertificateStatus) -> (&'static str, &'static str) {
     match status {
+        CertificateStatus::Revoked => ("Revoked", "bg-slate-100 text-slate-800 ring-slate-500/40"),
         CertificateStatus::Expired => ("Expired", "bg-red-50 text-red-800 ring-red-600/30"),
         CertificateStatus::Expiring => ("Expiring", "bg-amber-50 text-amber-900 ring-amber-600/30"),
         CertificateStatus::Valid => (
@@ -209,6 +216,7 @@ fn status_badge(status: CertificateStatus) -> (&'static str, &'static str) {
 
 fn row_class(status: CertificateStatus) -> &'static str {
     match status {
+        CertificateStatus::Revoked => "bg-slate-50",
         CertificateStatus::Expired => "bg-red-50/60",
         CertificateStatus::Expiring => "bg-amber-50/60",
         CertificateStatus::Valid => "",
@@ -246,9 +254,10 @@ pub fn InventoryPage() -> impl IntoView {
         let query = query.read();
         View::from_query(|key| query.get(key))
     });
+    let revoke = ServerAction::<RevokeCertificate>::new();
     let inventory = Resource::new(
-        move || env_id.get(),
-        |env| async move {
+        move || (env_id.get(), revoke.version().get()),
+        |(env, _)| async move {
             match env {
                 Some(env) => certificate_inventory(env).await.map(Some),
                 None => Ok(None),
@@ -276,6 +285,12 @@ pub fn InventoryPage() -> impl IntoView {
                         let shown = current.apply(&inventory.certificates);
                         view! {
                             <SummaryLine summary/>
+                            {move || revoke.value().get().map(|answer| match answer {
+                                Ok(revocation) => view! {
+                                    <div class="mb-4"><SuccessNotice>{format!("Certificate revoked ({}). The CA's CRL lists it now.", revocation.reason.label())}</SuccessNotice></div>
+                                }.into_any(),
+                                Err(error) => view! { <div class="mb-4"><ErrorPanel error/></div> }.into_any(),
+                            })}
                             <FilterForm env current=current.clone() owners/>
                             {if shown.is_empty() {
                                 view! {
@@ -284,7 +299,7 @@ pub fn InventoryPage() -> impl IntoView {
                                     </EmptyState>
                                 }.into_any()
                             } else {
-                                view! { <InventoryTable env current shown/> }.into_any()
+                                view! { <InventoryTable env current shown revoke/> }.into_any()
                             }}
                         }.into_any()
                     }
@@ -323,6 +338,9 @@ fn SummaryLine(summary: ExpirySummary) -> impl IntoView {
             1 => "1 has expired".to_owned(),
             n => format!("{n} have expired"),
         });
+    }
+    if summary.revoked > 0 {
+        parts.push(format!("{} revoked", summary.revoked));
     }
     let text = if parts.is_empty() {
         format!(
@@ -403,15 +421,18 @@ fn InventoryTable(
     env: EnvironmentId,
     current: View,
     shown: Vec<InventoryCertificate>,
+    revoke: ServerAction<RevokeCertificate>,
 ) -> impl IntoView {
     let csv = csv_href(&shown);
     let count = shown.len();
+    let hub = acting_as_hub_operator();
     view! {
         <Table testid="inventory-table" columns=COLUMNS narrow_hidden=&[1, 2] stack_narrow=true sorting=Some(current.sorting(env))>
             {shown.into_iter().map(|c| {
                 let (status, badge) = status_badge(c.status);
                 let href = urls::inventoried_certificate(env, &c);
                 let kind = kind_text(&c);
+                let revoke_form = (hub && c.revocable).then(|| view! { <RevokeForm env certificate=c.clone() revoke/> });
                 view! {
                     <tr class=format!("{STACKED_ROW} align-top {}", row_class(c.status)) data-status=c.status.as_str() data-id=c.id.clone()>
                         <td class=format!("px-4 py-3 {STACKED_FIRST} sm:max-w-md")>
@@ -432,7 +453,10 @@ fn InventoryTable(
                             <span class=format!("inline-flex whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset {badge}")>{status}</span>
                         </td>
                         <td class=format!("{STACKED_LAST} whitespace-nowrap px-4 py-3 text-right")>
-                            <A href=href attr:class=LINK_CLASS>"Open"<span class="sr-only">{format!(": {}", c.subject)}</span></A>
+                            <div class="flex flex-col items-end gap-2">
+                                <A href=href attr:class=LINK_CLASS>"Open"<span class="sr-only">{format!(": {}", c.subject)}</span></A>
+                                {revoke_form}
+                            </div>
                         </td>
                     </tr>
                 }
@@ -446,6 +470,36 @@ fn InventoryTable(
                 }}
             </a>
         </div>
+    }
+}
+
+/// Revokes one certificate, after a second step that asks why.
+#[component]
+fn RevokeForm(
+    env: EnvironmentId,
+    certificate: InventoryCertificate,
+    revoke: ServerAction<RevokeCertificate>,
+) -> impl IntoView {
+    let select_id = format!("revoke-reason-{}", certificate.id.replace('.', "-"));
+    let warning = format!(
+        "Revoke {}? The CA's CRL will list it, and parties that check the CRL will refuse it. \
+         It cannot be undone.",
+        certificate.subject
+    );
+    view! {
+        <ConfirmDelete label="Revoke…" warning>
+            <ActionForm action=revoke attr:class="flex w-full flex-col gap-2 text-left">
+                <input type="hidden" name="env_id" value=env.get()/>
+                <input type="hidden" name="certificate_id" value=certificate.id.clone()/>
+                <label for=select_id.clone() class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Reason"</label>
+                <select id=select_id name="reason" class=INPUT_CLASS>
+                    {RevocationReason::ALL.iter().map(|reason| view! {
+                        <option value=reason.as_str()>{reason.label()}</option>
+                    }).collect_view()}
+                </select>
+                <SubmitButton label="Revoke" pending_label="Revoking…" pending=revoke.pending() danger=true/>
+            </ActionForm>
+        </ConfirmDelete>
     }
 }
 
@@ -584,6 +638,7 @@ mod tests {
             total,
             expiring,
             expired,
+            revoked: 0,
             window_days: 30,
         };
         let (text, href, _) = expiry_card_text(&summary(5, 3, 0), env);

@@ -25,3 +25,21 @@ pub async fn load_expiry_summary(env: EnvironmentId) -> Result<ExpirySummary, Po
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.inventory().summary(&who, env).await)
 }
+
+/// Revokes a certificate the environment's CA issued (hub operators), with an RFC 5280
+/// reason's name.
+#[server(prefix = "/rpc", endpoint = "certificates/revoke")]
+pub async fn revoke_certificate(
+    env_id: EnvironmentId,
+    certificate_id: String,
+    #[server(default)] reason: Option<String>,
+) -> Result<domain::pki::revocations::Revocation, PortalError> {
+    let (services, who, reply) = crate::server::context()?;
+    let request = domain::pki::revocations::RevokeRequest { reason };
+    reply.answer(
+        services
+            .revocations()
+            .revoke(&who, env_id, &certificate_id, &request)
+            .await,
+    )
+}

@@ -162,6 +162,7 @@ fn InternalCa(
             view! {
                 {move || create.value().get().and_then(Result::ok).map(|_| view! { <SuccessNotice>"The new CA is the environment's CA from now on."</SuccessNotice> })}
                 <CertificateDetails info=ca.cert_info heading="Current root certificate" pem=ca.certificate file_name=file/>
+                <CrlCard env ca_id=ca.id/>
                 {(!earlier.is_empty()).then(|| view! { <EarlierCas list=earlier/> })}
                 <HubOnly>
                     {let environment = environment.clone();
@@ -189,6 +190,26 @@ fn InternalCa(
             </div>
         }
         .into_any(),
+    }
+}
+
+/// Where the CA's certificate revocation list is, to download or to give relying parties.
+#[component]
+fn CrlCard(env: EnvironmentId, ca_id: i64) -> impl IntoView {
+    let href = urls::ca_crl(env, ca_id);
+    view! {
+        <div class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="crl">
+            <div class="min-w-0">
+                <p class="text-sm font-semibold text-slate-800">"Certificate revocation list"</p>
+                <p class="mt-0.5 text-sm text-slate-600 [overflow-wrap:anywhere]">
+                    "The certificates of this CA that a hub operator revoked (on the "
+                    <A href=urls::certificate_inventory(env) attr:class=LINK_CLASS>"All certificates"</A>
+                    " page). Relying parties fetch it without signing in from "
+                    <code class="font-mono text-xs">{href.clone()}</code>"."
+                </p>
+            </div>
+            <a href=href download=format!("environment-{env}-ca-{ca_id}.crl") class=SECONDARY_BUTTON data-testid="crl-download">"Download the CRL (.crl)"</a>
+        </div>
     }
 }
 

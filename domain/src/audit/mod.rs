@@ -67,6 +67,8 @@ pub enum AuditAction {
     JwsCertificateStore,
     #[serde(rename = "jws_certificate.delete")]
     JwsCertificateDelete,
+    #[serde(rename = "certificate.revoke")]
+    CertificateRevoke,
     #[serde(rename = "session.sign_in")]
     SignIn,
     #[serde(rename = "session.sign_out")]
@@ -80,7 +82,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::EnvironmentCreate,
         AuditAction::EnvironmentDelete,
         AuditAction::DfspCreate,
@@ -104,6 +106,7 @@ impl AuditAction {
         AuditAction::ServerCertificateDelete,
         AuditAction::JwsCertificateStore,
         AuditAction::JwsCertificateDelete,
+        AuditAction::CertificateRevoke,
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::SecondFactorConfirm,
@@ -136,6 +139,7 @@ impl AuditAction {
             AuditAction::ServerCertificateDelete => "server_certificate.delete",
             AuditAction::JwsCertificateStore => "jws_certificate.store",
             AuditAction::JwsCertificateDelete => "jws_certificate.delete",
+            AuditAction::CertificateRevoke => "certificate.revoke",
             AuditAction::SignIn => "session.sign_in",
             AuditAction::SignOut => "session.sign_out",
             AuditAction::SecondFactorConfirm => "second_factor.confirm",

@@ -129,13 +129,16 @@ pub enum CertificateStatus {
     Expiring,
     /// Its `notAfter` has passed.
     Expired,
+    /// A hub operator revoked it: the issuing CA's CRL lists it.
+    Revoked,
 }
 
 impl CertificateStatus {
-    pub const ALL: [CertificateStatus; 3] = [
+    pub const ALL: [CertificateStatus; 4] = [
         CertificateStatus::Valid,
         CertificateStatus::Expiring,
         CertificateStatus::Expired,
+        CertificateStatus::Revoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -143,6 +146,7 @@ impl CertificateStatus {
             CertificateStatus::Valid => "valid",
             CertificateStatus::Expiring => "expiring",
             CertificateStatus::Expired => "expired",
+            CertificateStatus::Revoked => "revoked",
         }
     }
 
@@ -192,6 +196,12 @@ pub struct InventoryCertificate {
     pub status: CertificateStatus,
     /// SHA-256 of the DER encoding, in hexadecimal with colons.
     pub fingerprint_sha256: String,
+    /// Whether a hub operator can revoke it here: a DFSP client certificate the environment's
+    /// CA issued that is neither revoked nor expired.
+    pub revocable: bool,
+    /// Present once it is revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<crate::pki::revocations::Revocation>,
 }
 
 /// The filters of an inventory listing, each optional. Read as text, so that an unknown value
@@ -288,7 +298,7 @@ pub fn to_csv(certificates: &[InventoryCertificate]) -> String {
         }
     }
     let mut csv = String::from(
-        "id,kind,role,owner,dfspId,subject,issuer,serial,notBefore,notAfter,daysLeft,status,fingerprintSha256\r\n",
+        "id,kind,role,owner,dfspId,subject,issuer,serial,notBefore,notAfter,daysLeft,status,fingerprintSha256,revokedAt,revocationReason\r\n",
     );
     for c in certificates {
         let row = [
@@ -305,6 +315,8 @@ pub fn to_csv(certificates: &[InventoryCertificate]) -> String {
             &c.days_left.to_string(),
             c.status.as_str(),
             &c.fingerprint_sha256,
+            c.revocation.as_ref().map_or("", |r| r.revoked_at.as_str()),
+            c.revocation.as_ref().map_or("", |r| r.reason.as_str()),
         ];
         let row: Vec<String> = row.iter().map(|value| field(value)).collect();
         csv.push_str(&row.join(","));
@@ -383,6 +395,7 @@ pub struct ExpirySummary {
     /// Expiring within `windowDays`.
     pub expiring: u32,
     pub expired: u32,
+    pub revoked: u32,
     /// The widest expiry warning, in days.
     pub window_days: u32,
 }
@@ -395,6 +408,7 @@ impl ExpirySummary {
             total: certificates.len() as u32,
             expiring: count(CertificateStatus::Expiring),
             expired: count(CertificateStatus::Expired),
+            revoked: count(CertificateStatus::Revoked),
             window_days,
         }
     }
@@ -460,6 +474,8 @@ mod tests {
             days_left: 31,
             status: CertificateStatus::Valid,
             fingerprint_sha256: "AA:BB".into(),
+            revocable: false,
+            revocation: None,
         }
     }
 
@@ -509,7 +525,7 @@ mod tests {
             "{}",
             lines[1]
         );
-        assert!(lines[1].ends_with(",31,valid,AA:BB"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",31,valid,AA:BB,,"), "{}", lines[1]);
         assert_eq!(lines.len(), 3, "a line break after each row");
     }
 

@@ -5,8 +5,8 @@ use time::OffsetDateTime;
 
 use super::repository::{self, StoredCertificates};
 use super::{
-    whole_days, CertificateKind, CertificateRole, ExpirySummary, ExpiryWarnings, Inventory,
-    InventoryCertificate, InventoryFilter, InventoryQuery, HUB_OWNER,
+    whole_days, CertificateKind, CertificateRole, CertificateStatus, ExpirySummary, ExpiryWarnings,
+    Inventory, InventoryCertificate, InventoryFilter, InventoryQuery, HUB_OWNER,
 };
 use crate::access::EnvScope;
 use crate::db::db_read;
@@ -178,6 +178,21 @@ fn entry(
     let seconds_left = OffsetDateTime::parse(&info.not_after, &Rfc3339)
         .map(|not_after| (not_after - now).whole_seconds())
         .unwrap_or(0);
+    // Only the main certificate of a row is the one revoked or issued here (a chain's CA
+    // certificates are not).
+    let main = role == CertificateRole::EndEntity;
+    let revocation = row.revocation.clone().filter(|_| main);
+    let status = match revocation {
+        Some(_) => CertificateStatus::Revoked,
+        None => warnings.status(seconds_left),
+    };
+    let revocable = main
+        && row.kind == CertificateKind::InboundEnrollment
+        && row.issuer_ca_id.is_some()
+        && matches!(
+            status,
+            CertificateStatus::Valid | CertificateStatus::Expiring
+        );
     InventoryCertificate {
         id,
         kind: row.kind,
@@ -190,7 +205,9 @@ fn entry(
         not_before: info.not_before.clone(),
         not_after: info.not_after.clone(),
         days_left: whole_days(seconds_left),
-        status: warnings.status(seconds_left),
+        status,
         fingerprint_sha256: info.fingerprint_sha256.clone(),
+        revocable,
+        revocation,
     }
 }

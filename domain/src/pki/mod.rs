@@ -15,6 +15,8 @@ pub mod ca_chain;
 pub mod certificate_sets;
 #[cfg(feature = "server")]
 pub mod chain;
+#[cfg(feature = "server")]
+pub mod crl;
 pub mod dfsp_cas;
 pub mod hub_cas;
 #[cfg(feature = "server")]
@@ -23,6 +25,7 @@ pub mod keys;
 pub mod parse;
 #[cfg(feature = "server")]
 pub mod request;
+pub mod revocations;
 #[cfg(feature = "server")]
 pub mod sign;
 #[cfg(all(test, feature = "server"))]

@@ -33,13 +33,15 @@ fn instant(text: &str) -> Result<OffsetDateTime, CaError> {
 }
 
 /// Signs `csr` with the CA (`issuer`, its `issuer_key`) under `profile`, as of `now`. The
-/// certificate ends when the CA does if the profile's expiry would outlive it.
+/// certificate ends when the CA does if the profile's expiry would outlive it. With `crl_url`,
+/// it names the CA's CRL there (a CRL distribution point).
 pub fn sign_csr(
     csr: &ParsedCsr,
     issuer: &ParsedCertificate,
     issuer_key: &PKey<Private>,
     profile: &SigningProfile,
     now: OffsetDateTime,
+    crl_url: Option<&str>,
 ) -> Result<ParsedCertificate, CaError> {
     let engine = |e: ErrorStack| CaError::Engine(ca::first_reason(&e));
     let request = X509Req::from_der(&csr.der).map_err(engine)?;
@@ -146,6 +148,15 @@ pub fn sign_csr(
             .map_err(|_| CaError::Invalid("the CSR's alternative names cannot be copied".into()))?;
         builder.append_extension(extension).map_err(engine)?;
     }
+    if let Some(url) = crl_url {
+        let oid = openssl::asn1::Asn1Object::from_str("2.5.29.31").map_err(engine)?;
+        let value =
+            openssl::asn1::Asn1OctetString::new_from_bytes(&super::crl::distribution_points(url))
+                .map_err(engine)?;
+        let extension =
+            openssl::x509::X509Extension::new_from_der(&oid, false, &value).map_err(engine)?;
+        builder.append_extension(extension).map_err(engine)?;
+    }
     builder
         .sign(issuer_key, digest_of(profile))
         .map_err(engine)?;
@@ -222,7 +233,7 @@ mod tests {
             &["signing", "key encipherment", "client auth"],
             "SHA256withRSA",
         );
-        let signed = sign_csr(&request, &ca.certificate, &ca.key, &default, now()).unwrap();
+        let signed = sign_csr(&request, &ca.certificate, &ca.key, &default, now(), None).unwrap();
         let info = &signed.info;
         assert_eq!(info.subject, request.info.subject);
         assert_eq!(info.issuer, ca.certificate.info.subject);
@@ -252,6 +263,49 @@ mod tests {
     }
 
     #[test]
+    fn with_a_crl_address_the_certificate_names_its_distribution_point() {
+        let ca = hub_ca(KeySpec::Ecdsa(EcCurve::P256), Duration::days(3650));
+        let request = csr(
+            &DN,
+            &["dfsp1.example.com"],
+            &ec_key(),
+            MessageDigest::sha256(),
+        );
+        let url = "https://mcm.example.com/api/environments/1/cas/3/crl";
+        let default = profile(&["signing", "client auth"], "");
+        let signed = sign_csr(
+            &request,
+            &ca.certificate,
+            &ca.key,
+            &default,
+            now(),
+            Some(url),
+        )
+        .unwrap();
+        let certificate = X509::from_der(&signed.der).unwrap();
+        let points = certificate
+            .crl_distribution_points()
+            .expect("a CRL distribution point");
+        let uri = points
+            .iter()
+            .flat_map(|point| {
+                point
+                    .distpoint()
+                    .and_then(|name| name.fullname())
+                    .into_iter()
+            })
+            .flat_map(|names| {
+                names
+                    .iter()
+                    .filter_map(|name| name.uri().map(str::to_owned))
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(uri, [url]);
+        let report = pkilint(&signed.pem);
+        assert!(report.is_empty(), "{report}");
+    }
+
+    #[test]
     fn an_ec_key_gets_no_key_encipherment_and_the_profiles_digest_is_used() {
         let ca = hub_ca(KeySpec::Ecdsa(EcCurve::P256), Duration::days(3650));
         let request = csr(
@@ -264,7 +318,7 @@ mod tests {
             &["signing", "key encipherment", "server auth", "client auth"],
             "SHA384WithRSA",
         );
-        let signed = sign_csr(&request, &ca.certificate, &ca.key, &both, now()).unwrap();
+        let signed = sign_csr(&request, &ca.certificate, &ca.key, &both, now(), None).unwrap();
         assert_eq!(signed.info.key_usages, ["digitalSignature"]);
         assert_eq!(
             signed.info.extended_key_usages,
@@ -280,10 +334,10 @@ mod tests {
         let ca = hub_ca(KeySpec::Ecdsa(EcCurve::P256), Duration::days(365));
         let request = csr(&DN[..1], &[], &ec_key(), MessageDigest::sha256());
         let long = profile(&["signing", "client auth"], "SHA256WithRSA");
-        let signed = sign_csr(&request, &ca.certificate, &ca.key, &long, now()).unwrap();
+        let signed = sign_csr(&request, &ca.certificate, &ca.key, &long, now(), None).unwrap();
         assert_eq!(signed.info.not_after, ca.certificate.info.not_after);
         let later = now() + Duration::days(400);
-        let error = sign_csr(&request, &ca.certificate, &ca.key, &long, later).unwrap_err();
+        let error = sign_csr(&request, &ca.certificate, &ca.key, &long, later, None).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -302,6 +356,7 @@ mod tests {
             &ca.key,
             &profile(&["signing"], ""),
             now(),
+            None,
         )
         .unwrap_err();
         assert!(

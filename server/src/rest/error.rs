@@ -278,6 +278,16 @@ error_set!(
     KeyMakingErrors: 400, 403, 404, 413, 415, 503
 );
 error_set!(
+    /// Revoking with the environment's CA: a JSON body, a certificate that must be revocable
+    /// (409 when it is not), and P12_PASS_PHRASE to sign the CRL (503 without it).
+    RevokeErrors: 400, 403, 404, 409, 413, 415, 503
+);
+error_set!(
+    /// Serving a CA's CRL: the CA must exist, and a CRL that is due is signed anew (503
+    /// without P12_PASS_PHRASE).
+    CrlErrors: 404, 503
+);
+error_set!(
     /// Signing with the environment's CA, which must exist (409 otherwise) and whose key opens
     /// only with P12_PASS_PHRASE (503 without it).
     SigningErrors: 403, 404, 409, 503

@@ -321,3 +321,50 @@ impl IntoParams for EnrollmentId {
         vec![path_parameter("enId", "ID of the enrollment")]
     }
 }
+
+/// The certificate of a path with `{certificateId}`: an id of the certificate inventory.
+pub struct CertificateId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CertificateId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        Ok(CertificateId(param(&params, "certificateId")?.to_owned()))
+    }
+}
+
+impl IntoParams for CertificateId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter(
+            "certificateId",
+            "ID of the certificate in the inventory (GET /api/environments/{envId}/certificates), such as `inboundEnrollment.12`",
+        )]
+    }
+}
+
+/// The internal CA of a path with `{caId}`. An id that cannot be ours is a 404.
+pub struct CaId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for CaId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        let raw = param(&params, "caId")?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(CaId)
+            .ok_or_else(|| ApiError::not_found(format!("There is no CA with id '{raw}'")))
+    }
+}
+
+impl IntoParams for CaId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_parameter(
+            "caId",
+            "ID of the environment's internal CA (GET /api/environments/{envId}/cas)",
+        )]
+    }
+}

@@ -15,6 +15,7 @@ mod inventory;
 mod login;
 mod monetary_zones;
 mod network;
+mod revocations;
 mod second_factors;
 
 use axum::http::{Method, Uri};
@@ -81,6 +82,7 @@ pub fn router(
         .merge(enrollments::routes())
         .merge(certificates::routes())
         .merge(inventory::routes())
+        .merge(revocations::routes())
         .merge(health::routes())
         .merge(login::routes())
         .merge(second_factors::routes())

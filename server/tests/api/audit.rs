@@ -61,6 +61,7 @@ const ACTIONS: &[(&str, Result<&str, &str>)] = &[
     ("confirmEndpointItem", Ok("endpoint.confirm")),
     ("createDFSPInboundEnrollment", Ok("inbound.create")),
     ("signDFSPInboundEnrollment", Ok("inbound.sign")),
+    ("revokeCertificate", Ok("certificate.revoke")),
     (
         "addDFSPInboundEnrollmentCertificate",
         Ok("inbound.certificate_upload"),
@@ -483,6 +484,13 @@ async fn every_change_appends_exactly_one_event(backend: Backend) {
         M::POST,
         &format!("{inbound}/{id}/sign"),
         None,
+    )
+    .await;
+    walk.step(
+        "revokeCertificate",
+        M::POST,
+        &format!("{e}/certificates/inboundEnrollment.{id}/revoke"),
+        Some(json!({"reason": "superseded"})),
     )
     .await;
     let second = csr(&ec(Nid::X9_62_PRIME256V1), &subject, &["dfsp1.example.com"]);

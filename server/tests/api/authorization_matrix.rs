@@ -142,6 +142,13 @@ const RULES: &[(&str, Rule)] = &[
     // DFSPs' events); the whole log is the Hub's.
     ("getEnvironmentAudit", Rule::Participants),
     ("getAudit", Rule::Hub),
+    // The certificate inventory (a DFSP operator sees the Hub's public certificates and
+    // their own DFSPs'), revocation (the Hub's), and the CAs' CRLs, which relying parties
+    // fetch without signing in.
+    ("getCertificateInventory", Rule::Participants),
+    ("revokeCertificate", Rule::Hub),
+    ("getCurrentCACrl", Rule::Public),
+    ("getCACrl", Rule::Public),
     // Users' second factors.
     ("getSecondFactors", Rule::Hub),
     ("resetSecondFactor", Rule::Hub),

@@ -275,10 +275,19 @@ async fn every_kind_is_listed_once_soonest_first(backend: Backend) {
     let inbound = find(&list, "inboundEnrollment", "endEntity", "DFSP1");
     assert_eq!(inbound.len(), 1);
     assert_eq!(inbound[0]["dfspId"], "DFSP1");
+    let enrollment = inbound[0]["id"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("inboundEnrollment.");
     assert_eq!(
         inbound[0]["link"],
-        format!("/environments/{env}/dfsps/DFSP1/certificates")
+        format!("/environments/{env}/dfsps/DFSP1/certificates#enrollment-{enrollment}")
     );
+    assert_eq!(inbound[0]["revocable"], true);
+    assert!(list
+        .iter()
+        .filter(|c| c["kind"] != "inboundEnrollment")
+        .all(|c| c["revocable"] == false));
     let outbound = find(&list, "outboundEnrollment", "endEntity", "hub");
     assert_eq!(outbound.len(), 1, "the Hub's key, for DFSP1: {list:#?}");
     assert_eq!(outbound[0]["dfspId"], "DFSP1");

@@ -24,6 +24,7 @@ mod network;
 mod oidc_provider;
 mod outbound;
 mod portal;
+mod revocations;
 mod second_factor;
 mod sign_in;
 mod smoke;

@@ -91,4 +91,7 @@ pub struct InboundEnrollment {
     /// When the certificate was issued, and by whom.
     pub signed_date: Option<String>,
     pub signed_by: Option<String>,
+    /// Present once a hub operator has revoked the certificate: it is on the CA's CRL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<crate::pki::revocations::Revocation>,
 }

@@ -6,6 +6,7 @@ use sqlx::{FromRow, Row};
 use crate::access::{DfspScope, HubScope};
 use crate::db::{inserted_id, long_text, Conn, Outcome};
 use crate::dfsps::DfspId;
+use crate::pki::revocations::{revocation_of, Revocation, REVOCATION_COLUMNS, REVOCATION_JOIN};
 
 pub(super) struct InboundRow {
     pub id: i64,
@@ -17,6 +18,7 @@ pub(super) struct InboundRow {
     pub created_by: Option<String>,
     pub signed_at: Option<String>,
     pub signed_by: Option<String>,
+    pub revocation: Option<Revocation>,
 }
 
 impl<'r> FromRow<'r, sqlx::any::AnyRow> for InboundRow {
@@ -32,12 +34,14 @@ impl<'r> FromRow<'r, sqlx::any::AnyRow> for InboundRow {
             created_by: row.try_get("created_by")?,
             signed_at: row.try_get("signed_at")?,
             signed_by: row.try_get("signed_by")?,
+            revocation: revocation_of(row)?,
         })
     }
 }
 
-const COLUMNS: &str =
-    "id, csr, certificate, state, hub_ca_id, created_at, created_by, signed_at, signed_by";
+/// Read from `inbound_enrollments e` with [`REVOCATION_JOIN`].
+const COLUMNS: &str = "e.id, e.csr, e.certificate, e.state, e.hub_ca_id, e.created_at, \
+    e.created_by, e.signed_at, e.signed_by";
 
 pub(super) async fn insert(
     conn: &mut Conn,
@@ -63,7 +67,8 @@ pub(super) async fn insert(
 /// The DFSP's enrollments, oldest first.
 pub(super) async fn list(conn: &mut Conn, scope: &DfspScope) -> Outcome<Vec<InboundRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM inbound_enrollments WHERE dfsp_key = ? ORDER BY id"
+        "SELECT {COLUMNS}, {REVOCATION_COLUMNS} FROM inbound_enrollments e {REVOCATION_JOIN} \
+         WHERE e.dfsp_key = ? ORDER BY e.id"
     ))
     .bind(scope.key().0)
     .fetch_all(&mut *conn)
@@ -76,7 +81,8 @@ pub(super) async fn find(
     id: i64,
 ) -> Outcome<Option<InboundRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM inbound_enrollments WHERE dfsp_key = ? AND id = ?"
+        "SELECT {COLUMNS}, {REVOCATION_COLUMNS} FROM inbound_enrollments e {REVOCATION_JOIN} \
+         WHERE e.dfsp_key = ? AND e.id = ?"
     ))
     .bind(scope.key().0)
     .bind(id)
@@ -134,9 +140,9 @@ pub(super) async fn awaiting(
     scope: &HubScope,
 ) -> Outcome<Vec<(DfspId, InboundRow)>> {
     let rows = sqlx::query(&format!(
-        "SELECT d.dfsp_id AS owner, {} FROM inbound_enrollments e JOIN dfsps d ON d.id = e.dfsp_key \
-         WHERE e.env_id = ? AND e.state = 'CSR_LOADED' ORDER BY e.id",
-        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+        "SELECT d.dfsp_id AS owner, {COLUMNS}, {REVOCATION_COLUMNS} FROM inbound_enrollments e \
+         JOIN dfsps d ON d.id = e.dfsp_key {REVOCATION_JOIN} \
+         WHERE e.env_id = ? AND e.state = 'CSR_LOADED' ORDER BY e.id"
     ))
     .bind(scope.env_id().get())
     .fetch_all(&mut *conn)

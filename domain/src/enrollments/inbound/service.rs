@@ -155,11 +155,17 @@ impl InboundService<'_> {
         let now = self.services.clock.now();
         let profile = ca.signing_profile.clone();
         let opened_keys = self.services.opened_keys.clone();
+        // Where the certificate says the CA's CRL is, when this server knows its address.
+        let crl_url = self
+            .services
+            .public_url
+            .as_ref()
+            .map(|base| format!("{base}/api/environments/{env_id}/cas/{}/crl", ca.id));
         let signed = tokio::task::spawn_blocking(move || {
             let key = opened_keys
                 .open(&sealed_key, &passphrase)
                 .map_err(|e| CaError::Engine(e.to_string()))?;
-            crate::pki::sign::sign_csr(&csr, &issuer, &key, &profile, now)
+            crate::pki::sign::sign_csr(&csr, &issuer, &key, &profile, now, crl_url.as_deref())
         })
         .await
         .map_err(|_| DomainError::Internal("The certificate could not be made; try again".into()))?
@@ -382,6 +388,7 @@ impl InboundService<'_> {
             created_by: row.created_by,
             signed_date: row.signed_at,
             signed_by: row.signed_by,
+            revocation: row.revocation,
         })
     }
 }
