@@ -232,46 +232,14 @@ mod tests {
         );
     }
 
+    /// A self-signed CA for `key` that may sign CRLs.
     fn ca_of(key: &PKey<Private>) -> X509 {
-        use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectKeyIdentifier};
-        let mut name = openssl::x509::X509NameBuilder::new().unwrap();
-        name.append_entry_by_text("CN", "CRL Test CA").unwrap();
-        let name = name.build();
-        let mut builder = X509::builder().unwrap();
-        builder.set_version(2).unwrap();
-        builder.set_subject_name(&name).unwrap();
-        builder.set_issuer_name(&name).unwrap();
-        builder.set_pubkey(key).unwrap();
-        let serial = openssl::bn::BigNum::from_u32(1)
-            .unwrap()
-            .to_asn1_integer()
-            .unwrap();
-        builder.set_serial_number(&serial).unwrap();
-        builder
-            .set_not_before(&openssl::asn1::Asn1Time::from_unix(1_767_225_600).unwrap())
-            .unwrap();
-        builder
-            .set_not_after(&openssl::asn1::Asn1Time::from_unix(1_893_456_000).unwrap())
-            .unwrap();
-        builder
-            .append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-            .unwrap();
-        builder
-            .append_extension(
-                KeyUsage::new()
-                    .critical()
-                    .key_cert_sign()
-                    .crl_sign()
-                    .build()
-                    .unwrap(),
-            )
-            .unwrap();
-        let ski = SubjectKeyIdentifier::new()
-            .build(&builder.x509v3_context(None, None))
-            .unwrap();
-        builder.append_extension(ski).unwrap();
-        builder.sign(key, MessageDigest::sha256()).unwrap();
-        builder.build()
+        let mut spec = crate::pki::testing::Spec::new("CRL Test CA");
+        spec.ca = true;
+        spec.key_cert_sign = true;
+        spec.subject_key_identifier = true;
+        spec.key = Some(key.clone());
+        spec.issue(None).cert
     }
 
     fn signed_by(key: PKey<Private>) {

@@ -46,6 +46,8 @@ pub struct Spec<'a> {
     /// The key to certify instead of a new one (a CSR's, say).
     pub key: Option<PKey<Private>>,
     pub dns: &'a [&'a str],
+    /// A subject key identifier extension (a CA that signs CRLs needs one).
+    pub subject_key_identifier: bool,
 }
 
 impl<'a> Spec<'a> {
@@ -60,6 +62,7 @@ impl<'a> Spec<'a> {
             digest: MessageDigest::sha256,
             key: None,
             dns: &[],
+            subject_key_identifier: false,
         }
     }
 
@@ -114,6 +117,12 @@ impl<'a> Spec<'a> {
             }
             let extension = san.build(&builder.x509v3_context(None, None)).unwrap();
             builder.append_extension(extension).unwrap();
+        }
+        if self.subject_key_identifier {
+            let identifier = openssl::x509::extension::SubjectKeyIdentifier::new()
+                .build(&builder.x509v3_context(None, None))
+                .unwrap();
+            builder.append_extension(identifier).unwrap();
         }
         let signer = issuer.map(|i| &i.key).unwrap_or(&key);
         builder.sign(signer, (self.digest)()).unwrap();

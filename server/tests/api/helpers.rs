@@ -340,6 +340,40 @@ impl TestApp {
             .await;
         expect_json(response, StatusCode::OK).await;
     }
+
+    /// Submits a new P-256 CSR for `dfsp` (with the whole subject the inbound checks want)
+    /// and has the environment's CA sign it; the enrollment's id.
+    pub async fn signed_inbound_enrollment(&self, env: i64, dfsp: &str) -> i64 {
+        use crate::certs::{csr, ec};
+        let subject = [
+            ("CN", "dfsp1.example.com"),
+            ("O", "Bank One"),
+            ("OU", "PKI"),
+            ("L", "X"),
+            ("ST", "Y"),
+            ("C", "ZZ"),
+        ];
+        let request = csr(
+            &ec(openssl::nid::Nid::X9_62_PRIME256V1),
+            &subject,
+            &["dfsp1.example.com"],
+        );
+        let inbound = format!("/api/environments/{env}/dfsps/{dfsp}/enrollments/inbound");
+        let created = self
+            .post_json(&inbound, &serde_json::json!({"clientCSR": request}))
+            .await;
+        let id = expect_json(created, StatusCode::OK).await["id"]
+            .as_i64()
+            .unwrap();
+        let signed = self
+            .client
+            .post(self.url(&format!("{inbound}/{id}/sign")))
+            .send()
+            .await
+            .unwrap();
+        expect_json(signed, StatusCode::OK).await;
+        id
+    }
 }
 
 /// Asserts the status and returns the JSON body.

@@ -6,7 +6,7 @@ use openssl::nid::Nid;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::certs::{ca, csr, ec, sign_csr, tls};
+use crate::certs::{ca, ec, sign_csr, tls};
 use crate::helpers::*;
 use crate::identity_provider::TestProvider;
 use crate::on_both_backends;
@@ -110,29 +110,7 @@ async fn populated(app: &TestApp) -> (i64, String, String) {
         .await)
     .await;
 
-    let subject = [
-        ("CN", "dfsp1.example.com"),
-        ("O", "Bank One"),
-        ("OU", "PKI"),
-        ("L", "X"),
-        ("ST", "Y"),
-        ("C", "ZZ"),
-    ];
-    let inbound = format!("{e}/dfsps/DFSP1/enrollments/inbound");
-    let client_csr = csr(&ec(Nid::X9_62_PRIME256V1), &subject, &["dfsp1.example.com"]);
-    let id = ok(app
-        .post_json(&inbound, &json!({"clientCSR": client_csr}))
-        .await)
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    ok(app
-        .client
-        .post(app.url(&format!("{inbound}/{id}/sign")))
-        .send()
-        .await
-        .unwrap())
-    .await;
+    app.signed_inbound_enrollment(env, "DFSP1").await;
 
     let outbound = format!("{e}/dfsps/DFSP1/enrollments/outbound");
     let made = ok(app

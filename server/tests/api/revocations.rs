@@ -61,32 +61,9 @@ async fn signed_enrollments(app: &TestApp, count: usize) -> (i64, i64, Vec<i64>)
     let ca_id = ok(app.get(&format!("{e}/cas")).await).await[0]["id"]
         .as_i64()
         .unwrap();
-    let subject = [
-        ("CN", "dfsp1.example.com"),
-        ("O", "Bank One"),
-        ("OU", "PKI"),
-        ("L", "X"),
-        ("ST", "Y"),
-        ("C", "ZZ"),
-    ];
-    let inbound = format!("{e}/dfsps/DFSP1/enrollments/inbound");
     let mut ids = Vec::new();
     for _ in 0..count {
-        let request = csr(&ec(Nid::X9_62_PRIME256V1), &subject, &["dfsp1.example.com"]);
-        let id = ok(app
-            .post_json(&inbound, &json!({"clientCSR": request}))
-            .await)
-        .await["id"]
-            .as_i64()
-            .unwrap();
-        ok(app
-            .client
-            .post(app.url(&format!("{inbound}/{id}/sign")))
-            .send()
-            .await
-            .unwrap())
-        .await;
-        ids.push(id);
+        ids.push(app.signed_inbound_enrollment(env, "DFSP1").await);
     }
     (env, ca_id, ids)
 }
