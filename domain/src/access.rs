@@ -65,6 +65,12 @@ impl EnvScope {
         Ok(EnvScope { env_id })
     }
 
+    /// The server's own background work (expiry alerts), which acts for nobody and reads
+    /// every environment.
+    pub(crate) fn for_background_work(env_id: EnvironmentId) -> EnvScope {
+        EnvScope { env_id }
+    }
+
     /// For what is public by nature, and read without signing in: a CA's certificate
     /// revocation list, which relying parties fetch from the address in the certificates.
     pub(crate) async fn public(conn: &mut Conn, env_id: EnvironmentId) -> Outcome<EnvScope> {

@@ -151,6 +151,10 @@ impl Services {
         OutboundService { services: self }
     }
 
+    pub fn expiry_alerts(&self) -> crate::inventory::ExpiryAlertService<'_> {
+        crate::inventory::ExpiryAlertService { services: self }
+    }
+
     pub fn inventory(&self) -> InventoryService<'_> {
         InventoryService { services: self }
     }

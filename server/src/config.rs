@@ -81,6 +81,10 @@ pub struct Config {
     pub expiry_warnings: domain::inventory::ExpiryWarnings,
     /// `CRL_VALIDITY` (default `168h`, a week): how long each CRL the CAs sign is valid.
     pub crl_validity: time::Duration,
+    /// `ALERT_WEBHOOK_URL`: where expiry alerts are posted (they are logged either way).
+    pub alert_webhook_url: Option<String>,
+    /// `EXPIRY_CHECK_INTERVAL` (default `1h`): how often certificates are checked for alerts.
+    pub expiry_check_interval: std::time::Duration,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -313,6 +317,38 @@ impl Config {
                 None => None,
             },
             metrics_token: var("METRICS_TOKEN").map(|token| Secret::new(token.trim())),
+            alert_webhook_url: match var("ALERT_WEBHOOK_URL") {
+                Some(url) if url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) => {
+                    Some(url.trim().to_owned())
+                }
+                Some(url) => {
+                    return Err(ConfigError {
+                        variable: "ALERT_WEBHOOK_URL",
+                        message: format!("'{url}' is not an http(s) URL, such as https://alerts.example.com/hooks/mcm"),
+                    })
+                }
+                None => None,
+            },
+            expiry_check_interval: match var("EXPIRY_CHECK_INTERVAL") {
+                None => std::time::Duration::from_secs(3600),
+                Some(text) => match domain::pki::ca::parse_duration(&text) {
+                    Ok(every) if every >= time::Duration::seconds(1) => {
+                        std::time::Duration::from_secs(every.whole_seconds().unsigned_abs())
+                    }
+                    Ok(_) => {
+                        return Err(ConfigError {
+                            variable: "EXPIRY_CHECK_INTERVAL",
+                            message: format!("'{text}' is shorter than a second, such as 1h"),
+                        })
+                    }
+                    Err(message) => {
+                        return Err(ConfigError {
+                            variable: "EXPIRY_CHECK_INTERVAL",
+                            message,
+                        })
+                    }
+                },
+            },
             crl_validity: match var("CRL_VALIDITY") {
                 None => domain::DEFAULT_CRL_VALIDITY,
                 Some(text) => match domain::pki::ca::parse_duration(&text) {
@@ -406,6 +442,23 @@ impl Config {
                 } else {
                     "/metrics, open to anyone who reaches the server".into()
                 },
+            ),
+            (
+                "expiry alerts",
+                format!(
+                    "checked every {} s, {}",
+                    self.expiry_check_interval.as_secs(),
+                    match &self.alert_webhook_url {
+                        // Only where: a webhook's path often holds its secret.
+                        Some(url) => format!(
+                            "posted to {} (path redacted) and logged",
+                            url::Url::parse(url)
+                                .map(|u| u.origin().ascii_serialization())
+                                .unwrap_or_default()
+                        ),
+                        None => "logged (no ALERT_WEBHOOK_URL)".to_owned(),
+                    }
+                ),
             ),
             (
                 "CRL validity",
@@ -662,6 +715,30 @@ mod tests {
             config(&[("CRL_VALIDITY", "a week")]).unwrap_err().variable,
             "CRL_VALIDITY"
         );
+    }
+
+    #[test]
+    fn alerts_are_checked_hourly_and_posted_to_an_http_url() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            c.expiry_check_interval,
+            std::time::Duration::from_secs(3600)
+        );
+        assert_eq!(c.alert_webhook_url, None);
+        let c = config(&[
+            ("EXPIRY_CHECK_INTERVAL", "15m"),
+            ("ALERT_WEBHOOK_URL", "https://alerts.example.com/hook"),
+        ])
+        .unwrap();
+        assert_eq!(c.expiry_check_interval, std::time::Duration::from_secs(900));
+        assert_eq!(
+            c.alert_webhook_url.as_deref(),
+            Some("https://alerts.example.com/hook")
+        );
+        let err = config(&[("ALERT_WEBHOOK_URL", "alerts.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "ALERT_WEBHOOK_URL");
+        let err = config(&[("EXPIRY_CHECK_INTERVAL", "hourly")]).unwrap_err();
+        assert_eq!(err.variable, "EXPIRY_CHECK_INTERVAL");
     }
 
     #[test]

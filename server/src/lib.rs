@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! Connection Manager server: configuration, start-up, the REST API and the portal's SSR.
 
+pub mod alerts;
 pub mod auth;
 pub mod config;
 pub mod metrics;

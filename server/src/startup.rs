@@ -65,6 +65,8 @@ pub struct Application {
     listener: TcpListener,
     app: Router,
     services: Services,
+    alerter: crate::alerts::ExpiryAlerter,
+    expiry_check_interval: std::time::Duration,
 }
 
 impl Application {
@@ -207,10 +209,16 @@ impl Application {
             authentication,
             config.metrics_token.clone(),
         );
+        let alerter = crate::alerts::ExpiryAlerter::new(
+            config.alert_webhook_url.clone(),
+            config.public_url.clone(),
+        );
         Ok(Application {
             listener,
             app,
             services,
+            alerter,
+            expiry_check_interval: config.expiry_check_interval,
         })
     }
 
@@ -237,6 +245,11 @@ impl Application {
     ) -> Result<(), StartupError> {
         tracing::info!("listening on http://{}", self.local_addr());
         let sweeper = tokio::spawn(sweep_expired_sessions(self.services.clone()));
+        let expiry_check = tokio::spawn(crate::alerts::check_periodically(
+            self.services.clone(),
+            self.alerter.clone(),
+            self.expiry_check_interval,
+        ));
         let service = tower::util::MapRequestLayer::new(trim_api_trailing_slash).layer(self.app);
         // No Nagle delay: a response written in pieces (a streamed page's head, then its
         // body) is sent at once, instead of waiting for the client's delayed ACK (40 ms and
@@ -254,6 +267,7 @@ impl Application {
         .await
         .map_err(StartupError::Serve)?;
         sweeper.abort();
+        expiry_check.abort();
         self.services.db().close().await;
         Ok(())
     }

@@ -36,7 +36,7 @@ impl From<EnvironmentRow> for Environment {
 
 const COLUMNS: &str = "id, name, cn, o, ou, c, st, l";
 
-pub(super) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
+pub(crate) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
     let rows: Vec<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments ORDER BY id"))
             .fetch_all(conn)

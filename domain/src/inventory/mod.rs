@@ -12,9 +12,13 @@ use crate::dfsps::DfspId;
 use crate::DomainError;
 
 #[cfg(feature = "server")]
+mod alerts;
+#[cfg(feature = "server")]
 mod repository;
 #[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use alerts::{ExpiryAlert, ExpiryAlertService};
 #[cfg(feature = "server")]
 pub use service::InventoryService;
 

@@ -82,3 +82,138 @@ pub(crate) async fn all(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Stored
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }
+
+/// An expiry alert as stored.
+pub(crate) struct AlertRow {
+    pub id: i64,
+    pub env_id: i64,
+    pub threshold_days: i64,
+    pub payload: Vec<u8>,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+}
+
+pub(crate) struct NewAlert<'a> {
+    pub env_id: i64,
+    pub fingerprint: &'a str,
+    pub threshold_days: u32,
+    /// `pending` (to send) or `skipped`.
+    pub state: &'a str,
+    pub payload: &'a [u8],
+    pub claimed_by: &'a str,
+    pub at: &'a str,
+    /// For a pending alert, the claim's lease.
+    pub next_attempt_at: &'a str,
+}
+
+/// Records the alert unless it exists: whether this call made it (and so owns it).
+pub(crate) async fn insert_alert(conn: &mut Conn, alert: &NewAlert<'_>) -> Outcome<Option<i64>> {
+    let result = sqlx::query(
+        "INSERT INTO expiry_alerts (env_id, fingerprint, threshold_days, state, payload, \
+         claimed_by, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+    )
+    .bind(alert.env_id)
+    .bind(alert.fingerprint)
+    .bind(i64::from(alert.threshold_days))
+    .bind(alert.state)
+    .bind(alert.payload)
+    .bind(alert.claimed_by)
+    .bind(alert.next_attempt_at)
+    .bind(alert.at)
+    .execute(&mut *conn)
+    .await;
+    match result {
+        Ok(result) => Ok(Some(crate::db::inserted_id(conn, &result).await?)),
+        Err(error) if crate::db::is_unique_violation(&error) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Which (fingerprint, threshold) alerts of the environment exist already.
+pub(crate) async fn alerted(conn: &mut Conn, env_id: i64) -> Outcome<Vec<(String, i64)>> {
+    let rows =
+        sqlx::query("SELECT fingerprint, threshold_days FROM expiry_alerts WHERE env_id = ?")
+            .bind(env_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("fingerprint")?, row.try_get("threshold_days")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Pending alerts whose time has come: never sent after a failure, or claimed by a replica
+/// that did not finish within its lease.
+pub(crate) async fn due_alerts(conn: &mut Conn, now: &str) -> Outcome<Vec<AlertRow>> {
+    let rows = sqlx::query(
+        "SELECT id, env_id, threshold_days, payload, attempts, next_attempt_at FROM expiry_alerts \
+         WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AlertRow {
+                id: row.try_get("id")?,
+                env_id: row.try_get("env_id")?,
+                threshold_days: row.try_get("threshold_days")?,
+                payload: row.try_get("payload")?,
+                attempts: row.try_get("attempts")?,
+                next_attempt_at: row.try_get("next_attempt_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Takes a due alert over for `sender` until `lease`, if nobody else did since it was read.
+pub(crate) async fn claim_alert(
+    conn: &mut Conn,
+    alert: &AlertRow,
+    sender: &str,
+    lease: &str,
+) -> Outcome<bool> {
+    let result = sqlx::query(
+        "UPDATE expiry_alerts SET claimed_by = ?, next_attempt_at = ? \
+         WHERE id = ? AND state = 'pending' AND next_attempt_at = ?",
+    )
+    .bind(sender)
+    .bind(lease)
+    .bind(alert.id)
+    .bind(&alert.next_attempt_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub(crate) async fn alert_sent(conn: &mut Conn, id: i64, at: &str) -> Outcome<()> {
+    sqlx::query(
+        "UPDATE expiry_alerts SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn alert_failed(
+    conn: &mut Conn,
+    id: i64,
+    attempts: i64,
+    next_attempt_at: &str,
+    error: &str,
+) -> Outcome<()> {
+    sqlx::query(
+        "UPDATE expiry_alerts SET attempts = ?, next_attempt_at = ?, last_error = ? \
+         WHERE id = ? AND state = 'pending'",
+    )
+    .bind(attempts)
+    .bind(next_attempt_at)
+    .bind(error)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

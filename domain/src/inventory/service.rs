@@ -89,7 +89,7 @@ impl InventoryService<'_> {
 
 /// Every certificate of `rows`, each listed once (the first place that keeps it names it),
 /// sorted by `notAfter`.
-fn listed(
+pub(super) fn listed(
     rows: impl IntoIterator<Item = StoredCertificates>,
     now: OffsetDateTime,
     warnings: &ExpiryWarnings,

@@ -179,8 +179,22 @@ pub fn ec(curve: Nid) -> PKey<Private> {
 /// extended key usage `usage` (`"serverAuth"` or `"clientAuth"`), valid 2026-01-01 to
 /// 2028-01-01.
 pub fn tls(cn: &str, key: &PKey<Private>, issuer: &Cert, usage: &str) -> String {
+    tls_until(cn, key, issuer, usage, 1_830_297_600)
+}
+
+/// As [`tls`], valid until `not_after` (Unix seconds).
+pub fn tls_until(
+    cn: &str,
+    key: &PKey<Private>,
+    issuer: &Cert,
+    usage: &str,
+    not_after: i64,
+) -> String {
     use openssl::x509::extension::{ExtendedKeyUsage, SubjectAlternativeName};
     let mut builder = end_entity(cn, key, issuer);
+    builder
+        .set_not_after(&Asn1Time::from_unix(not_after).unwrap())
+        .unwrap();
     let mut extended = ExtendedKeyUsage::new();
     match usage {
         "serverAuth" => extended.server_auth(),

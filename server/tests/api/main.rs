@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod alerts;
 mod audit;
 mod authorities;
 mod authorization_matrix;
