@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("dfsps/:dfsp_id/server-certificate") view=certificates::pages::DfspServerCertificatePage/>
                         <Route path=path!("dfsps/:dfsp_id/jws") view=certificates::pages::DfspJwsPage/>
                         <Route path=path!("server-certificates") view=certificates::pages::ServerCertificatesPage/>
+                        <Route path=path!("hub-jws") view=certificates::pages::HubJwsPage/>
                         <Route path=path!("csrs") view=enrollments::pages::CsrQueuePage/>
                         <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>

@@ -104,6 +104,7 @@ fn EnvironmentFrame(env: Environment, hub: bool) -> impl IntoView {
                         {hub.then(|| view! {
                             <A href=urls::csr_queue(env.id) attr:class=nav_link>"CSRs to sign"</A>
                             <A href=urls::server_certificates(env.id) attr:class=nav_link>"Server certificates"</A>
+                            <A href=urls::hub_jws(env.id) attr:class=nav_link>"Hub JWS certificate"</A>
                         })}
                         <A href=urls::certificate_inventory(env.id) attr:class=nav_link>"All certificates"</A>
                         <A href=urls::audit(env.id) attr:class=nav_link>"Audit log"</A>

@@ -131,6 +131,11 @@ pub fn server_certificates(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/server-certificates")
 }
 
+/// The Hub's JWS certificate.
+pub fn hub_jws(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/hub-jws")
+}
+
 pub fn audit(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/audit")
 }
@@ -158,6 +163,7 @@ pub fn inventoried_certificate(
     match (certificate.kind, dfsp) {
         (Kind::InternalCa | Kind::HubCa, _) => certificate_authorities(env_id),
         (Kind::HubServer, _) => server_certificates(env_id),
+        (Kind::HubJws, _) => hub_jws(env_id),
         (Kind::DfspCa, Some(dfsp)) => dfsp_ca(env_id, dfsp),
         (Kind::InboundEnrollment, Some(dfsp)) => {
             // The enrollment's own card on the page (`inboundEnrollment.12`).

@@ -134,3 +134,43 @@ test("a DFSP uploads its JWS certificate and sees its zone's peers'", async ({ p
   expect(all.map((set: { dfspId: string }) => set.dfspId)).toEqual(["DFSP 1", "DFSP2", "DFSP3"]);
   expect(pageErrors).toEqual([]);
 });
+
+test("the Hub rotates its JWS certificate and removes the previous one when the DFSPs have moved on", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", { data: { name: unique("HUBJWS") } })).json();
+  const rsa = ["-newkey", "rsa:2048"];
+  const first = makeTlsChain("Hub", "Hub JWS 2026", { usage: "clientAuth", keyArgs: rsa });
+  const second = makeTlsChain("Hub", "Hub JWS 2027", { usage: "clientAuth", keyArgs: rsa });
+
+  await open(page, `/environments/${env.id}`);
+  await page.getByRole("navigation", { name: "Environment sections" }).getByRole("link", { name: "Hub JWS certificate" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hub JWS certificate");
+  await expect(page.getByTestId("empty-state").first()).toContainText("No JWS certificate yet");
+  const form = page.locator("#upload-certificate-set");
+  await form.getByLabel("JWS certificate").fill(first.certificate);
+  await form.getByLabel("Root certificate").fill(first.root);
+  await form.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByTestId("certificate-set")).toContainText("Hub JWS 2026");
+  await expect(page.getByTestId("superseded-jws")).toHaveCount(0);
+
+  // The second replaces it; the first is kept as the previous certificate, and both are listed
+  // for the DFSPs.
+  await form.getByLabel("JWS certificate").fill(second.certificate);
+  await form.getByLabel("Root certificate").fill(second.root);
+  await form.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByTestId("certificate-set")).toContainText("Hub JWS 2027");
+  await expect(page.getByTestId("superseded-jws")).toContainText("Hub JWS 2026");
+  await shot(page, "54-hub-jws-rotated");
+  const listed = await (await request.get(`/api/environments/${env.id}/dfsps/jwscerts`)).json();
+  expect(listed.map((c: { jwsCertificateInfo: { subject: { CN: string } }; superseded?: boolean }) =>
+    [c.jwsCertificateInfo.subject.CN, c.superseded ?? false])).toEqual([["Hub JWS 2027", false], ["Hub JWS 2026", true]]);
+
+  // Removing the previous one ends the rotation.
+  await page.getByText("Remove the previous certificate…").click();
+  await page.getByTestId("superseded-jws").getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(page.getByTestId("superseded-jws")).toHaveCount(0);
+  await expect(page.getByTestId("certificate-set")).toContainText("Hub JWS 2027");
+  expect((await (await request.get(`/api/environments/${env.id}/dfsps/jwscerts`)).json())).toHaveLength(1);
+  expect(pageErrors).toEqual([]);
+});

@@ -63,6 +63,11 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await request.post(`${base}/dfsps`, { data: { dfspId: "DFSP2", name: "Bank Two", monetaryZoneId: "EUR" } });
   const jws = makeTlsChain("Bank Two", "DFSP2 JWS", { usage: "clientAuth", keyArgs: ["-newkey", "rsa:2048"] });
   await request.post(`${base}/dfsps/DFSP2/jwscerts`, { data: { jwsCertificate: jws.certificate, rootCertificate: jws.root } });
+  // The Hub's JWS certificate, rotated once: a current and a previous one.
+  for (const year of ["2026", "2027"]) {
+    const hubJws = makeTlsChain("Hub", `Hub JWS ${year}`, { usage: "clientAuth", keyArgs: ["-newkey", "rsa:2048"] });
+    await request.post(`${base}/hub/jwscerts`, { data: { jwsCertificate: hubJws.certificate, rootCertificate: hubJws.root } });
+  }
 
   await check(page, "/environments", "environments");
   await check(page, `/environments/${env.id}`, "environment");
@@ -79,6 +84,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/server-certificates`, "server-certificates");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/server-certificate`, "dfsp-server-certificate");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/jws`, "dfsp-jws");
+  await check(page, `/environments/${env.id}/hub-jws`, "hub-jws");
   await check(page, `/environments/${env.id}/certificates`, "certificates");
   await check(page, `/environments/${env.id}/audit`, "audit");
   await check(page, "/environments/987654", "not-found");

@@ -136,6 +136,7 @@ fn link_of(env: EnvironmentId, event: &AuditEvent) -> Option<String> {
         }
         (ServerCertificateStore | ServerCertificateDelete, None) => urls::server_certificates(env),
         (JwsCertificateStore | JwsCertificateDelete, Some(dfsp)) => urls::dfsp_jws(env, dfsp),
+        (JwsCertificateStore | JwsCertificateDelete, None) => urls::hub_jws(env),
         _ => return None,
     })
 }

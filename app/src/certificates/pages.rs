@@ -53,6 +53,16 @@ fn wording(kind: SetKind) -> Wording {
             upload_description: UPLOAD,
             remove_warning: "Remove the DFSP's server certificate? The Hub can no longer fetch it here.",
         },
+        SetKind::HubJws => Wording {
+            subject: "JWS certificate",
+            empty_title: "No JWS certificate yet",
+            empty_body: "Upload the certificate whose key signs the Hub's API messages, with the form below; the DFSPs verify the Hub's signatures with it.",
+            certificate_label: "JWS certificate",
+            certificate_hint: "One certificate, with a key of at least 2048 bits (RSA) or an EC key.",
+            upload_title: "Upload the Hub's JWS certificate",
+            upload_description: "Replaces the current certificate, which is kept as the previous one until you remove it, so that the DFSPs still verify what it signed. Paste the certificates (PEM), drop their files on the fields, or choose the files.",
+            remove_warning: "Remove the Hub's JWS certificates, the current one and the previous one? The DFSPs can no longer fetch them here.",
+        },
         SetKind::DfspJws => Wording {
             subject: "JWS certificate",
             empty_title: "No JWS certificate yet",
@@ -270,6 +280,75 @@ pub fn ServerCertificatesPage() -> impl IntoView {
                     None => ().into_any(),
                 }}/>
             </section>
+        </div>
+    }
+}
+
+/// `/environments/{id}/hub-jws`: the Hub's JWS certificate, and the one it replaced while
+/// that is kept for the DFSPs to verify older messages with.
+#[component]
+pub fn HubJwsPage() -> impl IntoView {
+    let env_id = use_environment_id();
+    let editor = SetEditor::new(SetKind::HubJws, move || env_id.get().map(|env| (env, None)));
+    let superseded = Resource::new(
+        move || {
+            (
+                env_id.get(),
+                editor.store.version().get(),
+                editor.remove.version().get(),
+            )
+        },
+        |(env, ..)| async move {
+            match env {
+                Some(env) => superseded_hub_jws(env).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <EnvironmentPageHeader title="Hub JWS certificate" subtitle=|name| format!("The certificate whose key signs the Hub's API messages in {name}; every DFSP fetches it to verify them.")/>
+        <div class="space-y-10">
+            <section aria-labelledby="hub-jws-title" class="space-y-4">
+                <div>
+                    <h2 id="hub-jws-title" class="text-lg font-semibold text-slate-900">"The current certificate"</h2>
+                    <p class="mt-0.5 text-sm text-slate-600">"What the Hub signs with now. Uploading another keeps this one as the previous certificate."</p>
+                </div>
+                {move || env_id.get().map(|env| view! {
+                    <CertificateSetSection env kind=SetKind::HubJws dfsp=None editor stem=format!("hub-{}-jws", env.get())/>
+                })}
+            </section>
+            <section aria-labelledby="hub-jws-previous-title" class="space-y-4">
+                <div>
+                    <h2 id="hub-jws-previous-title" class="text-lg font-semibold text-slate-900">"The previous certificate"</h2>
+                    <p class="mt-0.5 text-sm text-slate-600">"Kept after a rotation, and listed for the DFSPs as superseded, until every DFSP verifies with the current one. Then remove it."</p>
+                </div>
+                <AsyncPanel what="the previous certificate" resource=superseded render={move |previous: Option<CertificateSet>| match (previous, env_id.get()) {
+                    (Some(previous), Some(env)) => view! { <SupersededHubJws env previous remove=editor.remove/> }.into_any(),
+                    _ => view! { <EmptyState title="No previous certificate" body="One is kept here when the current certificate is replaced."/> }.into_any(),
+                }}/>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn SupersededHubJws(
+    env: EnvironmentId,
+    previous: CertificateSet,
+    remove: ServerAction<DeleteSet>,
+) -> impl IntoView {
+    let file = file_name(&[&format!("hub-{}-jws", env.get()), "previous"]);
+    view! {
+        <div class="space-y-3" data-testid="superseded-jws">
+            <CertificateDetails info=previous.certificate_info heading="Previous JWS certificate (superseded)" pem=previous.certificate file_name=file/>
+            <ConfirmDelete label="Remove the previous certificate…" warning="Remove the previous certificate? DFSPs can then verify only what the current one signs." inline=true>
+                <ActionForm action=remove>
+                    <input type="hidden" name="env_id" value=env.get()/>
+                    <input type="hidden" name="kind" value=SetKind::HubJws.form_value()/>
+                    <input type="hidden" name="superseded" value="true"/>
+                    <SubmitButton label="Remove" pending_label="Removing…" pending=remove.pending() danger=true/>
+                </ActionForm>
+            </ConfirmDelete>
         </div>
     }
 }

@@ -21,6 +21,8 @@ pub enum SetKind {
     DfspServer,
     /// A DFSP's JWS signing certificate.
     DfspJws,
+    /// The Hub's JWS signing certificate.
+    HubJws,
 }
 
 impl SetKind {
@@ -30,6 +32,7 @@ impl SetKind {
             SetKind::HubServer => "HubServer",
             SetKind::DfspServer => "DfspServer",
             SetKind::DfspJws => "DfspJws",
+            SetKind::HubJws => "HubJws",
         }
     }
 
@@ -37,7 +40,7 @@ impl SetKind {
     pub fn certificate_field(self) -> &'static str {
         match self {
             SetKind::HubServer | SetKind::DfspServer => "serverCertificate",
-            SetKind::DfspJws => "jwsCertificate",
+            SetKind::DfspJws | SetKind::HubJws => "jwsCertificate",
         }
     }
 }
@@ -138,6 +141,10 @@ pub async fn get_set(
             .find_jws(&who, env_id, dfsp)
             .await
             .map(|set| set.map(CertificateSet::from)),
+        (SetKind::HubJws, _) => sets
+            .hub_jws(&who, env_id)
+            .await
+            .map(|certs| certs.current.map(CertificateSet::from)),
         (_, None) => Err(dfsp_required()),
     };
     reply.answer(found)
@@ -156,6 +163,11 @@ pub async fn store_set(
     let sets = services.certificate_sets();
     let server_input = || ServerCertInput {
         server_certificate: form.certificate.clone(),
+        intermediate_chain: form.chain.clone(),
+        root_certificate: form.root.clone(),
+    };
+    let jws_input = || JwsCertInput {
+        jws_certificate: form.certificate.clone(),
         intermediate_chain: form.chain.clone(),
         root_certificate: form.root.clone(),
     };
@@ -180,30 +192,39 @@ pub async fn store_set(
             )
             .await
             .map(CertificateSet::from),
-        (SetKind::DfspJws, Some(dfsp)) => {
-            let input = JwsCertInput {
-                jws_certificate: form.certificate.clone(),
-                intermediate_chain: form.chain.clone(),
-                root_certificate: form.root.clone(),
-            };
-            sets.store_jws(&who, env_id, dfsp, &input, Write::CreateOrReplace)
-                .await
-                .map(CertificateSet::from)
-        }
+        (SetKind::DfspJws, Some(dfsp)) => sets
+            .store_jws(&who, env_id, dfsp, &jws_input(), Write::CreateOrReplace)
+            .await
+            .map(CertificateSet::from),
+        (SetKind::HubJws, _) => sets
+            .store_hub_jws(&who, env_id, &jws_input(), Write::CreateOrReplace)
+            .await
+            .map(CertificateSet::from),
         (_, None) => Err(dfsp_required()),
     };
     reply.answer(stored)
 }
 
+/// Removes the set of this kind. For the Hub's JWS certificate, `superseded` removes only the
+/// one a rotation kept.
 #[server(prefix = "/rpc", endpoint = "certificates/delete")]
 pub async fn delete_set(
     env_id: EnvironmentId,
     kind: SetKind,
     #[server(default)] dfsp_id: Option<DfspId>,
+    #[server(default)] superseded: Option<bool>,
 ) -> Result<(), PortalError> {
     use domain::pki::certificate_sets::{Owner, Purpose};
     let (services, who, reply) = crate::server::context()?;
     let (owner, purpose) = match (kind, dfsp_id.as_ref()) {
+        (SetKind::HubJws, _) => {
+            return reply.answer(
+                services
+                    .certificate_sets()
+                    .delete_hub_jws(&who, env_id, superseded.unwrap_or(false))
+                    .await,
+            )
+        }
         (SetKind::HubServer, _) => (Owner::Hub, Purpose::Server),
         (SetKind::DfspServer, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Server),
         (SetKind::DfspJws, Some(dfsp)) => (Owner::Dfsp(dfsp), Purpose::Jws),
@@ -214,6 +235,21 @@ pub async fn delete_set(
             .certificate_sets()
             .delete(&who, env_id, owner, purpose)
             .await,
+    )
+}
+
+/// The Hub's JWS certificate that a rotation kept, `None` when there is none.
+#[server(prefix = "/rpc", endpoint = "certificates/hub_jws_superseded")]
+pub async fn superseded_hub_jws(
+    env_id: EnvironmentId,
+) -> Result<Option<CertificateSet>, PortalError> {
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
+        services
+            .certificate_sets()
+            .hub_jws(&who, env_id)
+            .await
+            .map(|certs| certs.superseded.map(CertificateSet::from)),
     )
 }
 
@@ -253,7 +289,12 @@ mod tests {
     /// The forms name a kind the way the server function reads it.
     #[test]
     fn form_values_are_the_serialized_kinds() {
-        for kind in [SetKind::HubServer, SetKind::DfspServer, SetKind::DfspJws] {
+        for kind in [
+            SetKind::HubServer,
+            SetKind::DfspServer,
+            SetKind::DfspJws,
+            SetKind::HubJws,
+        ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.form_value());
         }
     }

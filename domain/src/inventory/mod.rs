@@ -44,10 +44,13 @@ pub enum CertificateKind {
     DfspServer,
     /// A DFSP's JWS signing certificate, or a certificate of its chain.
     DfspJws,
+    /// The Hub's JWS signing certificate (and the one it superseded, while kept), or a
+    /// certificate of its chain.
+    HubJws,
 }
 
 impl CertificateKind {
-    pub const ALL: [CertificateKind; 8] = [
+    pub const ALL: [CertificateKind; 9] = [
         CertificateKind::InternalCa,
         CertificateKind::HubCa,
         CertificateKind::DfspCa,
@@ -56,6 +59,7 @@ impl CertificateKind {
         CertificateKind::HubServer,
         CertificateKind::DfspServer,
         CertificateKind::DfspJws,
+        CertificateKind::HubJws,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +72,7 @@ impl CertificateKind {
             CertificateKind::HubServer => "hubServer",
             CertificateKind::DfspServer => "dfspServer",
             CertificateKind::DfspJws => "dfspJws",
+            CertificateKind::HubJws => "hubJws",
         }
     }
 
@@ -82,6 +87,7 @@ impl CertificateKind {
             CertificateKind::HubServer => "Hub server certificate",
             CertificateKind::DfspServer => "DFSP server certificate",
             CertificateKind::DfspJws => "DFSP JWS certificate",
+            CertificateKind::HubJws => "Hub JWS certificate",
         }
     }
 

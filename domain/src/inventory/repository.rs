@@ -45,10 +45,12 @@ UNION ALL SELECT 'hubServer', s.id, NULL, NULL, s.certificate, s.intermediate_ch
 UNION ALL SELECT 'dfspServer', s.id, d.dfsp_id, d.security_group, s.certificate, s.intermediate_chain, s.root_certificate, NULL, NULL, NULL, NULL \
   FROM dfsp_server_certs s JOIN dfsps d ON d.id = s.dfsp_key WHERE d.env_id = ? \
 UNION ALL SELECT 'dfspJws', s.id, d.dfsp_id, d.security_group, s.certificate, s.intermediate_chain, s.root_certificate, NULL, NULL, NULL, NULL \
-  FROM dfsp_jws_certs s JOIN dfsps d ON d.id = s.dfsp_key WHERE d.env_id = ?";
+  FROM dfsp_jws_certs s JOIN dfsps d ON d.id = s.dfsp_key WHERE d.env_id = ? \
+UNION ALL SELECT 'hubJws', s.id, NULL, NULL, s.certificate, s.intermediate_chain, s.root_certificate, NULL, NULL, NULL, NULL \
+  FROM hub_jws_certs s WHERE s.env_id = ?";
 
 /// How many times [`ALL_CERTIFICATES`] names the environment.
-const ENVIRONMENT_BINDS: usize = 8;
+const ENVIRONMENT_BINDS: usize = 9;
 
 pub(crate) async fn all(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<StoredCertificates>> {
     let mut query = sqlx::query(ALL_CERTIFICATES);

@@ -32,6 +32,12 @@ pub fn routes() -> OpenApiRouter<Services> {
             update_dfsp_server_certs,
             delete_dfsp_server_certs
         ))
+        .routes(routes!(
+            create_hub_jws_certs,
+            get_hub_jws_certs,
+            update_hub_jws_certs,
+            delete_hub_jws_certs
+        ))
         .routes(routes!(get_all_dfsp_jws_certs))
         .routes(routes!(
             create_dfsp_jws_certs,
@@ -275,10 +281,12 @@ struct ZoneFilter {
     monetary_zone_id: Option<String>,
 }
 
-/// Returns every DFSP's JWS certificate
+/// Returns every DFSP's JWS certificate, and the Hub's
 ///
 /// For every participant: JWS certificates are public, each DFSP verifies the others'
-/// signatures with them. DFSPs without one are left out; each certificate names its `dfspId`.
+/// signatures with them. The Hub's come first, without `dfspId` (its current one, then the one
+/// it superseded while that is kept, marked `superseded`); DFSPs without one are left out; each
+/// DFSP's certificate names its `dfspId`.
 #[utoipa::path(
     get, path = "/api/environments/{envId}/dfsps/jwscerts", tag = "certificates",
     operation_id = "getAllDfspJWSCerts",
@@ -393,6 +401,119 @@ async fn delete_dfsp_jws_certs(
     services
         .certificate_sets()
         .delete(&who, env_id, Owner::Dfsp(&dfsp_id), Purpose::Jws)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stores the Hub's JWS certificate
+///
+/// The certificate whose key signs the Hub's API messages, with the intermediates and the
+/// root it chains to (PEM). The current one, if any, is kept as superseded (and listed in
+/// `GET /dfsps/jwscerts`) until it is deleted, so that DFSPs still verify what it signed; a
+/// certificate superseded before is removed. Checked as DFSPs' JWS certificates are.
+#[utoipa::path(
+    post, path = "/api/environments/{envId}/hub/jwscerts", tag = "certificates",
+    operation_id = "createHubJWSCerts",
+    params(EnvPath),
+    request_body(content = JwsCertInput, description = "The JWS certificate and its chain"),
+    responses(
+        (status = 200, description = "The certificates as stored, with their validations", body = JwsCert),
+        WriteErrors,
+    )
+)]
+async fn create_hub_jws_certs(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    ApiJson(input): ApiJson<JwsCertInput>,
+) -> Result<Json<JwsCert>, ApiError> {
+    Ok(Json(
+        services
+            .certificate_sets()
+            .store_hub_jws(&who, env_id, &input, Write::CreateOrReplace)
+            .await?,
+    ))
+}
+
+/// Returns the Hub's JWS certificate
+///
+/// The one the Hub signs with now, validated now (404 when there is none). Every participant
+/// may read it.
+#[utoipa::path(
+    get, path = "/api/environments/{envId}/hub/jwscerts", tag = "certificates",
+    operation_id = "getHubJWSCerts",
+    params(EnvPath),
+    responses((status = 200, description = "The Hub's current JWS certificate", body = JwsCert), ReadErrors)
+)]
+async fn get_hub_jws_certs(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+) -> Result<Json<JwsCert>, ApiError> {
+    let certs = services.certificate_sets().hub_jws(&who, env_id).await?;
+    certs.current.map(Json).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "The Hub has no JWS certificate in environment {env_id} yet: upload one with POST \
+             /api/environments/{env_id}/hub/jwscerts"
+        ))
+    })
+}
+
+/// Replaces the Hub's JWS certificate
+///
+/// As `createHubJWSCerts`, but only when the Hub has one (404 otherwise).
+#[utoipa::path(
+    put, path = "/api/environments/{envId}/hub/jwscerts", tag = "certificates",
+    operation_id = "updateHubJWSCerts",
+    params(EnvPath),
+    request_body(content = JwsCertInput, description = "The JWS certificate and its chain"),
+    responses(
+        (status = 200, description = "The certificates as stored, with their validations", body = JwsCert),
+        WriteErrors,
+    )
+)]
+async fn update_hub_jws_certs(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    ApiJson(input): ApiJson<JwsCertInput>,
+) -> Result<Json<JwsCert>, ApiError> {
+    Ok(Json(
+        services
+            .certificate_sets()
+            .store_hub_jws(&who, env_id, &input, Write::Replace)
+            .await?,
+    ))
+}
+
+/// Which of the Hub's JWS certificates to remove.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+struct HubJwsDeleteParams {
+    /// `true`: only the superseded one, which ends a rotation; otherwise both.
+    superseded: Option<bool>,
+}
+
+/// Removes the Hub's JWS certificates
+///
+/// Both the current one and the superseded one, or with `superseded=true` only the superseded
+/// one (once every DFSP verifies with the current one).
+#[utoipa::path(
+    delete, path = "/api/environments/{envId}/hub/jwscerts", tag = "certificates",
+    operation_id = "deleteHubJWSCerts",
+    params(EnvPath, HubJwsDeleteParams),
+    responses((status = 204, description = "Removed"), QueryErrors)
+)]
+async fn delete_hub_jws_certs(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    ApiQuery(params): ApiQuery<HubJwsDeleteParams>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .certificate_sets()
+        .delete_hub_jws(&who, env_id, params.superseded.unwrap_or(false))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

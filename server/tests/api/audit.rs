@@ -85,6 +85,9 @@ const ACTIONS: &[(&str, Result<&str, &str>)] = &[
     ("createDfspJWSCerts", Ok("jws_certificate.store")),
     ("updateDfspJWSCerts", Ok("jws_certificate.store")),
     ("deleteDfspJWSCerts", Ok("jws_certificate.delete")),
+    ("createHubJWSCerts", Ok("jws_certificate.store")),
+    ("updateHubJWSCerts", Ok("jws_certificate.store")),
+    ("deleteHubJWSCerts", Ok("jws_certificate.delete")),
     (
         "loginUser",
         Err("without authentication it signs nobody in; sign-ins are checked in second_factor.rs"),
@@ -608,6 +611,27 @@ async fn every_change_appends_exactly_one_event(backend: Backend) {
         "deleteDfspJWSCerts",
         M::DELETE,
         &format!("{d}/jwscerts"),
+        None,
+    )
+    .await;
+    walk.step(
+        "createHubJWSCerts",
+        M::POST,
+        &format!("{e}/hub/jwscerts"),
+        Some(jws("Hub JWS")),
+    )
+    .await;
+    walk.step(
+        "updateHubJWSCerts",
+        M::PUT,
+        &format!("{e}/hub/jwscerts"),
+        Some(jws("Hub JWS")),
+    )
+    .await;
+    walk.step(
+        "deleteHubJWSCerts",
+        M::DELETE,
+        &format!("{e}/hub/jwscerts?superseded=true"),
         None,
     )
     .await;

@@ -151,6 +151,13 @@ async fn populated(app: &TestApp) -> (i64, String, String) {
         )
         .await)
     .await;
+    ok(app
+        .post_json(
+            &format!("{e}/hub/jwscerts"),
+            &json!({"jwsCertificate": tls("Hub JWS", &ec(Nid::X9_62_PRIME256V1), &tls_root, "clientAuth"), "rootCertificate": tls_root.pem()}),
+        )
+        .await)
+    .await;
     (env, root.pem(), hub_issuing.pem())
 }
 
@@ -179,6 +186,7 @@ async fn every_kind_is_listed_once_soonest_first(backend: Backend) {
             "dfspJws",
             "dfspServer",
             "hubCa",
+            "hubJws",
             "hubServer",
             "inboundEnrollment",
             "internalCa",

@@ -16,6 +16,7 @@ mod concurrency;
 mod dfsps;
 mod environments;
 mod http;
+mod hub_jws;
 mod identity_provider;
 mod inbound;
 mod inventory;

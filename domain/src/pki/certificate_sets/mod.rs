@@ -18,7 +18,7 @@ mod repository;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
-pub use service::{CertificateSetService, Owner, Write};
+pub use service::{CertificateSetService, HubJwsCerts, Owner, Write};
 
 /// What a set's certificate is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub struct ServerCert {
 }
 
 /// A stored JWS signing certificate with its chain, what they say and how they validate now
-/// (MCM's `JWSCert`; `dfspId` on every DFSP's set).
+/// (MCM's `JWSCert`; `dfspId` on every DFSP's set, none on the Hub's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(as = JWSCert))]
@@ -124,4 +124,8 @@ pub struct JwsCert {
     #[cfg_attr(feature = "server", schema(example = "2026-11-28T09:30:00.000Z"))]
     pub updated_date: String,
     pub updated_by: Option<String>,
+    /// The Hub's previous JWS certificate, kept after a rotation until a hub operator deletes
+    /// it, so that messages signed before the switch still verify. Absent when `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub superseded: bool,
 }

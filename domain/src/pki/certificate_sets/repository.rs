@@ -5,7 +5,7 @@
 use sqlx::{FromRow, Row};
 
 use super::Purpose;
-use crate::access::{DfspScope, EnvScope};
+use crate::access::{DfspScope, EnvScope, HubScope};
 use crate::db::{inserted_id, long_text, Conn, Outcome};
 use crate::dfsps::{DfspId, DfspKey};
 use crate::environments::EnvironmentId;
@@ -193,4 +193,79 @@ fn with_dfsp_ids(rows: &[sqlx::any::AnyRow]) -> Outcome<Vec<(DfspId, SetRow)>> {
     rows.iter()
         .map(|row| Ok((DfspId(row.try_get("dfsp_id")?), SetRow::from_row(row)?)))
         .collect()
+}
+
+/// The Hub's JWS certificates: the current one first, then the one it superseded, each if
+/// stored (`true`: superseded).
+pub(crate) async fn hub_jws(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<(bool, SetRow)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS}, CASE WHEN superseded = 0 THEN 'current' ELSE 'superseded' END AS role \
+         FROM hub_jws_certs WHERE env_id = ? ORDER BY superseded"
+    ))
+    .bind(scope.env_id().get())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok((role == "superseded", SetRow::from_row(row)?))
+        })
+        .collect()
+}
+
+/// Stores `row` as the Hub's current JWS certificate (inside the caller's transaction): the
+/// current one becomes superseded, and the one superseded before is removed. With
+/// `only_if_present`, nothing is stored without a current one (`None`).
+pub(crate) async fn rotate_hub_jws(
+    conn: &mut Conn,
+    scope: &HubScope,
+    row: &SetRow,
+    only_if_present: bool,
+) -> Outcome<Option<i64>> {
+    let env = scope.env_id().get();
+    sqlx::query("DELETE FROM hub_jws_certs WHERE env_id = ? AND superseded = 1")
+        .bind(env)
+        .execute(&mut *conn)
+        .await?;
+    let demoted =
+        sqlx::query("UPDATE hub_jws_certs SET superseded = 1 WHERE env_id = ? AND superseded = 0")
+            .bind(env)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if only_if_present && demoted == 0 {
+        return Ok(None);
+    }
+    let result = sqlx::query(
+        "INSERT INTO hub_jws_certs (env_id, superseded, certificate, intermediate_chain, \
+         root_certificate, updated_at, updated_by) VALUES (?, 0, ?, ?, ?, ?, ?)",
+    )
+    .bind(env)
+    .bind(row.certificate.as_bytes())
+    .bind(row.intermediate_chain.as_deref().map(str::as_bytes))
+    .bind(row.root_certificate.as_deref().map(str::as_bytes))
+    .bind(&row.updated_at)
+    .bind(&row.updated_by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(inserted_id(conn, &result).await?))
+}
+
+/// Removes the Hub's superseded JWS certificate (`superseded_only`), or every one it has;
+/// whether there was one to remove.
+pub(crate) async fn delete_hub_jws(
+    conn: &mut Conn,
+    scope: &HubScope,
+    superseded_only: bool,
+) -> Outcome<bool> {
+    let sql = if superseded_only {
+        "DELETE FROM hub_jws_certs WHERE env_id = ? AND superseded = 1"
+    } else {
+        "DELETE FROM hub_jws_certs WHERE env_id = ?"
+    };
+    let result = sqlx::query(sql)
+        .bind(scope.env_id().get())
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected() > 0)
 }

@@ -14,6 +14,15 @@ use crate::pki::parse::{self, ParsedCertificate, PkiError};
 use crate::pki::validations::{self, Validation};
 use crate::{DomainError, DomainResult, Principal, Services};
 
+/// The Hub's JWS certificates and the DFSPs' sets of a listing, read together.
+struct Listed(Vec<(bool, SetRow)>, Vec<(DfspId, SetRow)>);
+
+impl crate::access::Found for Listed {
+    fn is_nothing(&self) -> bool {
+        self.0.is_empty() && self.1.is_empty()
+    }
+}
+
 /// Whose set an operation is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Owner<'a> {
@@ -211,19 +220,29 @@ impl CertificateSetService<'_> {
                 ));
             }
         }
-        let rows = db_read!(self.services.db, |conn| EnvScope::read(
+        let (hub, rows) = db_read!(self.services.db, |conn| EnvScope::read(
             conn,
             who,
             env_id,
-            async |conn, scope| repository::list_dfsps(conn, scope, Purpose::Jws, zone).await
+            async |conn, scope| {
+                let hub = repository::hub_jws(conn, scope).await?;
+                let dfsps = repository::list_dfsps(conn, scope, Purpose::Jws, zone).await?;
+                Ok(Listed(hub, dfsps))
+            }
         )
-        .await)?;
+        .await
+        .map(|Listed(hub, dfsps)| (hub, dfsps)))?;
         let now = self.services.clock.now();
-        rows.into_iter()
-            .map(|(dfsp_id, row)| {
-                Ok(Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Dfsp(&dfsp_id), now))
-            })
-            .collect()
+        // The Hub's first (current, then superseded): every DFSP verifies the Hub's messages.
+        let hub = hub.into_iter().map(|(superseded, row)| {
+            let mut view = Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Hub, now);
+            view.superseded = superseded;
+            Ok(view)
+        });
+        let dfsps = rows.into_iter().map(|(dfsp_id, row)| {
+            Ok(Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Dfsp(&dfsp_id), now))
+        });
+        hub.chain(dfsps).collect()
     }
 }
 
@@ -253,6 +272,137 @@ impl CertificateSetService<'_> {
 }
 
 const HUB_WRITE: &str = "change the Hub's server certificate";
+const HUB_JWS_WRITE: &str = "change the Hub's JWS certificate";
+
+/// The Hub's JWS certificates: the one it signs with, and the one that one replaced while it
+/// is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HubJwsCerts {
+    pub current: Option<JwsCert>,
+    pub superseded: Option<JwsCert>,
+}
+
+impl CertificateSetService<'_> {
+    /// Stores the Hub's JWS signing certificate with its chain. The current one is kept as
+    /// superseded (replacing any kept before), so that DFSPs still verify what it signed.
+    /// Validated as DFSPs' JWS certificates are; ones that read but do not validate are
+    /// stored with their validations.
+    pub async fn store_hub_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        input: &JwsCertInput,
+        write: Write,
+    ) -> DomainResult<JwsCert> {
+        who.ensure_hub_operator(HUB_JWS_WRITE)?;
+        let set = Set::read(
+            Purpose::Jws,
+            input.jws_certificate.as_deref(),
+            input.intermediate_chain.as_deref(),
+            input.root_certificate.as_deref(),
+        )?;
+        let mut row = SetRow {
+            id: 0,
+            certificate: set.certificate.pem.clone(),
+            intermediate_chain: set.chain.chain_pem(),
+            root_certificate: set.chain.root_pem(),
+            updated_at: to_db(self.services.clock.now()),
+            updated_by: Some(who.subject.clone()),
+        };
+        let id = db_write!(self.services.db, |conn| {
+            async {
+                let scope = HubScope::check(conn, who, env_id, HUB_JWS_WRITE).await?;
+                let id =
+                    repository::rotate_hub_jws(conn, &scope, &row, write == Write::Replace).await?;
+                if let Some(id) = id {
+                    Audit::new(
+                        AuditAction::JwsCertificateStore,
+                        "JWS certificate of the Hub stored (the one before is kept as superseded)",
+                    )
+                    .env(env_id)
+                    .target(id)
+                    .record(conn, &who.subject, &row.updated_at)
+                    .await?;
+                }
+                Ok(id)
+            }
+            .await
+        })?;
+        row.id = id.ok_or_else(|| missing(env_id, Owner::Hub, Purpose::Jws))?;
+        tracing::info!(environment = %env_id, id = row.id, by = %who.subject, "Hub JWS certificate stored");
+        Ok(Stored { row, set }.jws_view(Owner::Hub, self.services.clock.now()))
+    }
+
+    /// The Hub's JWS certificates, validated now. Every participant may read them: DFSPs
+    /// verify the Hub's signatures with them.
+    pub async fn hub_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> DomainResult<HubJwsCerts> {
+        let rows = db_read!(self.services.db, |conn| EnvScope::read(
+            conn,
+            who,
+            env_id,
+            repository::hub_jws
+        )
+        .await)?;
+        let now = self.services.clock.now();
+        let mut certs = HubJwsCerts {
+            current: None,
+            superseded: None,
+        };
+        for (superseded, row) in rows {
+            let mut view = Stored::reread(row, Purpose::Jws)?.jws_view(Owner::Hub, now);
+            view.superseded = superseded;
+            if superseded {
+                certs.superseded = Some(view);
+            } else {
+                certs.current = Some(view);
+            }
+        }
+        Ok(certs)
+    }
+
+    /// Removes the Hub's superseded JWS certificate (`superseded_only`: ending a rotation), or
+    /// both; 404 when there is nothing to remove.
+    pub async fn delete_hub_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        superseded_only: bool,
+    ) -> DomainResult<()> {
+        who.ensure_hub_operator(HUB_JWS_WRITE)?;
+        let at = to_db(self.services.clock.now());
+        let removed = db_write!(self.services.db, |conn| {
+            async {
+                let scope = HubScope::check(conn, who, env_id, HUB_JWS_WRITE).await?;
+                let removed = repository::delete_hub_jws(conn, &scope, superseded_only).await?;
+                if removed {
+                    let summary = if superseded_only {
+                        "Superseded JWS certificate of the Hub removed"
+                    } else {
+                        "JWS certificates of the Hub removed"
+                    };
+                    Audit::new(AuditAction::JwsCertificateDelete, summary)
+                        .env(env_id)
+                        .record(conn, &who.subject, &at)
+                        .await?;
+                }
+                Ok(removed)
+            }
+            .await
+        })?;
+        match (removed, superseded_only) {
+            (true, _) => Ok(()),
+            (false, true) => Err(DomainError::NotFound(format!(
+                "The Hub has no superseded JWS certificate in environment {env_id}: one is kept \
+                 only after the current one is replaced"
+            ))),
+            (false, false) => Err(missing(env_id, Owner::Hub, Purpose::Jws)),
+        }
+    }
+}
 
 /// The audit event of a change to `owner`'s set of `purpose`.
 fn set_audit(
@@ -542,6 +692,7 @@ impl Stored {
             validations,
             updated_date: self.row.updated_at,
             updated_by: self.row.updated_by,
+            superseded: false,
         }
     }
 }
