@@ -15,6 +15,7 @@ pub mod environments;
 pub mod error;
 pub mod inventory;
 pub mod network;
+pub mod onboarding;
 pub mod pki;
 pub mod scope;
 #[cfg(feature = "ssr")]
@@ -156,6 +157,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("network") view=network::pages::HubNetworkPage/>
                         <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
                         <Route path=path!("certificates") view=inventory::pages::InventoryPage/>
+                        <Route path=path!("onboarding") view=onboarding::pages::OnboardingPage/>
                         <Route path=path!("audit") view=audit::pages::AuditPage/>
                     </ParentRoute>
                     <Route path=path!("/*any") view=shell::NotFound/>

@@ -96,6 +96,7 @@ fn EnvironmentFrame(env: Environment, hub: bool) -> impl IntoView {
                     <nav class="mt-3 flex flex-wrap gap-1.5 md:mt-4 md:block md:space-y-1" aria-label="Environment sections">
                         <A href=urls::environment(env.id) exact=true attr:class=nav_link>"Overview"</A>
                         <A href=urls::dfsps(env.id) attr:class=nav_link>"DFSPs"</A>
+                        <A href=urls::onboarding(env.id) attr:class=nav_link>"Onboarding"</A>
                         <A href=urls::network(env.id) exact=true attr:class=nav_link>"Hub network"</A>
                         {hub.then(|| view! {
                             <A href=urls::unprocessed(env.id) attr:class=nav_link>"Endpoints to confirm"</A>

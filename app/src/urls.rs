@@ -131,6 +131,10 @@ pub fn server_certificates(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/server-certificates")
 }
 
+pub fn onboarding(env_id: EnvironmentId) -> String {
+    format!("/environments/{env_id}/onboarding")
+}
+
 /// The Hub's JWS certificate.
 pub fn hub_jws(env_id: EnvironmentId) -> String {
     format!("/environments/{env_id}/hub-jws")

@@ -14,6 +14,7 @@ pub mod input;
 pub mod inventory;
 pub mod monetary_zones;
 pub mod network;
+pub mod onboarding;
 pub mod pki;
 pub mod principal;
 pub mod second_factors;

@@ -159,6 +159,10 @@ impl Services {
         InventoryService { services: self }
     }
 
+    pub fn onboarding(&self) -> crate::onboarding::OnboardingService<'_> {
+        crate::onboarding::OnboardingService { services: self }
+    }
+
     pub fn revocations(&self) -> crate::pki::revocations::RevocationService<'_> {
         crate::pki::revocations::RevocationService { services: self }
     }

@@ -85,6 +85,7 @@ test("every page is accessible and fits desktop and phone screens", async ({ pag
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/server-certificate`, "dfsp-server-certificate");
   await check(page, `/environments/${env.id}/dfsps/DFSP%201/jws`, "dfsp-jws");
   await check(page, `/environments/${env.id}/hub-jws`, "hub-jws");
+  await check(page, `/environments/${env.id}/onboarding`, "onboarding");
   await check(page, `/environments/${env.id}/certificates`, "certificates");
   await check(page, `/environments/${env.id}/audit`, "audit");
   await check(page, "/environments/987654", "not-found");

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::*;
 use crate::dfsps::rpc::*;
 use crate::error::PortalError;
+use crate::onboarding::pages::{dfsp_onboarding_resource, OnboardingChecklist};
 use crate::scope::{use_environment_id, EnvironmentPageHeader};
 use crate::urls;
 
@@ -243,13 +244,14 @@ pub fn DfspPage() -> impl IntoView {
         },
     );
     let zones = Resource::new(|| (), |_| list_monetary_zones());
+    let onboarding = dfsp_onboarding_resource(env_id, dfsp_id);
     let hub = acting_as_hub_operator();
     view! {
         <Transition fallback=|| view! { <Loading what="the DFSP"/> }>
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
                 match dfsp.await {
-                    Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete hub/> }.into_any(),
+                    Ok(dfsp) => view! { <DfspDetails dfsp zones=all_zones update delete hub onboarding/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -265,6 +267,7 @@ fn DfspDetails(
     delete: ServerAction<DeleteDfsp>,
     /// Whether the user is a hub operator, who alone edits and deletes DFSP records.
     hub: bool,
+    onboarding: Resource<Result<Option<domain::onboarding::DfspOnboarding>, PortalError>>,
 ) -> impl IntoView {
     let result = update.value();
     let feedback = FormFeedback::new(result);
@@ -336,6 +339,11 @@ fn DfspDetails(
         <div class=if hub { "grid grid-cols-1 items-start gap-6 xl:grid-cols-2" } else { "grid grid-cols-1 items-start gap-6" }>
             <Card title="Details">{details}</Card>
             {hub.then(|| view! { <Card title="Edit">{edit_form}</Card> })}
+        </div>
+        <div class="mt-6">
+            <Card title="Onboarding" description="Each step of the DFSP's onboarding, and who is awaited.">
+                <OnboardingChecklist env=env_id onboarding/>
+            </Card>
         </div>
         {hub.then(|| view! {
             <div class="mt-6">

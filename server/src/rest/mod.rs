@@ -15,6 +15,7 @@ mod inventory;
 mod login;
 mod monetary_zones;
 mod network;
+mod onboarding;
 mod revocations;
 mod second_factors;
 
@@ -58,6 +59,7 @@ pub mod body_limits {
         (name = "enrollments", description = "DFSPs' CSRs and the certificates the Hub issues for them"),
         (name = "certificates", description = "The TLS server certificates of the Hub and the DFSPs, the DFSPs' JWS signing certificates, and the inventory of every certificate with its expiry"),
         (name = "health", description = "Service health"),
+        (name = "onboarding", description = "Where each DFSP's onboarding stands, step by step"),
         (name = "audit", description = "The audit log: every change, who made it and when"),
         (name = "second-factors", description = "Users' second factors after sign-in (AUTH_2FA_ENABLED), which hub operators reset"),
         (name = "login", description = "MCM's login operations, for automation written against it (people sign in to the portal through the identity provider)"),
@@ -83,6 +85,7 @@ pub fn router(
         .merge(certificates::routes())
         .merge(inventory::routes())
         .merge(revocations::routes())
+        .merge(onboarding::routes())
         .merge(health::routes())
         .merge(login::routes())
         .merge(second_factors::routes())

@@ -150,6 +150,8 @@ const RULES: &[(&str, Rule)] = &[
     // their own DFSPs'), revocation (the Hub's), and the CAs' CRLs, which relying parties
     // fetch without signing in.
     ("getCertificateInventory", Rule::Participants),
+    // The onboarding board (a DFSP operator's own DFSPs' rows).
+    ("getOnboarding", Rule::Participants),
     ("revokeCertificate", Rule::Hub),
     ("getCurrentCACrl", Rule::Public),
     ("getCACrl", Rule::Public),

@@ -24,6 +24,7 @@ mod login_api;
 mod metrics;
 mod network;
 mod oidc_provider;
+mod onboarding;
 mod outbound;
 mod portal;
 mod revocations;
