@@ -341,6 +341,27 @@ impl TestApp {
         expect_json(response, StatusCode::OK).await;
     }
 
+    /// `method` on `path` with `token` as bearer, and `body` as JSON if given.
+    pub async fn request_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"))
+    }
+
     /// Submits a new P-256 CSR for `dfsp` (with the whole subject the inbound checks want)
     /// and has the environment's CA sign it; the enrollment's id.
     pub async fn signed_inbound_enrollment(&self, env: i64, dfsp: &str) -> i64 {

@@ -382,63 +382,41 @@ async fn a_dfsp_operator_sees_the_hubs_public_certificates_and_their_own(backend
     let provider = TestProvider::start().await;
     let app = spawn_with(backend, &borrowed(&provider.settings())).await;
     let hub = provider.hub_operator();
-    let send = |method: Method, path: String, token: &str, body: Option<Value>| {
-        let mut request = app
-            .client
-            .request(method, app.url(&path))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send()
-    };
-    let env = ok(send(
-        Method::POST,
-        "/api/environments".into(),
-        &hub,
-        Some(json!({"name": "DEV"})),
-    )
-    .await
-    .unwrap())
+    let env = ok(app
+        .request_as(
+            Method::POST,
+            "/api/environments",
+            &hub,
+            Some(json!({"name": "DEV"})),
+        )
+        .await)
     .await["id"]
         .as_i64()
         .unwrap();
     let e = format!("/api/environments/{env}");
     let hub_root = ca("Hub External Root", None, None);
-    ok(send(
-        Method::POST,
-        format!("{e}/hub/cas"),
-        &hub,
-        Some(json!({"name": "Hub PKI", "rootCertificate": hub_root.pem()})),
-    )
-    .await
-    .unwrap())
+    let body = json!({"name": "Hub PKI", "rootCertificate": hub_root.pem()});
+    ok(app
+        .request_as(Method::POST, &format!("{e}/hub/cas"), &hub, Some(body))
+        .await)
     .await;
     for dfsp in ["DFSP1", "DFSP2"] {
-        ok(send(
-            Method::POST,
-            format!("{e}/dfsps"),
-            &hub,
-            Some(json!({"dfspId": dfsp, "name": format!("Bank {dfsp}")})),
-        )
-        .await
-        .unwrap())
+        let body = json!({"dfspId": dfsp, "name": format!("Bank {dfsp}")});
+        ok(app
+            .request_as(Method::POST, &format!("{e}/dfsps"), &hub, Some(body))
+            .await)
         .await;
         let root = ca(&format!("{dfsp} Root"), None, None);
-        ok(send(
-            Method::POST,
-            format!("{e}/dfsps/{dfsp}/ca"),
-            &provider.dfsp_operator(dfsp),
-            Some(json!({"rootCertificate": root.pem()})),
-        )
-        .await
-        .unwrap())
+        let (path, operator) = (format!("{e}/dfsps/{dfsp}/ca"), provider.dfsp_operator(dfsp));
+        let body = json!({"rootCertificate": root.pem()});
+        ok(app
+            .request_as(Method::POST, &path, &operator, Some(body))
+            .await)
         .await;
     }
     let list = |token: String, query: &'static str| {
-        let path = format!("{e}/certificates{query}");
-        let send = &send;
-        async move { ok(send(Method::GET, path, &token, None).await.unwrap()).await }
+        let (app, path) = (&app, format!("{e}/certificates{query}"));
+        async move { ok(app.request_as(Method::GET, &path, &token, None).await).await }
     };
     let everything = list(hub.clone(), "").await;
     assert_eq!(everything.as_array().unwrap().len(), 3, "{everything}");

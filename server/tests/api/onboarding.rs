@@ -182,49 +182,30 @@ async fn a_dfsp_operator_sees_their_own_row(backend: Backend) {
     let provider = TestProvider::start().await;
     let app = spawn_with(backend, &borrowed(&provider.settings())).await;
     let hub = provider.hub_operator();
-    let send = |method: Method, path: String, token: String, body: Option<Value>| {
-        let mut request = app
-            .client
-            .request(method, app.url(&path))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send()
-    };
-    let env = ok(send(
-        Method::POST,
-        "/api/environments".into(),
-        hub.clone(),
-        Some(json!({"name": "DEV"})),
-    )
-    .await
-    .unwrap())
+    let env = ok(app
+        .request_as(
+            Method::POST,
+            "/api/environments",
+            &hub,
+            Some(json!({"name": "DEV"})),
+        )
+        .await)
     .await["id"]
         .as_i64()
         .unwrap();
     for dfsp in ["DFSP1", "DFSP2"] {
-        ok(send(
-            Method::POST,
-            format!("/api/environments/{env}/dfsps"),
-            hub.clone(),
-            Some(json!({"dfspId": dfsp, "name": format!("Bank {dfsp}")})),
-        )
-        .await
-        .unwrap())
-        .await;
+        let body = json!({"dfspId": dfsp, "name": format!("Bank {dfsp}")});
+        let path = format!("/api/environments/{env}/dfsps");
+        ok(app.request_as(Method::POST, &path, &hub, Some(body)).await).await;
     }
+    let path = format!("/api/environments/{env}/onboarding");
     let board = |token: String| {
-        send(
-            Method::GET,
-            format!("/api/environments/{env}/onboarding"),
-            token,
-            None,
-        )
+        let (app, path) = (&app, path.clone());
+        async move { app.request_as(Method::GET, &path, &token, None).await }
     };
-    let all = ok(board(hub.clone()).await.unwrap()).await;
+    let all = ok(board(hub.clone()).await).await;
     assert_eq!(all.as_array().unwrap().len(), 2);
-    let own = ok(board(provider.dfsp_operator("DFSP2")).await.unwrap()).await;
+    let own = ok(board(provider.dfsp_operator("DFSP2")).await).await;
     let ids: Vec<&str> = own
         .as_array()
         .unwrap()

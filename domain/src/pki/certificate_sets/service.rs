@@ -301,14 +301,7 @@ impl CertificateSetService<'_> {
             input.intermediate_chain.as_deref(),
             input.root_certificate.as_deref(),
         )?;
-        let mut row = SetRow {
-            id: 0,
-            certificate: set.certificate.pem.clone(),
-            intermediate_chain: set.chain.chain_pem(),
-            root_certificate: set.chain.root_pem(),
-            updated_at: to_db(self.services.clock.now()),
-            updated_by: Some(who.subject.clone()),
-        };
+        let mut row = set.row_to_store(who, self.services.clock.now());
         let id = db_write!(self.services.db, |conn| {
             async {
                 let scope = HubScope::check(conn, who, env_id, HUB_JWS_WRITE).await?;
@@ -452,14 +445,7 @@ impl CertificateSetService<'_> {
             }
         }
         let set = set?;
-        let mut row = SetRow {
-            id: 0,
-            certificate: set.certificate.pem.clone(),
-            intermediate_chain: set.chain.chain_pem(),
-            root_certificate: set.chain.root_pem(),
-            updated_at: to_db(self.services.clock.now()),
-            updated_by: Some(who.subject.clone()),
-        };
+        let mut row = set.row_to_store(who, self.services.clock.now());
         let id = db_write!(self.services.db, |conn| {
             async {
                 let slot = writable_slot(conn, who, env_id, owner, purpose).await?;
@@ -619,6 +605,18 @@ impl Set {
             _ => Err(DomainError::Internal(
                 "a checked certificate set went missing".into(),
             )),
+        }
+    }
+
+    /// The row that stores this set, by `who` at `at` (its id is given by the insert).
+    fn row_to_store(&self, who: &Principal, at: OffsetDateTime) -> SetRow {
+        SetRow {
+            id: 0,
+            certificate: self.certificate.pem.clone(),
+            intermediate_chain: self.chain.chain_pem(),
+            root_certificate: self.chain.root_pem(),
+            updated_at: to_db(at),
+            updated_by: Some(who.subject.clone()),
         }
     }
 
