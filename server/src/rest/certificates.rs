@@ -450,13 +450,12 @@ async fn get_hub_jws_certs(
     Acting(who): Acting,
     EnvPath(env_id): EnvPath,
 ) -> Result<Json<JwsCert>, ApiError> {
-    let certs = services.certificate_sets().hub_jws(&who, env_id).await?;
-    certs.current.map(Json).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "The Hub has no JWS certificate in environment {env_id} yet: upload one with POST \
-             /api/environments/{env_id}/hub/jwscerts"
-        ))
-    })
+    Ok(Json(
+        services
+            .certificate_sets()
+            .current_hub_jws(&who, env_id)
+            .await?,
+    ))
 }
 
 /// Replaces the Hub's JWS certificate

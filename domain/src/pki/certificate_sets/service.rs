@@ -357,6 +357,18 @@ impl CertificateSetService<'_> {
         Ok(certs)
     }
 
+    /// The Hub's current JWS certificate, validated now; 404 when there is none.
+    pub async fn current_hub_jws(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+    ) -> DomainResult<JwsCert> {
+        self.hub_jws(who, env_id)
+            .await?
+            .current
+            .ok_or_else(|| missing(env_id, Owner::Hub, Purpose::Jws))
+    }
+
     /// Removes the Hub's superseded JWS certificate (`superseded_only`: ending a rotation), or
     /// both; 404 when there is nothing to remove.
     pub async fn delete_hub_jws(
