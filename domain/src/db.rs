@@ -35,6 +35,12 @@ static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 /// in all before the failure is reported.
 const WRITE_ATTEMPTS: u32 = 5;
 
+/// How often a read is tried in all when the connection it used was lost.
+const READ_ATTEMPTS: u32 = 2;
+
+/// How long a MySQL connection may sit in the pool before it is pinged on its way out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -115,6 +121,9 @@ pub type Outcome<T> = Result<T, Failure>;
 
 pub(crate) type Conn = AnyConnection;
 
+/// A connection borrowed from the pool, for the macros.
+pub(crate) type PooledConn = sqlx::pool::PoolConnection<Any>;
+
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
@@ -160,6 +169,19 @@ impl Db {
         AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every idle connection before handing it out by default: a second
+            // round trip (a network one on MySQL, a thread hand-off on SQLite) for every read.
+            // Only a connection that sat idle long enough for the server to have dropped it
+            // (a restart, `wait_timeout`) is checked; SQLite's never go away.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::MySql && meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -213,37 +235,80 @@ impl Db {
     }
 
     /// A pooled connection, for [`db_read!`].
-    pub(crate) async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+    pub(crate) async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
         self.pool.acquire().await
     }
 
-    /// A write transaction, for [`db_write!`]. On SQLite it takes the write lock when it begins
-    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
-    /// "database is locked" when another writer got there first, instead of waiting its turn.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+    /// Begins a write transaction on `conn`, for [`db_write!`]. On SQLite it takes the write lock
+    /// when it begins (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes
+    /// fails with "database is locked" when another writer got there first, instead of waiting
+    /// its turn.
+    pub(crate) async fn begin_write<'c>(
+        &self,
+        conn: &'c mut PooledConn,
+    ) -> Result<sqlx::Transaction<'c, Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::MySql => self.pool.begin().await,
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => conn.begin().await,
+        }
+    }
+
+    /// After one attempt of a [`db_read!`]: the result to return, or `None` to read again on
+    /// another connection because the one used was lost (the server restarted or dropped it).
+    /// A lost connection is closed, never handed out again.
+    pub(crate) fn after_read<T>(
+        &self,
+        outcome: Outcome<T>,
+        connection: Option<&mut PooledConn>,
+        attempt: &mut u32,
+    ) -> Option<Result<T, DomainError>> {
+        match outcome {
+            Err(Failure::Store(error)) if is_connection_lost(&error) => {
+                if let Some(connection) = connection {
+                    connection.close_on_drop();
+                }
+                if *attempt < READ_ATTEMPTS {
+                    tracing::info!(%error, "database connection lost; reading again on another");
+                    *attempt += 1;
+                    return None;
+                }
+                Some(Err(settle(Failure::Store(error), "read")))
+            }
+            outcome => Some(outcome.map_err(|failure| settle(failure, "read"))),
         }
     }
 
     /// After one attempt of a [`db_write!`]: the result to return, or `None` to try again after a
-    /// short wait because concurrency made the attempt fail transiently.
+    /// short wait because concurrency made the attempt fail transiently, or because the
+    /// connection was lost before the transaction began. A lost connection is closed.
     pub(crate) async fn after_write<T>(
         &self,
         outcome: Outcome<T>,
+        connection: Option<&mut PooledConn>,
+        begun: bool,
         attempt: &mut u32,
     ) -> Option<Result<T, DomainError>> {
-        match outcome {
-            Ok(value) => Some(Ok(value)),
-            Err(Failure::Store(error)) if is_transient(&error) && *attempt < WRITE_ATTEMPTS => {
-                tracing::debug!(attempt = *attempt, %error, "transient database failure; trying the write again");
-                tokio::time::sleep(Duration::from_millis(5 << *attempt)).await;
-                *attempt += 1;
-                None
+        let error = match outcome {
+            Ok(value) => return Some(Ok(value)),
+            Err(Failure::Store(error)) => error,
+            Err(failure) => return Some(Err(settle(failure, "write"))),
+        };
+        let lost = is_connection_lost(&error);
+        if lost {
+            if let Some(connection) = connection {
+                connection.close_on_drop();
             }
-            Err(failure) => Some(Err(settle(failure, "write"))),
         }
+        // A write is tried again on another connection only when the lost one never began the
+        // transaction: once it had, the commit may have landed.
+        let again = is_transient(&error) || (lost && !begun);
+        if again && *attempt < WRITE_ATTEMPTS {
+            tracing::debug!(attempt = *attempt, %error, "transient database failure; trying the write again");
+            tokio::time::sleep(Duration::from_millis(5 << *attempt)).await;
+            *attempt += 1;
+            return None;
+        }
+        Some(Err(settle(Failure::Store(error), "write")))
     }
 }
 
@@ -257,13 +322,18 @@ impl Db {
 macro_rules! db_read {
     ($db:expr, |$conn:ident| $body:expr) => {{
         let db: &$crate::db::Db = &$db;
-        let outcome: $crate::db::Outcome<_> = async {
-            let mut connection = db.acquire().await?;
-            let $conn: &mut $crate::db::Conn = &mut connection;
-            $body
+        let mut attempt = 1;
+        loop {
+            let mut connection: Option<$crate::db::PooledConn> = None;
+            let outcome: $crate::db::Outcome<_> = async {
+                let $conn: &mut $crate::db::Conn = &mut *connection.insert(db.acquire().await?);
+                $body
+            }
+            .await;
+            if let Some(result) = db.after_read(outcome, connection.as_mut(), &mut attempt) {
+                break result;
+            }
         }
-        .await;
-        outcome.map_err(|failure| $crate::db::settle(failure, "read"))
     }};
 }
 
@@ -276,8 +346,13 @@ macro_rules! db_write {
         let db: &$crate::db::Db = &$db;
         let mut attempt = 1;
         loop {
+            let mut connection: Option<$crate::db::PooledConn> = None;
+            let mut begun = false;
             let outcome: $crate::db::Outcome<_> = async {
-                let mut transaction = db.begin_write().await?;
+                let mut transaction = db
+                    .begin_write(connection.insert(db.acquire().await?))
+                    .await?;
+                begun = true;
                 let work: $crate::db::Outcome<_> = {
                     let $conn: &mut $crate::db::Conn = &mut transaction;
                     $body
@@ -287,7 +362,10 @@ macro_rules! db_write {
                 Ok(value)
             }
             .await;
-            if let Some(result) = db.after_write(outcome, &mut attempt).await {
+            if let Some(result) = db
+                .after_write(outcome, connection.as_mut(), begun, &mut attempt)
+                .await
+            {
                 break result;
             }
         }
@@ -309,6 +387,12 @@ pub(crate) fn settle(failure: Failure, what: &str) -> DomainError {
             )
         }
     }
+}
+
+/// The connection itself failed (the server went away, the socket broke): nothing about the
+/// work is wrong, but this connection must not be used again.
+fn is_connection_lost(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Io(_))
 }
 
 /// Failures that concurrency causes and that the same work, tried again, gets past.

@@ -118,3 +118,67 @@ async fn conventions_hold_on_mysql() {
     db.close().await;
     sqlx::MySql::drop_database(&url).await.unwrap();
 }
+
+/// The pool no longer pings every connection it hands out (a round trip per read), so a
+/// connection the server dropped a moment ago reaches the services: a read on it is made again on
+/// another connection, a write that could not even begin is made again, and the dropped
+/// connection is never handed out again.
+#[tokio::test]
+async fn a_connection_the_server_dropped_is_replaced_on_mysql() {
+    use domain::clock::SystemClock;
+    use domain::environments::NewEnvironment;
+    use domain::{Principal, Services};
+    use sqlx::migrate::MigrateDatabase;
+
+    let server =
+        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let schema = format!("cm_dropped_{}", std::process::id());
+    let url = format!("{}/{schema}", server.trim_end_matches('/'));
+    // One connection, so that the dropped one is the one handed out next.
+    let db = Db::connect(&DbOptions {
+        url: url.clone(),
+        max_connections: 1,
+        attempts: 1,
+        retry_wait: Duration::from_millis(10),
+        create_if_missing: true,
+    })
+    .await
+    .expect("test database");
+    db.migrate().await.unwrap();
+    let services = Services::new(db.clone(), std::sync::Arc::new(SystemClock));
+    let who = Principal::local_operator();
+    let admin = sqlx::MySqlPool::connect(&server).await.unwrap();
+    let drop_connections = || async {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
+        )
+        .bind(&schema)
+        .fetch_all(&admin)
+        .await
+        .unwrap();
+        assert!(!ids.is_empty(), "the pool holds a connection");
+        for id in ids {
+            sqlx::query(&format!("KILL {id}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
+    };
+
+    assert!(services.environments().list(&who).await.unwrap().is_empty());
+    drop_connections().await;
+    assert!(services.environments().list(&who).await.unwrap().is_empty());
+
+    drop_connections().await;
+    let input = NewEnvironment {
+        name: Some("After the drop".into()),
+        default_dn: None,
+    };
+    services.environments().create(&who, &input).await.unwrap();
+    let listed = services.environments().list(&who).await.unwrap();
+    assert_eq!(listed.len(), 1);
+
+    admin.close().await;
+    db.close().await;
+    sqlx::MySql::drop_database(&url).await.unwrap();
+}
