@@ -1,7 +1,7 @@
 # Connection Manager's container image: nothing but the release server, the shared libraries it
 # links (glibc, OpenSSL), the portal's built assets, CA certificates for the identity
 # provider's TLS, and a non-root user. No base image: scripts/image prepares the file system
-# (target/image/rootfs) from the release that `cargo leptos build --release` made, then runs
+# (target/image/rootfs) from the release that `scripts/build` made, then runs
 # `podman build` (or `docker build`) on this file.
 FROM scratch
 COPY target/image/rootfs/ /

@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod network;
 pub mod onboarding;
 pub mod pki;
+pub mod routes;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -26,6 +27,7 @@ pub mod urls;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::Lazy;
 use leptos_router::{path, SsrMode};
 use serde::{Deserialize, Serialize};
 
@@ -134,31 +136,31 @@ pub fn App() -> impl IntoView {
             // loaded (SsrMode::Async), so a missing environment is answered with a real 404.
             <Routes fallback=shell::NotFound>
                 // Outside the frame, which shows what only a signed-in user may see.
-                <Route path=path!("/sign-in") view=auth::pages::SignInPage/>
-                <Route path=path!("/sign-in/second-factor") view=auth::pages::SecondFactorPage/>
+                <Route path=path!("/sign-in") view={Lazy::<routes::SignInRoute>::new()}/>
+                <Route path=path!("/sign-in/second-factor") view={Lazy::<routes::SecondFactorRoute>::new()}/>
                 <ParentRoute path=path!("") view=shell::AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/environments"/> }/>
-                    <Route path=path!("/environments") view=environments::pages::EnvironmentsPage/>
-                    <Route path=path!("/second-factors") view=auth::pages::SecondFactorsPage/>
+                    <Route path=path!("/environments") view={Lazy::<routes::EnvironmentsRoute>::new()}/>
+                    <Route path=path!("/second-factors") view={Lazy::<routes::SecondFactorsRoute>::new()}/>
                     <ParentRoute path=path!("/environments/:env_id") view=scope::EnvironmentLayout>
-                        <Route path=path!("") view=environments::pages::EnvironmentOverview/>
-                        <Route path=path!("dfsps") view=dfsps::pages::DfspsPage/>
-                        <Route path=path!("dfsps/:dfsp_id") view=dfsps::pages::DfspPage/>
-                        <Route path=path!("dfsps/:dfsp_id/endpoints") view=network::pages::DfspEndpointsPage/>
-                        <Route path=path!("dfsps/:dfsp_id/ca") view=pki::pages::DfspCaPage/>
-                        <Route path=path!("dfsps/:dfsp_id/certificates") view=enrollments::pages::DfspCertificatesPage/>
-                        <Route path=path!("dfsps/:dfsp_id/hub-certificates") view=enrollments::pages::HubCertificatesPage/>
-                        <Route path=path!("dfsps/:dfsp_id/server-certificate") view=certificates::pages::DfspServerCertificatePage/>
-                        <Route path=path!("dfsps/:dfsp_id/jws") view=certificates::pages::DfspJwsPage/>
-                        <Route path=path!("server-certificates") view=certificates::pages::ServerCertificatesPage/>
-                        <Route path=path!("hub-jws") view=certificates::pages::HubJwsPage/>
-                        <Route path=path!("csrs") view=enrollments::pages::CsrQueuePage/>
-                        <Route path=path!("ca") view=pki::pages::CertificateAuthoritiesPage/>
-                        <Route path=path!("network") view=network::pages::HubNetworkPage/>
-                        <Route path=path!("network/unprocessed") view=network::pages::UnprocessedPage/>
-                        <Route path=path!("certificates") view=inventory::pages::InventoryPage/>
-                        <Route path=path!("onboarding") view=onboarding::pages::OnboardingPage/>
-                        <Route path=path!("audit") view=audit::pages::AuditPage/>
+                        <Route path=path!("") view={Lazy::<routes::EnvironmentOverviewRoute>::new()}/>
+                        <Route path=path!("dfsps") view={Lazy::<routes::DfspsRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id") view={Lazy::<routes::DfspRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/endpoints") view={Lazy::<routes::DfspEndpointsRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/ca") view={Lazy::<routes::DfspCaRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/certificates") view={Lazy::<routes::DfspCertificatesRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/hub-certificates") view={Lazy::<routes::HubCertificatesRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/server-certificate") view={Lazy::<routes::DfspServerCertificateRoute>::new()}/>
+                        <Route path=path!("dfsps/:dfsp_id/jws") view={Lazy::<routes::DfspJwsRoute>::new()}/>
+                        <Route path=path!("server-certificates") view={Lazy::<routes::ServerCertificatesRoute>::new()}/>
+                        <Route path=path!("hub-jws") view={Lazy::<routes::HubJwsRoute>::new()}/>
+                        <Route path=path!("csrs") view={Lazy::<routes::CsrQueueRoute>::new()}/>
+                        <Route path=path!("ca") view={Lazy::<routes::CertificateAuthoritiesRoute>::new()}/>
+                        <Route path=path!("network") view={Lazy::<routes::HubNetworkRoute>::new()}/>
+                        <Route path=path!("network/unprocessed") view={Lazy::<routes::UnprocessedRoute>::new()}/>
+                        <Route path=path!("certificates") view={Lazy::<routes::InventoryRoute>::new()}/>
+                        <Route path=path!("onboarding") view={Lazy::<routes::OnboardingRoute>::new()}/>
+                        <Route path=path!("audit") view={Lazy::<routes::AuditRoute>::new()}/>
                     </ParentRoute>
                     <Route path=path!("/*any") view=shell::NotFound/>
                 </ParentRoute>

@@ -146,6 +146,22 @@ fn server_functions_and_shared_pieces_use_no_page() {
     }
 }
 
+/// Pages reach the router only through `routes`, whose lazy groups split them out of the
+/// browser bundle: a page named in `lib.rs` would be loaded by every page.
+#[test]
+fn only_the_lazy_routes_name_the_pages() {
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    assert!(
+        !lib.contains("::pages"),
+        "lib.rs names a page; add it to routes.rs"
+    );
+    assert!(
+        graph()["routes"].contains("network::pages"),
+        "the routes were not read"
+    );
+}
+
 #[test]
 fn a_cycle_is_found() {
     let graph: BTreeMap<String, BTreeSet<String>> =

@@ -136,3 +136,25 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("link", { name })).toHaveCount(0);
   });
 });
+
+test("a page loads its own group of pages' code, and another group's when one of its pages is opened", async ({ page, request }) => {
+  const pageErrors = collectPageErrors(page);
+  const env = await (await request.post("/api/environments", { data: { name: unique("LAZY") } })).json();
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
+  });
+
+  await open(page, `/environments/${env.id}`);
+  expect(wasm).toContain("/pkg/connection-manager.wasm");
+  expect(wasm.some((p) => p.includes("split_environment_pages"))).toBe(true);
+  expect(wasm.some((p) => p.includes("split_certificate_pages"))).toBe(false);
+
+  // In the browser, without a page load: the router fetches the certificate pages first.
+  await page.getByRole("navigation", { name: "Environment sections" }).getByRole("link", { name: "Certificate authorities" }).click();
+  await expect(page).toHaveURL(`/environments/${env.id}/ca`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Certificate authorities");
+  expect(wasm.some((p) => p.includes("split_certificate_pages"))).toBe(true);
+  expect(wasm.filter((p) => p === "/pkg/connection-manager.wasm")).toHaveLength(1);
+  expect(pageErrors).toEqual([]);
+});

@@ -5,5 +5,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the page's group of pages is split off the bundle (app/src/routes.rs), and is loaded
+    // before the page is hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -60,8 +60,25 @@ pub fn router(
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<PortalState, _>(shell))
+        .fallback_service(
+            Router::new()
+                .fallback(leptos_axum::file_and_error_handler::<PortalState, _>(shell))
+                .layer(axum::middleware::map_response(vary_on_accept_encoding))
+                .with_state(state.clone()),
+        )
         .with_state(state)
+}
+
+/// The build puts brotli and gzip copies beside each asset, and the file handler sends the one
+/// the browser accepts: a cache between them must keep the copies apart.
+async fn vary_on_accept_encoding(
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    use axum::http::header::{HeaderValue, VARY};
+    response
+        .headers_mut()
+        .append(VARY, HeaderValue::from_static("accept-encoding"));
+    response
 }
 
 /// The portal's routes, worked out once per process. Generating them renders the app with

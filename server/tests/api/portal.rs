@@ -518,3 +518,54 @@ async fn concurrent_page_loads_all_complete(backend: Backend) {
         );
     }
 }
+
+/// The build (scripts/build) puts brotli and gzip copies beside each of the portal's assets; the
+/// server sends the one the browser accepts, and the original to one that accepts neither.
+#[tokio::test]
+async fn assets_go_out_compressed_when_the_browser_accepts_it() {
+    let site = tempfile_dir("site");
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("bundle.wasm"), b"\0asm original").unwrap();
+    std::fs::write(pkg.join("bundle.wasm.gz"), b"gzip copy").unwrap();
+    std::fs::write(pkg.join("bundle.wasm.br"), b"brotli copy").unwrap();
+    let app = spawn_with(
+        Backend::Sqlite,
+        &[("LEPTOS_SITE_ROOT", site.to_str().unwrap())],
+    )
+    .await;
+
+    for (accepts, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), &b"brotli copy"[..]),
+        ("gzip", Some("gzip"), b"gzip copy"),
+        ("identity", None, b"\0asm original"),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/pkg/bundle.wasm"))
+            .header(reqwest::header::ACCEPT_ENCODING, accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accepts}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers
+                .get(reqwest::header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(headers[reqwest::header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(headers[reqwest::header::VARY], "accept-encoding");
+        assert_eq!(response.bytes().await.unwrap(), body, "{accepts}");
+    }
+    let _ = std::fs::remove_dir_all(site);
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("cm-{name}-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
