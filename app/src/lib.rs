@@ -125,12 +125,14 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    let (routing, set_routing) = signal(false);
     view! {
         <Stylesheet id="leptos" href="/pkg/connection-manager.css"/>
         <Title formatter=|text: String| {
             if text.is_empty() { "Connection Manager".to_owned() } else { format!("{text} · Connection Manager") }
         }/>
-        <Router>
+        <Router set_is_routing=set_routing>
+            <shell::NavigationProgress routing/>
             // The shell is a route itself: only inside <Routes> do actions see the error that
             // a form posted without JavaScript brings back. Pages render once their data is
             // loaded (SsrMode::Async), so a missing environment is answered with a real 404.

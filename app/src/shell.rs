@@ -156,6 +156,22 @@ fn EnvironmentSwitcher() -> impl IntoView {
     }
 }
 
+/// A bar across the top of the window while the router changes page in the browser: it may
+/// first fetch the page's code (a lazily loaded group, see `routes`) and its data.
+#[component]
+pub fn NavigationProgress(routing: ReadSignal<bool>) -> impl IntoView {
+    view! {
+        <Show when=move || routing.get()>
+            <div
+                class="fixed inset-x-0 top-0 z-50 h-1 animate-pulse bg-indigo-500"
+                role="progressbar"
+                aria-label="Opening the page"
+                data-testid="navigation-progress"
+            ></div>
+        </Show>
+    }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {

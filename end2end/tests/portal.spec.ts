@@ -150,9 +150,16 @@ test("a page loads its own group of pages' code, and another group's when one of
   expect(wasm.some((p) => p.includes("split_environment_pages"))).toBe(true);
   expect(wasm.some((p) => p.includes("split_certificate_pages"))).toBe(false);
 
-  // In the browser, without a page load: the router fetches the certificate pages first.
+  // In the browser, without a page load: the router fetches the certificate pages first, and a
+  // bar says so while it does (the fetch is held back here so that it can be seen).
+  await page.route("**/pkg/split_certificate_pages_*.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await route.continue();
+  });
   await page.getByRole("navigation", { name: "Environment sections" }).getByRole("link", { name: "Certificate authorities" }).click();
+  await expect(page.getByRole("progressbar", { name: "Opening the page" })).toBeVisible();
   await expect(page).toHaveURL(`/environments/${env.id}/ca`);
+  await expect(page.getByRole("progressbar", { name: "Opening the page" })).toBeHidden();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Certificate authorities");
   expect(wasm.some((p) => p.includes("split_certificate_pages"))).toBe(true);
   expect(wasm.filter((p) => p === "/pkg/connection-manager.wasm")).toHaveLength(1);
