@@ -4,7 +4,8 @@
 //! page's data; the server lists those chunks in the page's head so they load at once. Groups
 //! rather than one chunk set per page: the splitter makes a chunk for every combination of split
 //! points that shares code, and one per page meant 100-200 small files for a page's first view.
-//! On the server, and in builds that are not split, a lazy route is an ordinary one.
+//! On the server a lazy route is an ordinary one; the browser bundle must be built with `--split`
+//! (scripts/build does), which links the chunks' loaders.
 
 use leptos::lazy;
 use leptos::prelude::*;
