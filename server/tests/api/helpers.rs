@@ -334,6 +334,20 @@ impl TestApp {
         body["id"].as_i64().expect("environment id")
     }
 
+    /// Creates an environment as the holder of `token` (a hub operator); its id.
+    pub async fn create_environment_as(&self, token: &str, name: &str) -> i64 {
+        let response = self
+            .request_as(
+                reqwest::Method::POST,
+                "/api/environments",
+                token,
+                Some(json!({ "name": name })),
+            )
+            .await;
+        let body = expect_json(response, StatusCode::OK).await;
+        body["id"].as_i64().expect("environment id")
+    }
+
     pub async fn create_dfsp(&self, env: i64, body: Value) {
         let response = self
             .post_json(&format!("/api/environments/{env}/dfsps"), &body)

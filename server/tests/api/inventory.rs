@@ -382,17 +382,7 @@ async fn a_dfsp_operator_sees_the_hubs_public_certificates_and_their_own(backend
     let provider = TestProvider::start().await;
     let app = spawn_with(backend, &borrowed(&provider.settings())).await;
     let hub = provider.hub_operator();
-    let env = ok(app
-        .request_as(
-            Method::POST,
-            "/api/environments",
-            &hub,
-            Some(json!({"name": "DEV"})),
-        )
-        .await)
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let env = app.create_environment_as(&hub, "DEV").await;
     let e = format!("/api/environments/{env}");
     let hub_root = ca("Hub External Root", None, None);
     let body = json!({"name": "Hub PKI", "rootCertificate": hub_root.pem()});

@@ -182,17 +182,7 @@ async fn a_dfsp_operator_sees_their_own_row(backend: Backend) {
     let provider = TestProvider::start().await;
     let app = spawn_with(backend, &borrowed(&provider.settings())).await;
     let hub = provider.hub_operator();
-    let env = ok(app
-        .request_as(
-            Method::POST,
-            "/api/environments",
-            &hub,
-            Some(json!({"name": "DEV"})),
-        )
-        .await)
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let env = app.create_environment_as(&hub, "DEV").await;
     for dfsp in ["DFSP1", "DFSP2"] {
         let body = json!({"dfspId": dfsp, "name": format!("Bank {dfsp}")});
         let path = format!("/api/environments/{env}/dfsps");
