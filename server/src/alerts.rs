@@ -12,7 +12,7 @@ use serde::Serialize;
 /// Sends the alerts of one replica.
 #[derive(Clone)]
 pub struct ExpiryAlerter {
-    client: reqwest::Client,
+    client: crate::http_client::LazyClient,
     webhook: Option<String>,
     /// The address the portal links are made absolute with (`PUBLIC_URL`), if known.
     public_url: Option<String>,
@@ -53,10 +53,12 @@ impl ExpiryAlerter {
         let _ = openssl::rand::rand_bytes(&mut random);
         let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
         ExpiryAlerter {
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap_or_default(),
+            client: crate::http_client::LazyClient::new(|| {
+                reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .unwrap_or_default()
+            }),
             webhook,
             public_url,
             sender: format!("{}-{suffix}", std::process::id()),
@@ -136,7 +138,7 @@ impl ExpiryAlerter {
         let mut pause = self.retry_pause;
         let mut last = String::new();
         for attempt in 1..=TRIES {
-            match self.client.post(webhook).json(&event).send().await {
+            match self.client.get().post(webhook).json(&event).send().await {
                 Ok(response) if response.status().is_success() => return Ok(()),
                 Ok(response) => last = format!("the webhook answered {}", response.status()),
                 Err(error) => last = format!("the webhook could not be reached: {error}"),

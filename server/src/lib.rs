@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod auth;
 pub mod config;
+pub mod http_client;
 pub mod metrics;
 pub mod portal;
 pub mod probe;

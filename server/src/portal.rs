@@ -88,7 +88,7 @@ async fn vary_on_accept_encoding(
 /// The app's catch-all page ("not found" inside the portal frame) is left out: as an axum route
 /// it would swallow /pkg and the other static files. Unknown paths reach the fallback instead,
 /// which serves a file if there is one and otherwise renders that page with a 404.
-fn route_list() -> &'static [AxumRouteListing] {
+pub(crate) fn route_list() -> &'static [AxumRouteListing] {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| {
         generate_route_list(App)

@@ -78,6 +78,12 @@ impl Application {
         for (name, value) in config.summary() {
             tracing::info!("config {name}: {value}");
         }
+        // The API's routes and document and the portal's route list take ~15 ms of CPU and
+        // need nothing from the database: they are made on another thread while it starts.
+        let routes = tokio::task::spawn_blocking(|| {
+            crate::portal::route_list();
+            crate::rest::Api::new()
+        });
 
         let db = Db::connect(&DbOptions {
             url: config.database.url.expose().to_owned(),
@@ -181,6 +187,13 @@ impl Application {
             // (the server serves either way and asks again when needed).
             let provider = enabled.sign_in.provider.clone();
             tokio::spawn(async move {
+                // Its HTTP client parses the system's certificates (~100 ms of CPU) when first
+                // used: made on a blocking thread, not on a worker serving requests.
+                let client = provider.http_client();
+                let _ = tokio::task::spawn_blocking(move || {
+                    client.get();
+                })
+                .await;
                 match provider.documents().await {
                     Ok(_) => tracing::info!("identity provider found at {}", provider.issuer()),
                     Err(error) => tracing::warn!("{error}; sign-in and tokens wait for it"),
@@ -200,11 +213,18 @@ impl Application {
                 .map(|url| url.origin().ascii_serialization()),
             second_factor: services.second_factor_enabled(),
         };
+        let api = match routes.await {
+            Ok(api) => api.configured(
+                &report.active_zones,
+                matches!(authentication, crate::auth::Authentication::Enabled(_)),
+            ),
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        };
         let app = app_router(
             services.clone(),
             options,
             info,
-            &report.active_zones,
+            api,
             crate::security::FormErrorSeal::new(form_errors),
             authentication,
             config.metrics_token.clone(),
@@ -287,21 +307,18 @@ async fn sweep_expired_sessions(services: Services) {
     }
 }
 
-/// The whole HTTP surface: REST API, OpenAPI + Swagger UI, portal.
-/// `zones`: the monetary zones a DFSP may name, which the API document lists; `form_errors`
-/// seals the errors that forms bring back to their pages without JavaScript.
+/// The whole HTTP surface: REST API, OpenAPI + Swagger UI, portal. `form_errors` seals the
+/// errors that forms bring back to their pages without JavaScript.
 pub fn app_router(
     services: Services,
     options: LeptosOptions,
     info: PortalInfo,
-    zones: &[String],
+    api: crate::rest::Api,
     form_errors: crate::security::FormErrorSeal,
     authentication: crate::auth::Authentication,
     metrics_token: Option<crate::config::Secret>,
 ) -> Router {
     use crate::auth::Authentication;
-    let (api, openapi) =
-        crate::rest::router(zones, matches!(authentication, Authentication::Enabled(_)));
     let provider_problem = match &authentication {
         Authentication::Enabled(enabled) => {
             let provider = enabled.sign_in.provider.clone();
@@ -310,8 +327,8 @@ pub fn app_router(
         Authentication::Disabled => app::auth::rpc::ProviderProblem(Arc::new(|| None)),
     };
     let mut router = Router::new()
-        .merge(api.with_state(services.clone()))
-        .merge(SwaggerUi::new("/docs").url("/api-docs", openapi))
+        .merge(api.routes.with_state(services.clone()))
+        .merge(SwaggerUi::new("/docs").url("/api-docs", api.document))
         .merge(crate::portal::router(
             options,
             services.clone(),

@@ -83,7 +83,9 @@ pub(super) async fn insert_currency(
 }
 
 pub(super) async fn enable_currency(conn: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE currencies SET enabled = 1 WHERE currency_id = ?")
+    // Only a currency not yet enabled is written: at every start-up the configuration enables
+    // the same ones, and a transaction that changes nothing commits without a disk write.
+    sqlx::query("UPDATE currencies SET enabled = 1 WHERE currency_id = ? AND enabled = 0")
         .bind(id)
         .execute(conn)
         .await?;

@@ -54,7 +54,7 @@ pub struct SignIn {
     pub scopes: Vec<String>,
     pub groups_claim: String,
     pub clock: Arc<dyn Clock>,
-    pub http: reqwest::Client,
+    pub http: crate::http_client::LazyClient,
 }
 
 /// A sign-in under way, between the redirect to the provider and its answer.
@@ -263,7 +263,7 @@ impl SignIn {
     /// audience, expiry, nonce), then reads who signed in.
     async fn redeem(&self, code: String, pending: &Pending) -> Result<SignedIn, (Problem, String)> {
         let client = self.client().await.map_err(|e| (Problem::Provider, e))?;
-        let http = self.http.clone();
+        let http = self.http.get().clone();
         let send = move |request| Self::send(http.clone(), request);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code))
@@ -424,7 +424,7 @@ impl SignIn {
             ("password", password),
             ("scope", scope.as_str()),
         ];
-        let mut request = self.http.post(token_endpoint);
+        let mut request = self.http.get().post(token_endpoint);
         match &self.client_secret {
             Some(secret) => request = request.basic_auth(&self.client_id, Some(secret)),
             None => form.push(("client_id", self.client_id.as_str())),

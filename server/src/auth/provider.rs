@@ -13,13 +13,14 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use domain::clock::Clock;
-
 use jsonwebtoken::jwk::{
     AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse,
 };
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Deserialize;
 use time::OffsetDateTime;
+
+use crate::http_client::LazyClient;
 
 const RETRY_AFTER: time::Duration = time::Duration::seconds(10);
 const REFETCH_AFTER: time::Duration = time::Duration::seconds(10);
@@ -67,7 +68,7 @@ pub enum KeyError {
 
 pub struct IdentityProvider {
     issuer: String,
-    http: reqwest::Client,
+    http: LazyClient,
     /// The services' clock, so that tests can move past the waits.
     clock: Arc<dyn Clock>,
     cache: RwLock<Cache>,
@@ -111,15 +112,17 @@ impl IdentityProvider {
         clock: Arc<dyn Clock>,
         extra_trusted: Vec<reqwest::Certificate>,
     ) -> IdentityProvider {
-        let http = reqwest::Client::builder()
-            .tls_certs_merge(extra_trusted)
-            .timeout(HTTP_TIMEOUT)
-            .connect_timeout(HTTP_TIMEOUT)
-            // Discovery and keys must come from where we asked, not from wherever a redirect
-            // points.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client with timeouts and trusted certificates only");
+        let http = LazyClient::new(move || {
+            reqwest::Client::builder()
+                .tls_certs_merge(extra_trusted.clone())
+                .timeout(HTTP_TIMEOUT)
+                .connect_timeout(HTTP_TIMEOUT)
+                // Discovery and keys must come from where we asked, not from wherever a
+                // redirect points.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client with timeouts and trusted certificates only")
+        });
         IdentityProvider {
             issuer: issuer.into(),
             http,
@@ -145,7 +148,7 @@ impl IdentityProvider {
     }
 
     /// The HTTP client that talks to the provider (timeouts, no redirects followed).
-    pub fn http_client(&self) -> reqwest::Client {
+    pub fn http_client(&self) -> LazyClient {
         self.http.clone()
     }
 
@@ -291,6 +294,7 @@ impl IdentityProvider {
         };
         let response = self
             .http
+            .get()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
