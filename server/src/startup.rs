@@ -327,8 +327,8 @@ pub fn app_router(
         Authentication::Disabled => app::auth::rpc::ProviderProblem(Arc::new(|| None)),
     };
     let mut router = Router::new()
-        .merge(api.routes.with_state(services.clone()))
-        .merge(SwaggerUi::new("/docs").url("/api-docs", api.document))
+        .merge(api.into_router(services.clone()))
+        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/api-docs")))
         .merge(crate::portal::router(
             options,
             services.clone(),

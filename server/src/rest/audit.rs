@@ -7,13 +7,13 @@ use domain::audit::{AuditAction, AuditFilter, AuditPage};
 use domain::Services;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, QueryErrors};
 use super::extract::{Acting, ApiQuery, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_environment_audit))
         .routes(routes!(get_audit))
 }

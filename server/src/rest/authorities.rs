@@ -1,28 +1,28 @@
 //! Certificate authorities: the environment's internal CAs (`/cas`, `/ca/rootCert`), the
 //! Hub's external CAs (`/hub/cas`) and each DFSP's CA (`/dfsps/{dfspId}/ca`).
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::pki::authorities::{CaInitialInfo, CertificateAuthority, RootCaCert};
 use domain::pki::dfsp_cas::{DfspCa, DfspCaInput};
 use domain::pki::hub_cas::{HubCa, HubCaInput};
 use domain::Services;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ActionErrors, ApiError, KeyMakingErrors, ReadErrors, WriteErrors};
 use super::extract::{Acting, ApiJson, DfspPath, EnvPath, HubCaId};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    let internal = OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    let internal = ApiRouter::new()
         .routes(routes!(create_ca, get_cas))
         .routes(routes!(get_current_ca_root_cert))
-        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS));
-    let uploaded = OpenApiRouter::new()
+        .body_limit(super::body_limits::RECORDS);
+    let uploaded = ApiRouter::new()
         .routes(routes!(create_hub_ca, get_hub_cas))
         .routes(routes!(get_hub_ca, delete_hub_ca))
         .routes(routes!(set_dfsp_ca, get_dfsp_ca))
-        .layer(DefaultBodyLimit::max(super::body_limits::CERTIFICATES));
+        .body_limit(super::body_limits::CERTIFICATES);
     internal.merge(uploaded)
 }
 

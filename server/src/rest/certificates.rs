@@ -3,7 +3,7 @@
 //! signing certificates (`/dfsps/{dfspId}/jwscerts`, `/dfsps/jwscerts`). One set per owner:
 //! `POST` stores or replaces it, `PUT` replaces the one there is.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::pki::certificate_sets::{
@@ -12,13 +12,13 @@ use domain::pki::certificate_sets::{
 use domain::Services;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ActionErrors, ApiError, QueryErrors, ReadErrors, WriteErrors};
 use super::extract::{Acting, ApiJson, ApiQuery, DfspPath, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(
             create_hub_server_certs,
             get_hub_server_certs,
@@ -45,7 +45,7 @@ pub fn routes() -> OpenApiRouter<Services> {
             update_dfsp_jws_certs,
             delete_dfsp_jws_certs
         ))
-        .layer(DefaultBodyLimit::max(super::body_limits::CERTIFICATES))
+        .body_limit(super::body_limits::CERTIFICATES)
 }
 
 /// Stores the Hub's server certificate

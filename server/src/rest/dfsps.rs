@@ -1,6 +1,6 @@
 //! `/api/environments/{envId}/dfsps`: the DFSPs of an environment, and DFSPs by monetary zone.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::dfsps::{Dfsp, DfspChanges, DfspId, NewDfsp};
@@ -8,17 +8,17 @@ use domain::Services;
 use serde::Serialize;
 use utoipa::openapi::{OpenApi, RefOr, Schema};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, ReadErrors, WriteErrors};
 use super::extract::{Acting, ApiJson, ApiPath, DfspPath, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_environment_dfsps, create_dfsp))
         .routes(routes!(get_dfsp, update_dfsp, delete_dfsp))
         .routes(routes!(get_dfsps_by_monetary_zone))
-        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
+        .body_limit(super::body_limits::RECORDS)
 }
 
 /// The zones a DFSP may name are reference data, loaded at start-up from the server's

@@ -2,7 +2,7 @@
 //! (`/dfsps/{dfspId}/enrollments/inbound`), and the Hub's CSRs that the DFSP's CA signs
 //! (`.../enrollments/outbound`).
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::Json;
 use domain::enrollments::inbound::{InboundCertificate, InboundCreate, InboundEnrollment};
 use domain::enrollments::outbound::{
@@ -11,15 +11,15 @@ use domain::enrollments::outbound::{
 use domain::Services;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{
     ActionErrors, ApiError, KeyMakingErrors, QueryErrors, ReadErrors, SigningErrors, WriteErrors,
 };
 use super::extract::{Acting, ApiJson, ApiQuery, DfspPath, EnrollmentId};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(create_inbound, get_inbounds))
         .routes(routes!(get_inbound))
         .routes(routes!(sign_inbound))
@@ -29,7 +29,7 @@ pub fn routes() -> OpenApiRouter<Services> {
         .routes(routes!(get_outbound))
         .routes(routes!(add_outbound_certificate))
         .routes(routes!(validate_outbound))
-        .layer(DefaultBodyLimit::max(super::body_limits::CERTIFICATES))
+        .body_limit(super::body_limits::CERTIFICATES)
 }
 
 /// Submits a DFSP's CSR

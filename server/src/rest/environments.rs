@@ -1,20 +1,20 @@
 //! `/api/environments`: list, create, read and delete environments.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::environments::{Environment, NewEnvironment};
 use domain::Services;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, CreateErrors, ListErrors, ReadErrors};
 use super::extract::{Acting, ApiJson, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_environments, create_environment))
         .routes(routes!(get_environment, delete_environment))
-        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
+        .body_limit(super::body_limits::RECORDS)
 }
 
 /// Returns all the environments

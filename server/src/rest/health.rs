@@ -6,10 +6,11 @@ use axum::Json;
 use domain::Services;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+use super::routing::{routes, ApiRouter};
+
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_health))
         .routes(routes!(get_liveness))
 }

@@ -9,13 +9,13 @@ use domain::inventory::{
 use domain::Services;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, QueryErrors};
 use super::extract::{Acting, ApiQuery, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new().routes(routes!(get_certificate_inventory))
+pub fn routes() -> ApiRouter {
+    ApiRouter::new().routes(routes!(get_certificate_inventory))
 }
 
 /// The filters of the inventory, all optional. (Read as text, so that an unknown value is

@@ -21,16 +21,16 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_sessions::Session;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, LoginErrors};
 use super::extract::ApiForm;
+use super::routing::{routes, ApiRouter};
 use crate::auth::login::{PasswordSignIn, PasswordSignInError};
 use crate::auth::{Authentication, Enabled};
 use domain::second_factors::{AwaitingSecondFactor, Challenge, Verification};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(login_second_step))
         .routes(routes!(reset_password))

@@ -17,14 +17,18 @@ mod monetary_zones;
 mod network;
 mod onboarding;
 mod revocations;
+mod routing;
 mod second_factors;
 
 use axum::http::{Method, Uri};
+use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
 use domain::Services;
+use std::sync::Arc;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+
+use routing::{ApiRouter, DocumentRecipe, ServedDocument};
 
 pub use error::ApiError;
 
@@ -70,15 +74,14 @@ struct ApiDoc;
 /// The `/api` routes and the OpenAPI document that describes them.
 pub struct Api {
     pub routes: Router<Services>,
-    pub document: utoipa::openapi::OpenApi,
+    document: DocumentRecipe,
 }
 
 impl Api {
-    /// The routes and their document as the code declares them. Making them takes ~10 ms of
-    /// CPU (utoipa composes each operation's schemas) and needs nothing from the configuration
-    /// or the database, so start-up makes them while the database starts.
+    /// The routes as the code declares them, and how to describe them: the document itself is
+    /// made at the first `/api-docs` request (see `routing`).
     pub fn new() -> Api {
-        let (routes, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        let (routes, document) = ApiRouter::new()
             .merge(environments::routes())
             .merge(dfsps::routes())
             .merge(monetary_zones::routes())
@@ -93,24 +96,40 @@ impl Api {
             .merge(login::routes())
             .merge(second_factors::routes())
             .merge(audit::routes())
-            .split_for_parts();
-        document.info.version = env!("CARGO_PKG_VERSION").to_owned();
+            .split(ApiDoc::openapi());
         let routes = routes
             .route("/api", any(unknown_path))
             .route("/api/", any(unknown_path))
             .route("/api/{*path}", any(unknown_path))
             .method_not_allowed_fallback(method_not_allowed);
-        Api { routes, document }
+        let mut api = Api { routes, document };
+        api.document.edit(|document| {
+            document.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        });
+        api
     }
 
     /// What the document says of this server: `zones`, the monetary zones it knows (reference
     /// data loaded at start-up); `bearer_tokens`, whether it asks for tokens (`AUTH_ENABLED`).
     pub fn configured(mut self, zones: &[String], bearer_tokens: bool) -> Api {
         if bearer_tokens {
-            document_bearer_tokens(&mut self.document);
+            self.document.edit(document_bearer_tokens);
         }
-        dfsps::document_zones(&mut self.document, zones);
+        let zones = zones.to_vec();
+        self.document
+            .edit(move |document| dfsps::document_zones(document, &zones));
         self
+    }
+
+    /// The routes, with `/api-docs` serving the document (made at its first request).
+    pub fn into_router(self, services: Services) -> Router {
+        let document = Arc::new(ServedDocument::new(self.document));
+        self.routes
+            .route(
+                "/api-docs",
+                axum::routing::get(move || async move { document.as_ref().into_response() }),
+            )
+            .with_state(services)
     }
 }
 

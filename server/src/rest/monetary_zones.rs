@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::Json;
 use domain::monetary_zones::MonetaryZone;
 use domain::Services;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, ListErrors};
 use super::extract::Acting;
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new().routes(routes!(get_monetary_zones))
+pub fn routes() -> ApiRouter {
+    ApiRouter::new().routes(routes!(get_monetary_zones))
 }
 
 /// Returns the monetary zones supported

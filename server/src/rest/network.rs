@@ -3,7 +3,7 @@
 //! answered in MCM's shape (snake_case, as MCM returned them) with the specification's
 //! camelCase names beside, and a `version` for optimistic concurrency.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::dfsps::DfspId;
@@ -16,10 +16,10 @@ use domain::Services;
 use serde::Serialize;
 use utoipa::openapi::schema::Schema;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ActionErrors, ApiError, ReadErrors, WriteErrors};
 use super::extract::{Acting, ApiJson, DfspPath, EnvPath, ItemId};
+use super::routing::{routes, ApiRouter};
 
 /// An endpoint item (MCM's `HubEndpointItem`/`DFSPEndpointItem`).
 #[derive(Serialize, ToSchema)]
@@ -593,8 +593,8 @@ async fn confirm_endpoint_item(
     item(services.network().confirm(&who, env, &dfsp, id).await?)
 }
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_hub_endpoints))
         .routes(routes!(
             get_hub_endpoint,
@@ -646,5 +646,5 @@ pub fn routes() -> OpenApiRouter<Services> {
             update_dfsp_egress_ip,
             delete_dfsp_egress_ip
         ))
-        .layer(DefaultBodyLimit::max(super::body_limits::RECORDS))
+        .body_limit(super::body_limits::RECORDS)
 }

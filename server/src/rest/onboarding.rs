@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::Json;
 use domain::onboarding::DfspOnboarding;
 use domain::Services;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, ReadErrors};
 use super::extract::{Acting, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new().routes(routes!(get_onboarding))
+pub fn routes() -> ApiRouter {
+    ApiRouter::new().routes(routes!(get_onboarding))
 }
 
 /// Returns where each DFSP's onboarding stands

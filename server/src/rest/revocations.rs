@@ -11,13 +11,13 @@ use domain::pki::revocations::{CrlDocument, Revocation, RevokeRequest};
 use domain::Services;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ApiError, CrlErrors, RevokeErrors};
 use super::extract::{Acting, ApiJson, CaId, CertificateId, EnvPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(revoke_certificate))
         .routes(routes!(get_current_ca_crl))
         .routes(routes!(get_ca_crl))

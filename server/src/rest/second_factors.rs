@@ -9,13 +9,13 @@ use domain::second_factors::SecondFactorRecord;
 use domain::Services;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::error::{ActionErrors, ApiError, ListErrors};
 use super::extract::{Acting, ApiPath};
+use super::routing::{routes, ApiRouter};
 
-pub fn routes() -> OpenApiRouter<Services> {
-    OpenApiRouter::new()
+pub fn routes() -> ApiRouter {
+    ApiRouter::new()
         .routes(routes!(get_second_factors))
         .routes(routes!(reset_second_factor))
 }

@@ -164,6 +164,14 @@ async fn openapi_document_and_swagger_ui_are_served() {
         StatusCode::OK,
         "Swagger UI is served from local assets"
     );
+    // The document is made at its first request, so Swagger UI is pointed at its address.
+    let initializer = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(initializer.status(), StatusCode::OK);
+    assert!(initializer
+        .text()
+        .await
+        .unwrap()
+        .contains(r#""url": "/api-docs""#));
 }
 
 /// A 5 MB body, sent as a client that keeps writing would: the answer is a 413 with MCM's
