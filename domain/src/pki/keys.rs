@@ -14,7 +14,6 @@
 use openssl::ec::{EcGroup, EcKey};
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
 use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 
 const MAGIC: &[u8; 4] = b"CMK1";
@@ -133,10 +132,11 @@ impl KeySpec {
         }
     }
 
-    /// A new key. Slow for RSA-4096 (about a second): call it off the async executor.
+    /// A new key. Slow for RSA (RSA-4096: a few hundred milliseconds on two threads): call it
+    /// off the async executor.
     pub fn generate(self) -> Result<PKey<Private>, KeyError> {
         let key = match self {
-            KeySpec::Rsa(bits) => Rsa::generate(bits).and_then(PKey::from_rsa),
+            KeySpec::Rsa(bits) => super::rsa_keygen::generate(bits),
             KeySpec::Ecdsa(curve) => {
                 let nid = match curve {
                     EcCurve::P256 => Nid::X9_62_PRIME256V1,

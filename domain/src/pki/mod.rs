@@ -27,6 +27,8 @@ pub mod parse;
 pub mod request;
 pub mod revocations;
 #[cfg(feature = "server")]
+pub mod rsa_keygen;
+#[cfg(feature = "server")]
 pub mod sign;
 #[cfg(all(test, feature = "server"))]
 pub(crate) mod testing;
