@@ -31,6 +31,9 @@ use crate::error::DomainError;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 
+/// How long a server waits for another one to finish migrating the database.
+const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(600);
+
 /// How often a write that failed for a transient reason (a deadlock, a busy database) is tried
 /// in all before the failure is reported.
 const WRITE_ATTEMPTS: u32 = 5;
@@ -91,6 +94,10 @@ pub enum DbError {
     Connect { attempts: u32, source: sqlx::Error },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "another server has been migrating the database for {0:?}: not waiting any longer (is one stuck?)"
+    )]
+    MigrationLock(Duration),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
 }
@@ -205,11 +212,33 @@ impl Db {
     /// Applies the backend's pending migrations (MySQL runs them under an advisory lock, so
     /// several replicas may start at once).
     pub async fn migrate(&self) -> Result<(), DbError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::MySql => &MYSQL_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::MySql => {
+                // sqlx's own lock is `GET_LOCK(name, -1)`, which MariaDB answers at once with
+                // NULL instead of waiting (MySQL waits): replicas starting together on a new
+                // database would migrate at the same time and fail on each other's half-done
+                // migration. This lock waits, on both, on a connection of its own.
+                let mut lock = self.pool.acquire().await?.detach();
+                let acquired: Option<i64> = sqlx::query_scalar(
+                    "SELECT GET_LOCK(CONCAT('cm_migrate_', SHA1(DATABASE())), ?)",
+                )
+                .bind(MIGRATION_LOCK_WAIT.as_secs() as i64)
+                .fetch_one(&mut lock)
+                .await?;
+                if acquired != Some(1) {
+                    return Err(DbError::MigrationLock(MIGRATION_LOCK_WAIT));
+                }
+                let migrated = MYSQL_MIGRATIONS.run(&self.pool).await;
+                // Closing the connection releases the lock too; releasing first lets the next
+                // replica go on without waiting for the close.
+                let _ = sqlx::query("SELECT RELEASE_LOCK(CONCAT('cm_migrate_', SHA1(DATABASE())))")
+                    .execute(&mut lock)
+                    .await;
+                let _ = lock.close().await;
+                migrated?
+            }
+        }
         Ok(())
     }
 

@@ -82,6 +82,32 @@ pub(super) async fn insert_currency(
     Ok(())
 }
 
+/// Inserts `currencies` in one statement; how many it inserted. Fails as a whole on a currency
+/// already stored (the database keeps none of them).
+pub(super) async fn insert_currencies(
+    conn: &mut Conn,
+    currencies: &[&CurrencyCode],
+    created_at: &str,
+) -> Result<u64, sqlx::Error> {
+    if currencies.is_empty() {
+        return Ok(0);
+    }
+    let rows = vec!["(?, ?, ?, 1, 0, ?)"; currencies.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO currencies (currency_id, name, scale, is_active, enabled, created_at) \
+         VALUES {rows}"
+    );
+    let mut query = sqlx::query(&sql);
+    for currency in currencies {
+        query = query
+            .bind(&currency.currency_id)
+            .bind(&currency.name)
+            .bind(currency.scale.unwrap_or(4))
+            .bind(created_at);
+    }
+    Ok(query.execute(conn).await?.rows_affected())
+}
+
 pub(super) async fn enable_currency(conn: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
     // Only a currency not yet enabled is written: at every start-up the configuration enables
     // the same ones, and a transaction that changes nothing commits without a disk write.

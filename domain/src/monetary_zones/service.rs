@@ -7,6 +7,9 @@ use crate::db::{is_unique_violation, Failure};
 use crate::error::FieldErrors;
 use crate::{DomainResult, Principal, Services};
 
+/// Currencies per insert statement: 4 values each, within SQLite's oldest limit of 999.
+const CURRENCY_BATCH: usize = 200;
+
 /// Monetary zone operations. Obtained from [`Services::monetary_zones`].
 pub struct MonetaryZoneService<'a> {
     pub(crate) services: &'a Services,
@@ -40,21 +43,33 @@ impl MonetaryZoneService<'_> {
     ) -> DomainResult<InitialDataReport> {
         check_initial_data(currencies, configuration)?;
         let created_at = to_db(self.services.clock.now());
-        db_write!(self.services.db, |tx| async {
+        let added = db_write!(self.services.db, |tx| async {
             let mut known: BTreeSet<String> =
                 repository::currency_ids(tx).await?.into_iter().collect();
+            let missing: Vec<&CurrencyCode> = currencies
+                .iter()
+                .filter(|currency| !known.contains(&currency.currency_id))
+                .collect();
             let mut currencies_added = 0;
-            for currency in currencies {
-                if known.contains(&currency.currency_id) {
-                    continue;
-                }
-                match repository::insert_currency(tx, currency, &created_at).await {
-                    Ok(()) => currencies_added += 1,
-                    // Another replica inserted it in the meantime.
-                    Err(e) if is_unique_violation(&e) => {}
+            // Hundreds of rows on an empty database: a statement per batch, not per row.
+            for batch in missing.chunks(CURRENCY_BATCH) {
+                match repository::insert_currencies(tx, batch, &created_at).await {
+                    Ok(added) => currencies_added += added as usize,
+                    // Another replica inserted some of them in the meantime: the statement
+                    // inserted none, so they go in one by one, skipping the other's.
+                    Err(e) if is_unique_violation(&e) => {
+                        tracing::debug!("another replica is adding currencies: one by one");
+                        for currency in batch {
+                            match repository::insert_currency(tx, currency, &created_at).await {
+                                Ok(()) => currencies_added += 1,
+                                Err(e) if is_unique_violation(&e) => {}
+                                Err(e) => return Err(Failure::Store(e)),
+                            }
+                        }
+                    }
                     Err(e) => return Err(Failure::Store(e)),
                 }
-                known.insert(currency.currency_id.clone());
+                known.extend(batch.iter().map(|currency| currency.currency_id.clone()));
             }
 
             let mut unknown = FieldErrors::default();
@@ -97,18 +112,23 @@ impl MonetaryZoneService<'_> {
                     Err(e) => return Err(Failure::Store(e)),
                 }
             }
-            let active_zones = repository::list_active(tx)
-                .await?
-                .into_iter()
-                .map(|zone| zone.monetary_zone_id)
-                .collect();
-            Ok(InitialDataReport {
-                currencies_added,
-                zones_added,
-                active_zones,
-            })
+            Ok((currencies_added, zones_added))
         }
-        .await)
+        .await);
+        let (currencies_added, zones_added) = added?;
+        // Read after the write's transaction, not inside it: MariaDB's repeatable read would
+        // show that transaction no zone another replica added meanwhile.
+        let active_zones = db_read!(self.services.db, |conn| Ok(
+            repository::list_active(conn).await?
+        ))?
+        .into_iter()
+        .map(|zone| zone.monetary_zone_id)
+        .collect();
+        Ok(InitialDataReport {
+            currencies_added,
+            zones_added,
+            active_zones,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::PKey;
 use openssl::sign::Signer;
 
-use crate::db::db_write;
+use crate::db::{db_read, db_write};
 use crate::{DomainError, DomainResult, Services};
 
 /// A shared key's bytes. Never printed.
@@ -65,13 +65,13 @@ impl Services {
         openssl::rand::rand_bytes(&mut fresh)
             .map_err(|error| DomainError::Internal(format!("no random bytes: {error}")))?;
         let created_at = crate::clock::to_db(self.clock.now());
-        let secret = db_write!(self.db, |conn| {
-            async {
-                repository::insert_if_absent(conn, name, &fresh, &created_at).await?;
-                repository::find(conn, name).await
-            }
-            .await
+        db_write!(self.db, |conn| {
+            repository::insert_if_absent(conn, name, &fresh, &created_at).await
         })?;
+        // Read after the write's transaction, not inside it: when another replica's key won,
+        // MariaDB's repeatable read would still show that transaction the table as it was
+        // before (no key at all).
+        let secret = db_read!(self.db, |conn| repository::find(conn, name).await)?;
         Ok(SharedKey(secret.into()))
     }
 }

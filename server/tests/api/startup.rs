@@ -120,3 +120,39 @@ async fn run_migrations_false_leaves_the_schema_alone(backend: Backend) {
     .await;
     assert_eq!(body["name"], json!("DEV"));
 }
+
+/// Replicas starting together on a new MariaDB database (created beforehand, as a deployment
+/// does): migrations run under a lock, and the currencies go in once, whichever replica's
+/// statement meets the other's rows.
+#[tokio::test]
+async fn replicas_starting_together_load_initial_data_once() {
+    use sqlx::migrate::MigrateDatabase;
+    sqlx::any::install_default_drivers();
+    let db = TestDatabase::new(Backend::MySql);
+    sqlx::Any::create_database(&db.url)
+        .await
+        .expect("create the database");
+    let replicas = [db.shared(), db.shared(), db.shared()];
+    let started = futures_util::future::join_all(
+        replicas
+            .into_iter()
+            .map(|replica| async move { try_spawn_on(replica, &[]).await.map_err(|(e, _)| e) }),
+    )
+    .await;
+    for app in started {
+        let app = app.expect("every replica starts");
+        let zones = expect_json(app.get("/api/monetaryzones").await, StatusCode::OK).await;
+        assert_eq!(zones.as_array().unwrap().len(), 3, "{zones}");
+        // Each replica's document names every zone, whichever replica stored them.
+        let document = expect_json(app.get("/api-docs").await, StatusCode::OK).await;
+        let named = &document["components"]["schemas"]["DFSPCreate"]["properties"]
+            ["monetaryZoneId"]["enum"];
+        assert_eq!(
+            named.as_array().unwrap().len(),
+            4,
+            "3 zones and null: {named}"
+        );
+    }
+    assert_eq!(db.count("currencies").await, 299);
+    assert_eq!(db.count("monetary_zones").await, 3);
+}
