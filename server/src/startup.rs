@@ -78,8 +78,9 @@ impl Application {
         for (name, value) in config.summary() {
             tracing::info!("config {name}: {value}");
         }
-        // The API's routes and document and the portal's route list take ~15 ms of CPU and
-        // need nothing from the database: they are made on another thread while it starts.
+        // The API's routes and the portal's route list need nothing from the database: they
+        // are made on another thread while it starts (the OpenAPI document waits for its
+        // first request, see `rest::routing`).
         let routes = tokio::task::spawn_blocking(|| {
             crate::portal::route_list();
             crate::rest::Api::new()
