@@ -61,14 +61,13 @@ fn two_primes(bits: u32) -> Result<(BigNum, BigNum), ErrorStack> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get().min(2))
         .unwrap_or(1);
+    let stop = AtomicBool::new(false);
     if threads < 2 {
-        let stop = AtomicBool::new(false);
         return Ok((
             find_prime(bits, &sieve, &stop)?,
             find_prime(bits, &sieve, &stop)?,
         ));
     }
-    let stop = AtomicBool::new(false);
     let (found, primes) = mpsc::channel::<Result<BigNum, ErrorStack>>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
