@@ -1,4 +1,5 @@
-//! The database: one sqlx `Any` pool that speaks SQLite or MySQL/MariaDB, chosen by URL.
+//! The database: a pool of sqlx `Any` connections ([`pool`]) that speak SQLite or MySQL/MariaDB,
+//! chosen by URL.
 //!
 //! Every query is written once, in the SQL both backends accept (`?` placeholders, no
 //! `RETURNING`, integer flags). Only the schema differs, so each backend has its own migration
@@ -22,11 +23,15 @@
 
 use std::time::Duration;
 
-use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::{MigrateDatabase, Migrator};
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
+use sqlx::{Any, AnyConnection, Connection};
 
 use crate::error::DomainError;
+
+mod pool;
+
+use pool::Pool;
+pub use pool::PooledConn;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
@@ -40,9 +45,6 @@ const WRITE_ATTEMPTS: u32 = 5;
 
 /// How often a read is tried in all when the connection it used was lost.
 const READ_ATTEMPTS: u32 = 2;
-
-/// How long a MySQL connection may sit in the pool before it is pinged on its way out.
-const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -128,12 +130,9 @@ pub type Outcome<T> = Result<T, Failure>;
 
 pub(crate) type Conn = AnyConnection;
 
-/// A connection borrowed from the pool, for the macros.
-pub(crate) type PooledConn = sqlx::pool::PoolConnection<Any>;
-
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: AnyPool,
+    pool: std::sync::Arc<Pool>,
     backend: Backend,
 }
 
@@ -149,7 +148,12 @@ impl Db {
         let mut attempt = 1;
         loop {
             match Self::try_connect(options, backend).await {
-                Ok(pool) => return Ok(Db { pool, backend }),
+                Ok(pool) => {
+                    return Ok(Db {
+                        pool: std::sync::Arc::new(pool),
+                        backend,
+                    })
+                }
                 Err(source) if attempt >= attempts => {
                     return Err(DbError::Connect { attempts, source })
                 }
@@ -168,41 +172,12 @@ impl Db {
         }
     }
 
-    async fn try_connect(options: &DbOptions, backend: Backend) -> Result<AnyPool, sqlx::Error> {
+    async fn try_connect(options: &DbOptions, backend: Backend) -> Result<Pool, sqlx::Error> {
         if options.create_if_missing && !Any::database_exists(&options.url).await? {
             tracing::info!("creating the {} database", backend.name());
             Any::create_database(&options.url).await?;
         }
-        AnyPoolOptions::new()
-            .max_connections(options.max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            // sqlx pings every idle connection before handing it out by default: a second
-            // round trip (a network one on MySQL, a thread hand-off on SQLite) for every read.
-            // Only a connection that sat idle long enough for the server to have dropped it
-            // (a restart, `wait_timeout`) is checked; SQLite's never go away.
-            .test_before_acquire(false)
-            .before_acquire(move |conn, meta| {
-                Box::pin(async move {
-                    if backend == Backend::MySql && meta.idle_for >= IDLE_BEFORE_PING {
-                        conn.ping().await?;
-                    }
-                    Ok(true)
-                })
-            })
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers proceed while one writer commits. Foreign keys are
-                        // sqlx's default; writers queue for up to the busy timeout instead of
-                        // failing at once.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&options.url)
-            .await
+        Pool::connect(&options.url, backend, options.max_connections).await
     }
 
     pub fn backend(&self) -> Backend {
@@ -213,13 +188,16 @@ impl Db {
     /// several replicas may start at once).
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Sqlite => {
+                let mut conn = self.acquire().await?;
+                SQLITE_MIGRATIONS.run_direct(&mut *conn).await?
+            }
             Backend::MySql => {
                 // sqlx's own lock is `GET_LOCK(name, -1)`, which MariaDB answers at once with
                 // NULL instead of waiting (MySQL waits): replicas starting together on a new
                 // database would migrate at the same time and fail on each other's half-done
                 // migration. This lock waits, on both, on a connection of its own.
-                let mut lock = self.pool.acquire().await?.detach();
+                let mut lock = self.pool.connect_detached().await?;
                 let acquired: Option<i64> = sqlx::query_scalar(
                     "SELECT GET_LOCK(CONCAT('cm_migrate_', SHA1(DATABASE())), ?)",
                 )
@@ -229,7 +207,10 @@ impl Db {
                 if acquired != Some(1) {
                     return Err(DbError::MigrationLock(MIGRATION_LOCK_WAIT));
                 }
-                let migrated = MYSQL_MIGRATIONS.run(&self.pool).await;
+                let migrated = match self.acquire().await {
+                    Ok(mut conn) => MYSQL_MIGRATIONS.run_direct(&mut *conn).await,
+                    Err(error) => Err(error.into()),
+                };
                 // Closing the connection releases the lock too; releasing first lets the next
                 // replica go on without waiting for the close.
                 let _ = sqlx::query("SELECT RELEASE_LOCK(CONCAT('cm_migrate_', SHA1(DATABASE())))")
@@ -253,9 +234,9 @@ impl Db {
     /// How many connections the pool holds open, how many of them are idle, and its limit.
     pub fn pool_usage(&self) -> crate::statistics::PoolUsage {
         crate::statistics::PoolUsage {
-            open: self.pool.size(),
-            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
-            max: self.pool.options().get_max_connections(),
+            open: self.pool.open(),
+            idle: self.pool.idle(),
+            max: self.pool.max(),
         }
     }
 
@@ -294,7 +275,7 @@ impl Db {
         match outcome {
             Err(Failure::Store(error)) if is_connection_lost(&error) => {
                 if let Some(connection) = connection {
-                    connection.close_on_drop();
+                    connection.discard();
                 }
                 if *attempt < READ_ATTEMPTS {
                     tracing::info!(%error, "database connection lost; reading again on another");
@@ -325,7 +306,7 @@ impl Db {
         let lost = is_connection_lost(&error);
         if lost {
             if let Some(connection) = connection {
-                connection.close_on_drop();
+                connection.discard();
             }
         }
         // A write is tried again on another connection only when the lost one never began the
@@ -492,10 +473,10 @@ fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
 }
 
 impl Db {
-    /// The pool itself, for the tests of the storage conventions (`domain/tests/storage.rs`)
+    /// A connection of the pool, for the tests of the storage conventions (`domain/tests/storage.rs`)
     /// only; services go through [`db_read!`] and [`db_write!`].
     #[doc(hidden)]
-    pub fn pool_for_storage_tests(&self) -> &AnyPool {
-        &self.pool
+    pub async fn connection_for_storage_tests(&self) -> PooledConn {
+        self.acquire().await.expect("a connection")
     }
 }

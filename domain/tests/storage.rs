@@ -31,8 +31,8 @@ async fn connect(url: &str) -> Db {
 }
 
 async fn round_trip(db: &Db, create_table: &str) {
-    let pool = db.pool_for_storage_tests();
-    pool.execute(create_table).await.unwrap();
+    let mut conn = db.connection_for_storage_tests().await;
+    conn.execute(create_table).await.unwrap();
 
     // 64 KiB that is not UTF-8, and a long PEM chain.
     let bytes: Vec<u8> = (0..65536u32).map(|i| (i % 251) as u8 | 0x80).collect();
@@ -58,13 +58,13 @@ async fn round_trip(db: &Db, create_table: &str) {
             .bind(body)
             .bind(to_db(at))
             .bind(i16::from(id == 2))
-            .execute(pool)
+            .execute(&mut *conn)
             .await
             .unwrap();
     }
 
     let row = sqlx::query("SELECT label, body, at, flag FROM probe WHERE id = 1")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await
         .unwrap();
     assert_eq!(row.get::<String, _>("label"), label);
@@ -73,7 +73,7 @@ async fn round_trip(db: &Db, create_table: &str) {
     assert_eq!(row.get::<i16, _>("flag"), 0);
 
     let stored_pem: Vec<u8> = sqlx::query_scalar("SELECT body FROM probe WHERE id = 2")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await
         .unwrap();
     assert_eq!(long_text(stored_pem).unwrap(), pem);
@@ -81,13 +81,13 @@ async fn round_trip(db: &Db, create_table: &str) {
 
     // Instants sort and compare in SQL as in time.
     let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM probe ORDER BY at")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .unwrap();
     assert_eq!(order, [2, 3, 1]);
     let before: Vec<i64> = sqlx::query_scalar("SELECT id FROM probe WHERE at < ? ORDER BY id")
         .bind(to_db(datetime!(2026-11-28 09:30:00.2 UTC)))
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await
         .unwrap();
     assert_eq!(before, [2]);
@@ -180,5 +180,127 @@ async fn a_connection_the_server_dropped_is_replaced_on_mysql() {
 
     admin.close().await;
     db.close().await;
+    sqlx::MySql::drop_database(&url).await.unwrap();
+}
+
+/// The pool hands connections back without a ping (`domain::db::pool`), so what a borrower left
+/// behind must not reach the next one: a transaction dropped before its commit is rolled back,
+/// and a query abandoned halfway (its future dropped, as when a client goes away) leaves the
+/// connection ready for the next query. One connection, so that the next borrower gets the same.
+async fn a_connection_comes_back_clean(url: &str, create_table: &str) {
+    use sqlx::Connection;
+
+    let db = Db::connect(&DbOptions {
+        url: url.to_owned(),
+        max_connections: 1,
+        attempts: 1,
+        retry_wait: Duration::from_millis(10),
+        create_if_missing: true,
+    })
+    .await
+    .expect("test database");
+    let count = |db: &Db| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.connection_for_storage_tests().await;
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM probe")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+        }
+    };
+    {
+        let mut conn = db.connection_for_storage_tests().await;
+        conn.execute(create_table).await.unwrap();
+        let mut transaction = conn.begin().await.unwrap();
+        for id in 1..=500i64 {
+            sqlx::query("INSERT INTO probe (id, label, body, at, flag) VALUES (?, ?, ?, ?, 0)")
+                .bind(id)
+                .bind("row")
+                .bind(vec![7u8; 256])
+                .bind(to_db(datetime!(2026-12-01 00:00:00 UTC)))
+                .execute(&mut *transaction)
+                .await
+                .unwrap();
+        }
+        transaction.commit().await.unwrap();
+    }
+
+    // A transaction dropped before its commit.
+    {
+        let mut conn = db.connection_for_storage_tests().await;
+        let mut transaction = conn.begin().await.unwrap();
+        sqlx::query("DELETE FROM probe")
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        drop(transaction);
+    }
+    assert_eq!(
+        count(&db).await,
+        500,
+        "the dropped transaction was rolled back"
+    );
+    {
+        // The next borrower can begin and commit a transaction of its own.
+        let mut conn = db.connection_for_storage_tests().await;
+        let mut transaction = conn.begin().await.unwrap();
+        sqlx::query("DELETE FROM probe WHERE id = 500")
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        transaction.commit().await.unwrap();
+    }
+    assert_eq!(count(&db).await, 499);
+
+    // A query whose future is dropped after its first row.
+    {
+        use futures_util::StreamExt;
+        let mut conn = db.connection_for_storage_tests().await;
+        let mut rows = sqlx::query("SELECT id, body FROM probe ORDER BY id").fetch(&mut *conn);
+        let first = rows.next().await.unwrap().unwrap();
+        assert_eq!(first.get::<i64, _>(0), 1);
+    }
+    let ids: Vec<i64> = {
+        let mut conn = db.connection_for_storage_tests().await;
+        sqlx::query_scalar("SELECT id FROM probe WHERE id <= 3 ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        ids,
+        [1, 2, 3],
+        "the abandoned query's rows do not reach the next one"
+    );
+
+    // Many borrowers at once share the one connection, each in turn.
+    let counts = futures_util::future::join_all((0..20).map(|_| count(&db))).await;
+    assert!(counts.iter().all(|&n| n == 499));
+    let usage = db.pool_usage();
+    assert_eq!((usage.open, usage.idle, usage.max), (1, 1, 1));
+    db.close().await;
+    assert_eq!(db.pool_usage().open, 0);
+}
+
+#[tokio::test]
+async fn a_connection_comes_back_clean_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("cm-pool-{}", std::process::id()));
+    let url = format!("sqlite://{}/pool.db?mode=rwc", dir.display());
+    a_connection_comes_back_clean(&url, SQLITE_TABLE).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_connection_comes_back_clean_on_mysql() {
+    use sqlx::migrate::MigrateDatabase;
+    let server =
+        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let url = format!(
+        "{}/cm_pool_{}",
+        server.trim_end_matches('/'),
+        std::process::id()
+    );
+    a_connection_comes_back_clean(&url, MYSQL_TABLE).await;
     sqlx::MySql::drop_database(&url).await.unwrap();
 }

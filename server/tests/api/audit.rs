@@ -869,15 +869,16 @@ async fn events_are_filtered_paged_and_scoped(backend: Backend) {
 async fn events_cannot_be_changed_or_deleted(backend: Backend) {
     let app = spawn(backend).await;
     let env = app.create_environment("Append only").await;
-    let pool = app.services.db().pool_for_storage_tests();
+    let mut conn = app.services.db().connection_for_storage_tests().await;
     for statement in [
         "UPDATE audit_events SET subject = 'someone else'",
         "DELETE FROM audit_events",
     ] {
-        let refused = sqlx::query(statement).execute(pool).await;
+        let refused = sqlx::query(statement).execute(&mut *conn).await;
         let error = refused.expect_err(statement).to_string();
         assert!(error.contains("append-only"), "{statement}: {error}");
     }
+    drop(conn);
     // Deleting the environment leaves its events.
     let response = app.delete(&format!("/api/environments/{env}")).await;
     assert!(response.status().is_success());
