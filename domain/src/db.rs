@@ -253,10 +253,11 @@ impl Db {
     /// when it begins (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes
     /// fails with "database is locked" when another writer got there first, instead of waiting
     /// its turn.
-    pub(crate) async fn begin_write<'c>(
+    pub async fn begin_write<'c>(
         &self,
         conn: &'c mut PooledConn,
     ) -> Result<sqlx::Transaction<'c, Any>, sqlx::Error> {
+        conn.begin_transaction();
         match self.backend {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
             Backend::MySql => conn.begin().await,
@@ -299,7 +300,12 @@ impl Db {
         attempt: &mut u32,
     ) -> Option<Result<T, DomainError>> {
         let error = match outcome {
-            Ok(value) => return Some(Ok(value)),
+            Ok(value) => {
+                if let Some(connection) = connection {
+                    connection.transaction_committed();
+                }
+                return Some(Ok(value));
+            }
             Err(Failure::Store(error)) => error,
             Err(failure) => return Some(Err(settle(failure, "write"))),
         };

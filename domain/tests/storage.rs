@@ -304,3 +304,55 @@ async fn a_connection_comes_back_clean_on_mysql() {
     a_connection_comes_back_clean(&url, MYSQL_TABLE).await;
     sqlx::MySql::drop_database(&url).await.unwrap();
 }
+
+/// A write transaction that ends without its commit leaves a ROLLBACK in a MySQL connection's
+/// buffer, and its row locks on the server, until the connection's next command; the pool sends
+/// it before the connection goes back, so that others do not wait for those locks.
+#[tokio::test]
+async fn a_dropped_write_releases_its_locks_on_mysql() {
+    use sqlx::migrate::MigrateDatabase;
+    let server =
+        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let url = format!(
+        "{}/cm_locks_{}",
+        server.trim_end_matches('/'),
+        std::process::id()
+    );
+    let db = connect(&url).await;
+    {
+        let mut conn = db.connection_for_storage_tests().await;
+        conn.execute(MYSQL_TABLE).await.unwrap();
+        conn.execute("INSERT INTO probe (id, label, body, at, flag) VALUES (1, 'a', '', '', 0)")
+            .await
+            .unwrap();
+    }
+    {
+        let mut conn = db.connection_for_storage_tests().await;
+        let mut transaction = db.begin_write(&mut conn).await.unwrap();
+        sqlx::query("UPDATE probe SET label = 'locked' WHERE id = 1")
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        // Dropped without a commit, as when the work fails or the request is cancelled.
+    }
+    // Another client, outside the pool, waits at most a second for the row's lock.
+    let mut other = <sqlx::MySqlConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    other
+        .execute("SET SESSION innodb_lock_wait_timeout = 1")
+        .await
+        .unwrap();
+    let updated = sqlx::query("UPDATE probe SET label = 'other' WHERE id = 1")
+        .execute(&mut other)
+        .await;
+    assert!(updated.is_ok(), "the row stayed locked: {updated:?}");
+    let label: String = sqlx::query_scalar("SELECT label FROM probe WHERE id = 1")
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(label, "other");
+    drop(other);
+    db.close().await;
+    sqlx::MySql::drop_database(&url).await.unwrap();
+}

@@ -6,7 +6,10 @@
 //! ping is there to flush what a cancelled query left behind (a rollback queued by a dropped
 //! transaction, an unread result), which sqlx's connections also flush before their next
 //! command, so this pool hands connections back as they are: a return is a push onto the idle
-//! list. A connection that failed (see `Db::after_read`) is discarded instead; one that sat idle
+//! list. Except one whose transaction did not end in a commit (a failed or cancelled write): a
+//! dropped transaction's ROLLBACK waits in a MySQL connection's buffer until its next command,
+//! and its locks with it, so such a connection is pinged (sending the ROLLBACK) before it goes
+//! back. A connection that failed (see `Db::after_read`) is discarded instead; one that sat idle
 //! long enough for a MySQL server to have dropped it is pinged before it is handed out.
 
 use std::ops::{Deref, DerefMut};
@@ -61,7 +64,10 @@ pub struct PooledConn {
     connection: Option<AnyConnection>,
     shared: Arc<Shared>,
     discard: bool,
-    _permit: OwnedSemaphorePermit,
+    /// A transaction began and has not been committed yet.
+    in_transaction: bool,
+    /// Held until the connection is back on the idle list.
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl Pool {
@@ -143,9 +149,14 @@ impl Pool {
     /// they come back.
     pub(crate) async fn close(&self) {
         let shared = &self.shared;
-        shared.closed.store(true, Ordering::Release);
+        // Under the list's lock, so that a connection coming back sees either the flag or the
+        // list this takes (see `Shared::give_back`).
+        let idle = {
+            let mut idle = shared.idle();
+            shared.closed.store(true, Ordering::Release);
+            std::mem::take(&mut *idle)
+        };
         shared.permits.close();
-        let idle = std::mem::take(&mut *shared.idle());
         for Idle { connection, .. } in idle {
             shared.open.fetch_sub(1, Ordering::Relaxed);
             let _ = connection.close().await;
@@ -177,7 +188,8 @@ impl Shared {
             connection: Some(connection),
             shared: self.clone(),
             discard: false,
-            _permit: permit,
+            in_transaction: false,
+            permit: Some(permit),
         }
     }
 
@@ -217,6 +229,22 @@ impl Shared {
         Ok(connection)
     }
 
+    /// Puts a connection back on the idle list, or closes it when the pool was closed meanwhile.
+    fn give_back(&self, connection: AnyConnection) {
+        let mut idle = self.idle();
+        // Under the list's lock, so that `Pool::close` either sees this connection on the list
+        // or this sees its flag.
+        if self.closed.load(Ordering::Acquire) {
+            drop(idle);
+            self.close_in_background(connection);
+        } else {
+            idle.push(Idle {
+                connection,
+                since: Instant::now(),
+            });
+        }
+    }
+
     /// Drops a connection that failed, without a goodbye it could not deliver.
     fn forget(&self, connection: AnyConnection) {
         self.open.fetch_sub(1, Ordering::Relaxed);
@@ -239,6 +267,16 @@ impl PooledConn {
     /// This connection failed (the server went away): it is closed, never handed out again.
     pub(crate) fn discard(&mut self) {
         self.discard = true;
+    }
+
+    /// A transaction is about to begin on this connection.
+    pub(crate) fn begin_transaction(&mut self) {
+        self.in_transaction = true;
+    }
+
+    /// The transaction was committed: nothing is left pending on the connection.
+    pub(crate) fn transaction_committed(&mut self) {
+        self.in_transaction = false;
     }
 }
 
@@ -263,14 +301,32 @@ impl Drop for PooledConn {
         };
         if self.discard {
             self.shared.forget(connection);
-        } else if self.shared.closed.load(Ordering::Acquire) {
-            self.shared.close_in_background(connection);
-        } else {
-            self.shared.idle().push(Idle {
-                connection,
-                since: Instant::now(),
-            });
+            return;
         }
-        // The permit is released after this body, once the connection is back on the list.
+        if !self.in_transaction {
+            self.shared.give_back(connection);
+            // The permit is released after this body, once the connection is back on the list.
+            return;
+        }
+        // A transaction ended without its commit: the ping flushes its ROLLBACK (and waits for
+        // it) before anyone else gets the connection. The permit goes along, so that no other
+        // connection is opened in its place meanwhile.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.shared.forget(connection);
+            return;
+        };
+        let shared = self.shared.clone();
+        let permit = self.permit.take();
+        runtime.spawn(async move {
+            let mut connection = connection;
+            match connection.ping().await {
+                Ok(()) => shared.give_back(connection),
+                Err(error) => {
+                    tracing::info!(%error, "a database connection failed while rolling back; closing it");
+                    shared.forget(connection);
+                }
+            }
+            drop(permit);
+        });
     }
 }
