@@ -117,7 +117,7 @@ impl Pool {
                 }
                 let mut lent = shared.lend(idle.connection, permit);
                 if shared.backend == Backend::MySql && idle_for >= IDLE_BEFORE_PING {
-                    if let Err(error) = lent.ping().await {
+                    if let Err(error) = ping(&mut lent).await {
                         tracing::info!(%error, "an idle database connection was lost; taking another");
                         lent.discard();
                         continue 'turn;
@@ -263,6 +263,14 @@ impl Shared {
     }
 }
 
+/// A ping that gives up after [`ACQUIRE_TIMEOUT`]: a server that stopped answering must not keep
+/// a borrower, or a permit, waiting for as long as TCP takes to notice.
+async fn ping(connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    tokio::time::timeout(ACQUIRE_TIMEOUT, connection.ping())
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)?
+}
+
 impl PooledConn {
     /// This connection failed (the server went away): it is closed, never handed out again.
     pub(crate) fn discard(&mut self) {
@@ -319,7 +327,7 @@ impl Drop for PooledConn {
         let permit = self.permit.take();
         runtime.spawn(async move {
             let mut connection = connection;
-            match connection.ping().await {
+            match ping(&mut connection).await {
                 Ok(()) => shared.give_back(connection),
                 Err(error) => {
                     tracing::info!(%error, "a database connection failed while rolling back; closing it");
