@@ -132,7 +132,7 @@ pub(crate) type Conn = AnyConnection;
 
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: std::sync::Arc<Pool>,
+    pool: Pool,
     backend: Backend,
 }
 
@@ -148,12 +148,7 @@ impl Db {
         let mut attempt = 1;
         loop {
             match Self::try_connect(options, backend).await {
-                Ok(pool) => {
-                    return Ok(Db {
-                        pool: std::sync::Arc::new(pool),
-                        backend,
-                    })
-                }
+                Ok(pool) => return Ok(Db { pool, backend }),
                 Err(source) if attempt >= attempts => {
                     return Err(DbError::Connect { attempts, source })
                 }

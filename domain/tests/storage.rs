@@ -19,15 +19,32 @@ const MYSQL_TABLE: &str =
     DEFAULT CHARSET = utf8mb4";
 
 async fn connect(url: &str) -> Db {
+    connect_with(url, 2).await
+}
+
+async fn connect_with(url: &str, max_connections: u32) -> Db {
     Db::connect(&DbOptions {
         url: url.to_owned(),
-        max_connections: 2,
+        max_connections,
         attempts: 1,
         retry_wait: Duration::from_millis(10),
         create_if_missing: true,
     })
     .await
     .expect("test database")
+}
+
+/// The MariaDB server the tests use (`TEST_MYSQL_URL`), and the URL of a schema of this
+/// process's own on it, named `{prefix}_{pid}`.
+fn mysql_urls(prefix: &str) -> (String, String) {
+    let server =
+        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    let url = format!(
+        "{}/{prefix}_{}",
+        server.trim_end_matches('/'),
+        std::process::id()
+    );
+    (server, url)
 }
 
 async fn round_trip(db: &Db, create_table: &str) {
@@ -106,13 +123,7 @@ async fn conventions_hold_on_sqlite() {
 #[tokio::test]
 async fn conventions_hold_on_mysql() {
     use sqlx::migrate::MigrateDatabase;
-    let server =
-        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-    let url = format!(
-        "{}/cm_storage_{}",
-        server.trim_end_matches('/'),
-        std::process::id()
-    );
+    let (_, url) = mysql_urls("cm_storage");
     let db = connect(&url).await;
     round_trip(&db, MYSQL_TABLE).await;
     db.close().await;
@@ -130,20 +141,10 @@ async fn a_connection_the_server_dropped_is_replaced_on_mysql() {
     use domain::{Principal, Services};
     use sqlx::migrate::MigrateDatabase;
 
-    let server =
-        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-    let schema = format!("cm_dropped_{}", std::process::id());
-    let url = format!("{}/{schema}", server.trim_end_matches('/'));
+    let (server, url) = mysql_urls("cm_dropped");
+    let schema = url.rsplit('/').next().unwrap().to_owned();
     // One connection, so that the dropped one is the one handed out next.
-    let db = Db::connect(&DbOptions {
-        url: url.clone(),
-        max_connections: 1,
-        attempts: 1,
-        retry_wait: Duration::from_millis(10),
-        create_if_missing: true,
-    })
-    .await
-    .expect("test database");
+    let db = connect_with(&url, 1).await;
     db.migrate().await.unwrap();
     let services = Services::new(db.clone(), std::sync::Arc::new(SystemClock));
     let who = Principal::local_operator();
@@ -190,15 +191,7 @@ async fn a_connection_the_server_dropped_is_replaced_on_mysql() {
 async fn a_connection_comes_back_clean(url: &str, create_table: &str) {
     use sqlx::Connection;
 
-    let db = Db::connect(&DbOptions {
-        url: url.to_owned(),
-        max_connections: 1,
-        attempts: 1,
-        retry_wait: Duration::from_millis(10),
-        create_if_missing: true,
-    })
-    .await
-    .expect("test database");
+    let db = connect_with(url, 1).await;
     let count = |db: &Db| {
         let db = db.clone();
         async move {
@@ -294,13 +287,7 @@ async fn a_connection_comes_back_clean_on_sqlite() {
 #[tokio::test]
 async fn a_connection_comes_back_clean_on_mysql() {
     use sqlx::migrate::MigrateDatabase;
-    let server =
-        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-    let url = format!(
-        "{}/cm_pool_{}",
-        server.trim_end_matches('/'),
-        std::process::id()
-    );
+    let (_, url) = mysql_urls("cm_pool");
     a_connection_comes_back_clean(&url, MYSQL_TABLE).await;
     sqlx::MySql::drop_database(&url).await.unwrap();
 }
@@ -311,13 +298,7 @@ async fn a_connection_comes_back_clean_on_mysql() {
 #[tokio::test]
 async fn a_dropped_write_releases_its_locks_on_mysql() {
     use sqlx::migrate::MigrateDatabase;
-    let server =
-        std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-    let url = format!(
-        "{}/cm_locks_{}",
-        server.trim_end_matches('/'),
-        std::process::id()
-    );
+    let (_, url) = mysql_urls("cm_locks");
     let db = connect(&url).await;
     {
         let mut conn = db.connection_for_storage_tests().await;

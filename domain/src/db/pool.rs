@@ -33,7 +33,8 @@ const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 /// what a burst of load opened (see `Shared::take_idle`).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 
-#[derive(Debug)]
+/// Cheap to clone: the clones share the connections.
+#[derive(Debug, Clone)]
 pub(crate) struct Pool {
     shared: Arc<Shared>,
 }
