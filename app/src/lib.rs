@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod certificates;
+pub mod codec;
 pub mod components;
 pub mod dfsps;
 pub mod enrollments;
@@ -47,7 +48,7 @@ pub struct PortalInfo {
     pub second_factor: bool,
 }
 
-#[server(prefix = "/rpc", endpoint = "portal_info")]
+#[server(prefix = "/rpc", endpoint = "portal_info", output = crate::codec::JsonAnswer)]
 pub async fn get_portal_info() -> Result<PortalInfo, PortalError> {
     use_context::<PortalInfo>().ok_or_else(|| {
         PortalError::Domain(domain::DomainError::Internal(

@@ -55,7 +55,7 @@ fn signed_in_user() -> Option<SignedInUser> {
 }
 
 /// Who is signed in; `None` when nobody is, and when authentication is disabled.
-#[server(prefix = "/rpc", endpoint = "signed_in_user")]
+#[server(prefix = "/rpc", endpoint = "signed_in_user", output = crate::codec::JsonAnswer)]
 pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
     let enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
     Ok(if enabled { signed_in_user() } else { None })
@@ -78,7 +78,7 @@ pub fn request_is_by_hub_operator() -> bool {
     }
 }
 
-#[server(prefix = "/rpc", endpoint = "sign_in_state")]
+#[server(prefix = "/rpc", endpoint = "sign_in_state", output = crate::codec::JsonAnswer)]
 pub async fn read_sign_in_state() -> Result<SignInState, PortalError> {
     let auth_enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
     let provider_problem = use_context::<ProviderProblem>().and_then(|probe| (probe.0)());
@@ -155,7 +155,7 @@ fn qr_svg(text: &str) -> Result<String, PortalError> {
 
 /// What the second factor's page shows: `None` when the request has no second factor to give
 /// (given already, or not signed in at all).
-#[server(prefix = "/rpc", endpoint = "second_factor_prompt")]
+#[server(prefix = "/rpc", endpoint = "second_factor_prompt", output = crate::codec::JsonAnswer)]
 pub async fn read_second_factor_prompt() -> Result<Option<SecondFactorPrompt>, PortalError> {
     use domain::second_factors::Challenge;
     let Some(user) = awaiting_second_factor() else {
@@ -184,7 +184,7 @@ pub async fn read_second_factor_prompt() -> Result<Option<SecondFactorPrompt>, P
 }
 
 /// Every user's second factor, for hub operators.
-#[server(prefix = "/rpc", endpoint = "second_factors/list")]
+#[server(prefix = "/rpc", endpoint = "second_factors/list", output = crate::codec::JsonAnswer)]
 pub async fn list_second_factors(
 ) -> Result<Vec<domain::second_factors::SecondFactorRecord>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
@@ -192,7 +192,7 @@ pub async fn list_second_factors(
 }
 
 /// Forgets a user's second factor: they enroll a new one at their next sign-in.
-#[server(prefix = "/rpc", endpoint = "second_factors/reset")]
+#[server(prefix = "/rpc", endpoint = "second_factors/reset", output = crate::codec::JsonAnswer)]
 pub async fn reset_second_factor(subject: String) -> Result<(), PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.second_factors().reset(&who, &subject).await)

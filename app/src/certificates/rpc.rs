@@ -119,7 +119,7 @@ fn dfsp_required() -> domain::DomainError {
 }
 
 /// The set of this kind, `None` when there is none yet.
-#[server(prefix = "/rpc", endpoint = "certificates/get")]
+#[server(prefix = "/rpc", endpoint = "certificates/get", output = crate::codec::JsonAnswer)]
 pub async fn get_set(
     env_id: EnvironmentId,
     kind: SetKind,
@@ -151,7 +151,7 @@ pub async fn get_set(
 }
 
 /// Stores the set of this kind, replacing the one before.
-#[server(prefix = "/rpc", endpoint = "certificates/store")]
+#[server(prefix = "/rpc", endpoint = "certificates/store", output = crate::codec::JsonAnswer)]
 pub async fn store_set(
     env_id: EnvironmentId,
     kind: SetKind,
@@ -207,7 +207,7 @@ pub async fn store_set(
 
 /// Removes the set of this kind. For the Hub's JWS certificate, `superseded` removes only the
 /// one a rotation kept.
-#[server(prefix = "/rpc", endpoint = "certificates/delete")]
+#[server(prefix = "/rpc", endpoint = "certificates/delete", output = crate::codec::JsonAnswer)]
 pub async fn delete_set(
     env_id: EnvironmentId,
     kind: SetKind,
@@ -239,7 +239,7 @@ pub async fn delete_set(
 }
 
 /// The Hub's JWS certificate that a rotation kept, `None` when there is none.
-#[server(prefix = "/rpc", endpoint = "certificates/hub_jws_superseded")]
+#[server(prefix = "/rpc", endpoint = "certificates/hub_jws_superseded", output = crate::codec::JsonAnswer)]
 pub async fn superseded_hub_jws(
     env_id: EnvironmentId,
 ) -> Result<Option<CertificateSet>, PortalError> {
@@ -254,7 +254,7 @@ pub async fn superseded_hub_jws(
 }
 
 /// Every DFSP's server certificate, for the Hub.
-#[server(prefix = "/rpc", endpoint = "certificates/dfsp_servers")]
+#[server(prefix = "/rpc", endpoint = "certificates/dfsp_servers", output = crate::codec::JsonAnswer)]
 pub async fn dfsp_server_sets(env_id: EnvironmentId) -> Result<Vec<CertificateSet>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(
@@ -267,7 +267,7 @@ pub async fn dfsp_server_sets(env_id: EnvironmentId) -> Result<Vec<CertificateSe
 }
 
 /// The JWS certificates of the DFSP's peers (the other DFSPs of its monetary zone).
-#[server(prefix = "/rpc", endpoint = "certificates/peer_jws")]
+#[server(prefix = "/rpc", endpoint = "certificates/peer_jws", output = crate::codec::JsonAnswer)]
 pub async fn peer_jws_sets(
     env_id: EnvironmentId,
     dfsp_id: DfspId,

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
 
-#[server(prefix = "/rpc", endpoint = "dfsps/list")]
+#[server(prefix = "/rpc", endpoint = "dfsps/list", output = crate::codec::JsonAnswer)]
 pub async fn list_dfsps(env_id: EnvironmentId) -> Result<Vec<Dfsp>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.dfsps().list(&who, env_id).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "dfsps/get")]
+#[server(prefix = "/rpc", endpoint = "dfsps/get", output = crate::codec::JsonAnswer)]
 pub async fn get_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<Dfsp, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.dfsps().get(&who, env_id, &dfsp_id).await)
@@ -32,7 +32,7 @@ pub struct DfspForm {
     pub security_group: Option<String>,
 }
 
-#[server(prefix = "/rpc", endpoint = "dfsps/create")]
+#[server(prefix = "/rpc", endpoint = "dfsps/create", output = crate::codec::JsonAnswer)]
 pub async fn create_dfsp(
     env_id: EnvironmentId,
     dfsp_id: String,
@@ -51,7 +51,7 @@ pub async fn create_dfsp(
 
 /// Saves the edit form: every field is sent; an empty zone removes the DFSP from its zone and
 /// an empty security group restores the default one.
-#[server(prefix = "/rpc", endpoint = "dfsps/update")]
+#[server(prefix = "/rpc", endpoint = "dfsps/update", output = crate::codec::JsonAnswer)]
 pub async fn update_dfsp(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -73,7 +73,7 @@ pub async fn update_dfsp(
 }
 
 /// Deletes a DFSP, then shows the environment's DFSP list.
-#[server(prefix = "/rpc", endpoint = "dfsps/delete")]
+#[server(prefix = "/rpc", endpoint = "dfsps/delete", output = crate::codec::JsonAnswer)]
 pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.dfsps().delete(&who, env_id, &dfsp_id).await)?;
@@ -81,7 +81,7 @@ pub async fn delete_dfsp(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<(), P
     Ok(())
 }
 
-#[server(prefix = "/rpc", endpoint = "monetary_zones/list")]
+#[server(prefix = "/rpc", endpoint = "monetary_zones/list", output = crate::codec::JsonAnswer)]
 pub async fn list_monetary_zones() -> Result<Vec<MonetaryZone>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.monetary_zones().list(&who).await)

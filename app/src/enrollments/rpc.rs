@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::error::PortalError;
 
-#[server(prefix = "/rpc", endpoint = "enrollments/inbound")]
+#[server(prefix = "/rpc", endpoint = "enrollments/inbound", output = crate::codec::JsonAnswer)]
 pub async fn list_inbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -22,7 +22,7 @@ pub async fn list_inbound(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/inbound/create")]
+#[server(prefix = "/rpc", endpoint = "enrollments/inbound/create", output = crate::codec::JsonAnswer)]
 pub async fn create_inbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -41,7 +41,7 @@ pub async fn create_inbound(
 }
 
 /// Every DFSP's CSRs that await the Hub.
-#[server(prefix = "/rpc", endpoint = "enrollments/inbound/awaiting")]
+#[server(prefix = "/rpc", endpoint = "enrollments/inbound/awaiting", output = crate::codec::JsonAnswer)]
 pub async fn awaiting_inbound(
     env_id: EnvironmentId,
 ) -> Result<Vec<InboundEnrollment>, PortalError> {
@@ -49,7 +49,7 @@ pub async fn awaiting_inbound(
     reply.answer(services.inbound_enrollments().awaiting(&who, env_id).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/inbound/sign")]
+#[server(prefix = "/rpc", endpoint = "enrollments/inbound/sign", output = crate::codec::JsonAnswer)]
 pub async fn sign_inbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -64,7 +64,7 @@ pub async fn sign_inbound(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/inbound/certificate")]
+#[server(prefix = "/rpc", endpoint = "enrollments/inbound/certificate", output = crate::codec::JsonAnswer)]
 pub async fn upload_inbound_certificate(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -142,7 +142,7 @@ impl HubCsrForm {
     }
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/outbound")]
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound", output = crate::codec::JsonAnswer)]
 pub async fn list_outbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -156,7 +156,7 @@ pub async fn list_outbound(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/outbound/make")]
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/make", output = crate::codec::JsonAnswer)]
 pub async fn make_outbound_csr(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -171,7 +171,7 @@ pub async fn make_outbound_csr(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/outbound/upload_csr")]
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/upload_csr", output = crate::codec::JsonAnswer)]
 pub async fn upload_outbound_csr(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -187,7 +187,7 @@ pub async fn upload_outbound_csr(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/outbound/certificate")]
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/certificate", output = crate::codec::JsonAnswer)]
 pub async fn return_outbound_certificate(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -206,7 +206,7 @@ pub async fn return_outbound_certificate(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "enrollments/outbound/validate")]
+#[server(prefix = "/rpc", endpoint = "enrollments/outbound/validate", output = crate::codec::JsonAnswer)]
 pub async fn validate_outbound(
     env_id: EnvironmentId,
     dfsp_id: DfspId,

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
 
-#[server(prefix = "/rpc", endpoint = "environments/list")]
+#[server(prefix = "/rpc", endpoint = "environments/list", output = crate::codec::JsonAnswer)]
 pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.environments().list(&who).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "environments/get")]
+#[server(prefix = "/rpc", endpoint = "environments/get", output = crate::codec::JsonAnswer)]
 pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.environments().get(&who, id).await)
@@ -55,7 +55,7 @@ impl EnvironmentForm {
     }
 }
 
-#[server(prefix = "/rpc", endpoint = "environments/create")]
+#[server(prefix = "/rpc", endpoint = "environments/create", output = crate::codec::JsonAnswer)]
 pub async fn create_environment(form: EnvironmentForm) -> Result<Environment, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(
@@ -67,7 +67,7 @@ pub async fn create_environment(form: EnvironmentForm) -> Result<Environment, Po
 }
 
 /// Deletes an environment with everything in it, then shows the list of environments.
-#[server(prefix = "/rpc", endpoint = "environments/delete")]
+#[server(prefix = "/rpc", endpoint = "environments/delete", output = crate::codec::JsonAnswer)]
 pub async fn delete_environment(id: EnvironmentId) -> Result<(), PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.environments().delete(&who, id).await)?;

@@ -65,7 +65,7 @@ fn party(dfsp_id: Option<DfspId>) -> domain::network::Party {
 }
 
 /// The Hub's endpoints (no `dfsp_id`) or a DFSP's.
-#[server(prefix = "/rpc", endpoint = "network/list")]
+#[server(prefix = "/rpc", endpoint = "network/list", output = crate::codec::JsonAnswer)]
 pub async fn list_endpoints(
     env_id: EnvironmentId,
     dfsp_id: Option<DfspId>,
@@ -79,7 +79,7 @@ pub async fn list_endpoints(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "network/create")]
+#[server(prefix = "/rpc", endpoint = "network/create", output = crate::codec::JsonAnswer)]
 pub async fn create_endpoint(
     env_id: EnvironmentId,
     dfsp_id: Option<DfspId>,
@@ -101,7 +101,7 @@ pub async fn create_endpoint(
 }
 
 /// Saves an item's new value, if it is still at the `version` the form was made from.
-#[server(prefix = "/rpc", endpoint = "network/update")]
+#[server(prefix = "/rpc", endpoint = "network/update", output = crate::codec::JsonAnswer)]
 pub async fn update_endpoint(
     env_id: EnvironmentId,
     dfsp_id: Option<DfspId>,
@@ -123,7 +123,7 @@ pub async fn update_endpoint(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "network/delete")]
+#[server(prefix = "/rpc", endpoint = "network/delete", output = crate::codec::JsonAnswer)]
 pub async fn delete_endpoint(
     env_id: EnvironmentId,
     dfsp_id: Option<DfspId>,
@@ -138,7 +138,7 @@ pub async fn delete_endpoint(
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "network/confirm")]
+#[server(prefix = "/rpc", endpoint = "network/confirm", output = crate::codec::JsonAnswer)]
 pub async fn confirm_endpoint(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -149,7 +149,7 @@ pub async fn confirm_endpoint(
 }
 
 /// Every DFSP's endpoints that await the Hub's confirmation.
-#[server(prefix = "/rpc", endpoint = "network/unprocessed")]
+#[server(prefix = "/rpc", endpoint = "network/unprocessed", output = crate::codec::JsonAnswer)]
 pub async fn list_unprocessed(env_id: EnvironmentId) -> Result<Vec<EndpointItem>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.network().unprocessed(&who, env_id).await)
@@ -167,7 +167,7 @@ pub fn selection_key(item: &EndpointItem) -> String {
 }
 
 /// Confirms the checked rows, all or none. `selected` holds [`selection_key`]s.
-#[server(prefix = "/rpc", endpoint = "network/confirm_selected")]
+#[server(prefix = "/rpc", endpoint = "network/confirm_selected", output = crate::codec::JsonAnswer)]
 pub async fn confirm_selected(
     env_id: EnvironmentId,
     #[server(default)] selected: Vec<String>,

@@ -8,14 +8,14 @@ use leptos::prelude::*;
 use crate::error::PortalError;
 
 /// Each DFSP's onboarding (a DFSP operator's own DFSPs').
-#[server(prefix = "/rpc", endpoint = "onboarding/board")]
+#[server(prefix = "/rpc", endpoint = "onboarding/board", output = crate::codec::JsonAnswer)]
 pub async fn onboarding_board(env: EnvironmentId) -> Result<Vec<DfspOnboarding>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.onboarding().board(&who, env).await)
 }
 
 /// One DFSP's onboarding.
-#[server(prefix = "/rpc", endpoint = "onboarding/dfsp")]
+#[server(prefix = "/rpc", endpoint = "onboarding/dfsp", output = crate::codec::JsonAnswer)]
 pub async fn load_dfsp_onboarding(
     env: EnvironmentId,
     dfsp: DfspId,

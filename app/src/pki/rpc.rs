@@ -91,13 +91,13 @@ impl CaForm {
 }
 
 /// The environment's CAs, the current one first (empty when it has none).
-#[server(prefix = "/rpc", endpoint = "pki/cas")]
+#[server(prefix = "/rpc", endpoint = "pki/cas", output = crate::codec::JsonAnswer)]
 pub async fn list_cas(env_id: EnvironmentId) -> Result<Vec<CertificateAuthority>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.certificate_authorities().list(&who, env_id).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/cas/create")]
+#[server(prefix = "/rpc", endpoint = "pki/cas/create", output = crate::codec::JsonAnswer)]
 pub async fn create_ca(env_id: EnvironmentId, form: CaForm) -> Result<RootCaCert, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(
@@ -108,7 +108,7 @@ pub async fn create_ca(env_id: EnvironmentId, form: CaForm) -> Result<RootCaCert
     )
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/hub_cas")]
+#[server(prefix = "/rpc", endpoint = "pki/hub_cas", output = crate::codec::JsonAnswer)]
 pub async fn list_hub_cas(env_id: EnvironmentId) -> Result<Vec<HubCa>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.hub_cas().list(&who, env_id).await)
@@ -125,7 +125,7 @@ pub struct ChainForm {
     pub chain: Option<String>,
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/hub_cas/create")]
+#[server(prefix = "/rpc", endpoint = "pki/hub_cas/create", output = crate::codec::JsonAnswer)]
 pub async fn create_hub_ca(env_id: EnvironmentId, form: ChainForm) -> Result<HubCa, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     let input = domain::pki::hub_cas::HubCaInput {
@@ -137,19 +137,19 @@ pub async fn create_hub_ca(env_id: EnvironmentId, form: ChainForm) -> Result<Hub
     reply.answer(services.hub_cas().create(&who, env_id, &input).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/hub_cas/delete")]
+#[server(prefix = "/rpc", endpoint = "pki/hub_cas/delete", output = crate::codec::JsonAnswer)]
 pub async fn delete_hub_ca(env_id: EnvironmentId, id: i64) -> Result<(), PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.hub_cas().delete(&who, env_id, id).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/dfsp_ca")]
+#[server(prefix = "/rpc", endpoint = "pki/dfsp_ca", output = crate::codec::JsonAnswer)]
 pub async fn get_dfsp_ca(env_id: EnvironmentId, dfsp_id: DfspId) -> Result<DfspCa, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.dfsp_cas().get(&who, env_id, &dfsp_id).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "pki/dfsp_ca/set")]
+#[server(prefix = "/rpc", endpoint = "pki/dfsp_ca/set", output = crate::codec::JsonAnswer)]
 pub async fn set_dfsp_ca(
     env_id: EnvironmentId,
     dfsp_id: DfspId,
@@ -169,14 +169,14 @@ pub async fn set_dfsp_ca(
 }
 
 /// Every DFSP's CA, for the Hub.
-#[server(prefix = "/rpc", endpoint = "pki/dfsp_cas")]
+#[server(prefix = "/rpc", endpoint = "pki/dfsp_cas", output = crate::codec::JsonAnswer)]
 pub async fn list_dfsp_cas(env_id: EnvironmentId) -> Result<Vec<DfspCaOfDfsp>, PortalError> {
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.dfsp_cas().list(&who, env_id).await)
 }
 
 /// What a pasted or dropped text holds, before it is submitted.
-#[server(prefix = "/rpc", endpoint = "pki/preview")]
+#[server(prefix = "/rpc", endpoint = "pki/preview", output = crate::codec::JsonAnswer)]
 pub async fn preview_certificates(text: String) -> Result<Vec<CertInfo>, PortalError> {
     let (_, who, reply) = crate::server::context()?;
     reply.answer(who.ensure_can_read().and_then(|()| {
@@ -186,7 +186,7 @@ pub async fn preview_certificates(text: String) -> Result<Vec<CertInfo>, PortalE
 }
 
 /// What a pasted or dropped CSR says, before it is submitted.
-#[server(prefix = "/rpc", endpoint = "pki/preview_csr")]
+#[server(prefix = "/rpc", endpoint = "pki/preview_csr", output = crate::codec::JsonAnswer)]
 pub async fn preview_csr(text: String) -> Result<CsrInfo, PortalError> {
     let (_, who, reply) = crate::server::context()?;
     reply.answer(who.ensure_can_read().and_then(|()| {
