@@ -27,6 +27,8 @@ pub mod clock;
 #[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]
+pub mod random;
+#[cfg(feature = "server")]
 mod services;
 #[cfg(feature = "server")]
 pub mod sessions;

@@ -47,10 +47,9 @@ struct EnvironmentRef<'a> {
 
 impl ExpiryAlerter {
     pub fn new(webhook: Option<String>, public_url: Option<String>) -> ExpiryAlerter {
-        let mut random = [0u8; 6];
         // Only a name: a failure leaves it zeros, and the process id still tells replicas apart
         // on one host.
-        let _ = openssl::rand::rand_bytes(&mut random);
+        let random = domain::random::bytes::<6>().unwrap_or_default();
         let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
         ExpiryAlerter {
             client: crate::http_client::LazyClient::new(|| {

@@ -54,9 +54,8 @@ impl Passphrase {
         if text.is_empty() {
             return None;
         }
-        let mut salt = [0u8; SALT_LEN];
         // Only a broken system random generator fails here; sealing would fail on it too.
-        openssl::rand::rand_bytes(&mut salt).ok()?;
+        let salt = crate::random::bytes::<SALT_LEN>().ok()?;
         Some(Passphrase(std::sync::Arc::new(PassphraseInner {
             text,
             salt,
@@ -177,8 +176,7 @@ pub fn seal(key: &PKey<Private>, passphrase: &Passphrase) -> Result<Vec<u8>, Key
 /// with a random nonce.
 pub fn seal_bytes(plain: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>, KeyError> {
     let salt = passphrase.0.salt;
-    let mut nonce = [0u8; NONCE_LEN];
-    openssl::rand::rand_bytes(&mut nonce).map_err(|_| KeyError::Seal)?;
+    let nonce = crate::random::bytes::<NONCE_LEN>().map_err(|_| KeyError::Seal)?;
     let secret = passphrase.sealing_key(&salt).map_err(|_| KeyError::Seal)?;
     let mut tag = [0u8; TAG_LEN];
     let sealed = encrypt_aead(

@@ -116,8 +116,7 @@ impl SecondFactorService<'_> {
             Some(stored) if stored.confirmed => return Ok(Challenge::Code),
             Some(stored) => stored,
             None => {
-                let mut seed = [0u8; SEED_BYTES];
-                openssl::rand::rand_bytes(&mut seed)
+                let seed = crate::random::bytes::<SEED_BYTES>()
                     .map_err(|error| DomainError::Internal(format!("no random bytes: {error}")))?;
                 let sealed = keys::seal_bytes(&seed, self.passphrase()?).map_err(|error| {
                     DomainError::Internal(format!("the seed cannot be sealed: {error}"))

@@ -61,8 +61,7 @@ pub fn same_secret(given: &str, expected: &str) -> bool {
 impl Services {
     /// The shared key named `name`, made now (32 random bytes) if no replica made it before.
     pub async fn shared_key(&self, name: &str) -> DomainResult<SharedKey> {
-        let mut fresh = [0u8; 32];
-        openssl::rand::rand_bytes(&mut fresh)
+        let fresh = crate::random::bytes::<32>()
             .map_err(|error| DomainError::Internal(format!("no random bytes: {error}")))?;
         let created_at = crate::clock::to_db(self.clock.now());
         db_write!(self.db, |conn| {
