@@ -50,8 +50,8 @@ fn body(text: &str) -> &str {
     panic!("unclosed function body")
 }
 
-/// `(file, function name, body)` of every `#[server]` function of the portal.
-fn server_functions() -> Vec<(String, String, String)> {
+/// `(file, function name, body, attribute)` of every `#[server]` function of the portal.
+fn server_functions() -> Vec<(String, String, String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
@@ -67,10 +67,12 @@ fn server_functions() -> Vec<(String, String, String)> {
                 .expect("a server function is an async fn");
             let signature = &rest[fn_at + "async fn ".len()..];
             let name = &signature[..signature.find(['(', '<']).unwrap()];
+            let attribute = &rest[..rest.find(")]").expect("a closed attribute") + 2];
             functions.push((
                 file.strip_prefix(&src).unwrap().display().to_string(),
                 name.trim().to_owned(),
                 body(&rest[fn_at..]).to_owned(),
+                attribute.trim().to_owned(),
             ));
         }
     }
@@ -84,12 +86,12 @@ fn server_functions_read_the_context_before_their_first_await() {
         functions.len() >= 45
             && functions
                 .iter()
-                .any(|(_, name, _)| name == "list_endpoints"),
+                .any(|(_, name, _, _)| name == "list_endpoints"),
         "the server functions were not read: {} found",
         functions.len()
     );
     let mut late = Vec::new();
-    for (file, name, body) in &functions {
+    for (file, name, body, _) in &functions {
         let Some(first_await) = body.find(".await") else {
             continue;
         };
@@ -112,4 +114,18 @@ fn the_check_finds_a_late_read() {
         body("fn g() { format!(\"{x}\"); } fn h() {}"),
         "{ format!(\"{x}\"); }"
     );
+}
+
+/// Every server function answers through `codec::JsonAnswer`: with server_fn's own `Json` its
+/// answer type would get a second deserializer in the browser bundle (see `app::codec`).
+#[test]
+fn server_functions_answer_through_the_portal_codec() {
+    let functions = server_functions();
+    assert!(functions.len() >= 45, "{} found", functions.len());
+    let others: Vec<String> = functions
+        .iter()
+        .filter(|(_, _, _, attribute)| !attribute.contains("output = crate::codec::JsonAnswer"))
+        .map(|(file, name, _, attribute)| format!("{file}: {name}: {attribute}"))
+        .collect();
+    assert!(others.is_empty(), "{}", others.join("\n"));
 }
