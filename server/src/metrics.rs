@@ -38,6 +38,10 @@ const DURATION_BUCKETS: &[f64] = &[
 /// Gauges are set at each scrape; one not set for this long (an environment deleted since)
 /// leaves the output.
 const GAUGE_IDLE: Duration = Duration::from_secs(1);
+/// How often the latencies recorded since are folded into their histograms (as the exporter's
+/// own HTTP listener would). The recorder keeps every sample until then: without it a server
+/// that nobody scrapes grew by about 18 bytes a request, 8.6 MB per 480,000 requests.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The process's one recorder, installed on first use: the `metrics` facade has a single
 /// global recorder, which every server of the process (the tests start several) shares.
@@ -56,6 +60,17 @@ fn recorder() -> &'static PrometheusHandle {
 /// Installs the recorder, so that what is counted before the first scrape is kept.
 pub fn install() {
     recorder();
+}
+
+/// Folds the recorded latencies into their histograms every [`UPKEEP_INTERVAL`], for as long
+/// as the server runs (`install_recorder` starts no such task of its own).
+pub async fn run_upkeep_periodically() {
+    let mut every = tokio::time::interval(UPKEEP_INTERVAL);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        recorder().run_upkeep();
+    }
 }
 
 #[derive(Clone)]

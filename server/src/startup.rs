@@ -266,6 +266,7 @@ impl Application {
     ) -> Result<(), StartupError> {
         tracing::info!("listening on http://{}", self.local_addr());
         let sweeper = tokio::spawn(sweep_expired_sessions(self.services.clone()));
+        let metrics_upkeep = tokio::spawn(crate::metrics::run_upkeep_periodically());
         let expiry_check = tokio::spawn(crate::alerts::check_periodically(
             self.services.clone(),
             self.alerter.clone(),
@@ -288,6 +289,7 @@ impl Application {
         .await
         .map_err(StartupError::Serve)?;
         sweeper.abort();
+        metrics_upkeep.abort();
         expiry_check.abort();
         self.services.db().close().await;
         Ok(())
