@@ -270,6 +270,75 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The server binary in a process of its own on a new SQLite database, started as a deployment
+/// starts it: for what only the process shows (its log) and what one process must not share with
+/// the tests beside it (the global log subscriber).
+pub struct ServerProcess {
+    process: tokio::process::Child,
+    dir: PathBuf,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts it with `settings` beside the database and port, and waits for its liveness probe.
+    pub async fn start(settings: &[(&str, &str)]) -> ServerProcess {
+        let dir = std::env::temp_dir().join(format!("cm-process-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port = free_port();
+        let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/server.db", dir.display()),
+            )
+            .env("PORT", port.to_string())
+            .env_remove("AUTH_ENABLED")
+            .envs(settings.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        let server = ServerProcess {
+            process,
+            dir,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..200 {
+            if let Ok(response) = Client::new()
+                .get(server.url("/api/health/live"))
+                .send()
+                .await
+            {
+                assert!(response.status().is_success(), "the liveness probe failed");
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not answer its liveness probe");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the process and returns everything it wrote to its standard output.
+    pub async fn stop(mut self) -> String {
+        use tokio::io::AsyncReadExt;
+        self.process.start_kill().unwrap();
+        let mut output = String::new();
+        self.process
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut output)
+            .await
+            .unwrap();
+        let _ = self.process.wait().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        output
+    }
+}
+
 /// Settings held as owned values, in the form `spawn_with` and `try_spawn_on` take.
 pub fn borrowed<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     settings.iter().map(|(k, v)| (*k, v.as_str())).collect()

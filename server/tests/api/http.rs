@@ -219,50 +219,15 @@ async fn five_megabytes_are_refused_with_413(backend: Backend) {
 /// object per line, and the lines of a request carry its `x-request-id`.
 #[tokio::test]
 async fn json_log_lines_carry_the_request_id() {
-    use tokio::io::AsyncReadExt;
-    let dir = std::env::temp_dir().join(format!("cm-json-log-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = free_port();
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", format!("sqlite://{}/log.db", dir.display()))
-        .env("PORT", port.to_string())
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .env_remove("AUTH_ENABLED")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server binary starts");
-    let client = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut ready = false;
-    for _ in 0..200 {
-        if let Ok(response) = client.get(format!("{base}/api/health/live")).send().await {
-            ready = response.status().is_success();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server answered its liveness probe");
-    let response = client
-        .get(format!("{base}/api/environments"))
+    let server = ServerProcess::start(&[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]).await;
+    let response = reqwest::Client::new()
+        .get(server.url("/api/environments"))
         .header("x-request-id", "json-log-test-7")
         .send()
         .await
         .unwrap();
     assert_eq!(response.headers()["x-request-id"], "json-log-test-7");
-    server.start_kill().unwrap();
-    let mut output = String::new();
-    server
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut output)
-        .await
-        .unwrap();
-    let _ = server.wait().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let output = server.stop().await;
 
     let lines: Vec<serde_json::Value> = output
         .lines()

@@ -16,6 +16,58 @@ on_both_backends!(
     certificate_pages_and_forms_work_without_javascript,
 );
 
+/// A page in an environment reads its data once per request. The environment's frame waits in a
+/// `<Transition>` that walks its children for resource reads before rendering them, and the walk
+/// built the page: each page was built twice, its data read twice (`scope::PageOutlet`). Counted
+/// from the statements the server logs, in a process of its own so that no other test's reads
+/// are counted.
+#[tokio::test]
+async fn a_page_reads_its_data_once() {
+    const DFSP_LIST: &str = "FROM dfsps WHERE env_id = ? ORDER BY id";
+    const ZONE_LIST: &str = "FROM monetary_zones WHERE is_active = 1";
+    let server = ServerProcess::start(&[
+        ("LOG_FORMAT", "json"),
+        ("RUST_LOG", "warn,sqlx::query=debug"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let environment: serde_json::Value = client
+        .post(server.url("/api/environments"))
+        .json(&json!({"name": "DEV", "defaultDN": {"CN": "hub.example.com"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page = client
+        .get(server.url(&format!("/environments/{}/dfsps", environment["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("No DFSPs in this environment yet"));
+    // The resources of a page built and thrown away ran on after the answer.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let log = server.stop().await;
+    // From the environment's creation on (start-up reads the monetary zones too).
+    let count = |statement: &str| {
+        log.lines()
+            .skip_while(|line| !line.contains("INSERT INTO environments"))
+            .filter(|line| line.contains(statement))
+            .count()
+    };
+    assert_eq!(
+        (count(DFSP_LIST), count(ZONE_LIST)),
+        (1, 1),
+        "the DFSP list and the monetary zones, read once each:\n{log}"
+    );
+}
+
 async fn network_pages_and_forms_work_without_javascript(backend: Backend) {
     let app = spawn(backend).await;
     let env = app.create_environment("DEV").await;
