@@ -499,6 +499,30 @@ impl FormFeedback {
     }
 }
 
+/// The view `build` makes, built when it is shown: for what a `Suspend` gives once its data are
+/// in.
+///
+/// On the server a `<Transition>` walks what its `Suspend`s give (`dry_resolve`) after its data
+/// load, looking for further reads, and then renders it: a view built inside the `Suspend` was
+/// built twice per request, with any resources it made (their data read twice). Every resource
+/// of the portal is read with `.await` in a `Suspend` of a `<Transition>` of its own, which waits
+/// for it itself, so the walk need not look inside (the environment's frame, holding the page,
+/// is built this way too). The browser builds the view at once: the wrapper only matters to the
+/// server, and would cost bundle size there.
+pub fn built_once<V>(build: impl FnOnce() -> V + Send + 'static) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    #[cfg(feature = "ssr")]
+    {
+        Unsuspend::new(build).into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        build().into_any()
+    }
+}
+
 /// Loads `resource` and shows it with `render`: a spinner meanwhile, the page's "not found"
 /// (with its 404) when what it lists does not exist, and the error otherwise.
 #[component]
@@ -520,7 +544,7 @@ where
                 let render = render.clone();
                 Suspend::new(async move {
                     match resource.await {
-                        Ok(value) => render(value).into_any(),
+                        Ok(value) => built_once(move || render(value)),
                         Err(error) if error.is_not_found() => view! { <ErrorPage error/> }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }

@@ -8,7 +8,7 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 
 use crate::components::{
-    acting_as_hub_operator, DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS,
+    acting_as_hub_operator, built_once, DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS,
 };
 use crate::environments::rpc::{
     get_environment, list_environments, CreateEnvironment, DeleteEnvironment,
@@ -69,7 +69,9 @@ pub fn EnvironmentLayout() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the environment"/> }>
             {move || Suspend::new(async move {
                 match environment.await {
-                    Ok(env) => view! { <EnvironmentFrame env hub/> }.into_any(),
+                    // Built when shown: the `<Transition>`'s walk would build the frame, and
+                    // through its outlet the whole page, once more per request.
+                    Ok(env) => built_once(move || view! { <EnvironmentFrame env hub/> }),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -113,27 +115,10 @@ fn EnvironmentFrame(env: Environment, hub: bool) -> impl IntoView {
                 </div>
             </aside>
             <div class="min-w-0 flex-1">
-                <PageOutlet/>
+                <Outlet/>
             </div>
         </div>
     }
-}
-
-/// `<Outlet/>` for the environment's pages, so that the server builds the page once per request.
-///
-/// The frame is shown inside a `<Transition>`, which walks its children for resource reads
-/// (`dry_resolve`) before and after they load, and then renders them; walking `<Outlet/>` calls
-/// it, and calling it builds the page. So every page in an environment was built twice per
-/// request: its data read twice, the first build thrown away with its resources still running.
-/// Each page waits for its own data in its own `<Transition>`s, so the frame need not:
-/// `Unsuspend` keeps the walk out and renders the outlet once, with the same markup. The browser
-/// hydrates plain `<Outlet/>` (`Unsuspend` there added 40 KB to the bundle every page loads).
-#[component]
-fn PageOutlet() -> impl IntoView {
-    let outlet = Outlet();
-    #[cfg(feature = "ssr")]
-    let outlet = Unsuspend::new(move || outlet);
-    outlet
 }
 
 /// The environment id of the current URL, if it is a valid one.
@@ -204,17 +189,19 @@ pub fn EnvironmentPageHeader(
                 let children = children.clone();
                 Suspend::new(async move {
                     let name = environment.await.map(|e| e.name).unwrap_or_default();
-                    let header = match children {
-                        Some(actions) => view! {
-                            <PageHeader title subtitle=subtitle(&name)>{actions()}</PageHeader>
+                    built_once(move || {
+                        let header = match children {
+                            Some(actions) => view! {
+                                <PageHeader title subtitle=subtitle(&name)>{actions()}</PageHeader>
+                            }
+                            .into_any(),
+                            None => view! { <PageHeader title subtitle=subtitle(&name)/> }.into_any(),
+                        };
+                        view! {
+                            <Title text=format!("{title} · {name}")/>
+                            {header}
                         }
-                        .into_any(),
-                        None => view! { <PageHeader title subtitle=subtitle(&name)/> }.into_any(),
-                    };
-                    view! {
-                        <Title text=format!("{title} · {name}")/>
-                        {header}
-                    }
+                    })
                 })
             }}
         </Transition>

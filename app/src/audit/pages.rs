@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::rpc::list_audit;
 use crate::components::{
-    EmptyState, ErrorPanel, Loading, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN,
+    built_once, EmptyState, ErrorPanel, Loading, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN,
     SECONDARY_BUTTON, STACKED_LAST, STACKED_ROW,
 };
 use crate::scope::{use_environment_id, EnvironmentPageHeader};
@@ -207,7 +207,7 @@ pub fn AuditPage() -> impl IntoView {
                     (Ok(Some(page)), Some(env)) => {
                         let older = page.next_cursor.map(|cursor| filters.url(env, Some(cursor)));
                         let newest = filters.before.is_some().then(|| filters.url(env, None));
-                        view! {
+                        built_once(move || view! {
                             <Table testid="audit-table" columns=&["When (UTC)", "Who", "What", "DFSP", "Change"] narrow_hidden=&[1, 3] stack_narrow=true>
                                 {page.events.into_iter().map(|event| {
                                     let link = link_of(env, &event);
@@ -231,7 +231,7 @@ pub fn AuditPage() -> impl IntoView {
                                 {newest.map(|href| view! { <A href=href attr:class=SECONDARY_BUTTON>"Newest changes"</A> })}
                                 {older.map(|href| view! { <A href=href attr:class=SECONDARY_BUTTON>"Older changes"</A> })}
                             </nav>
-                        }.into_any()
+                        })
                     }
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),

@@ -270,7 +270,7 @@ pub fn SecondFactorsPage() -> impl IntoView {
                                 body="Users set it up at their first sign-in; they are listed here from then on."
                             />
                         }.into_any(),
-                        Ok(list) => view! {
+                        Ok(list) => built_once(move || view! {
                             <Table testid="second-factors-table" columns=&["User", "Set up", "Last used", "Status"] narrow_hidden=&[1, 2]>
                                 {list.into_iter().map(|factor| {
                                     let date = |at: &Option<String>| at.as_deref().map(|at| at.replace('T', " ").chars().take(16).collect::<String>());
@@ -302,7 +302,7 @@ pub fn SecondFactorsPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </Table>
-                        }.into_any(),
+                        }),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
                 })}

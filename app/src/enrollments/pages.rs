@@ -176,10 +176,10 @@ pub fn DfspCertificatesPage() -> impl IntoView {
                                         Suspend::new(async move {
                                             let cas = cas.await.unwrap_or_default();
                                             let hub_cas = hub_cas.await.unwrap_or_default();
-                                            view! { <div class="space-y-4">{list.into_iter().rev().map(|enrollment| {
+                                            built_once(move || view! { <div class="space-y-4">{list.into_iter().rev().map(|enrollment| {
                                                 let chain = issuer_chain(&enrollment, &cas, &hub_cas);
                                                 view! { <EnrollmentCard enrollment chain/> }
-                                            }).collect_view()}</div> }
+                                            }).collect_view()}</div> })
                                         })
                                     }}
                                 </Transition>
@@ -285,10 +285,10 @@ pub fn CsrQueuePage() -> impl IntoView {
                         Suspend::new(async move {
                             let current = cas.await.unwrap_or_default().into_iter().next();
                             let external = hub_cas.await.unwrap_or_default();
-                            view! { <div class="space-y-4">{list.into_iter().map(|enrollment| {
+                            built_once(move || view! { <div class="space-y-4">{list.into_iter().map(|enrollment| {
                                 let actions = view! { <SignActions enrollment=enrollment.clone() current=current.clone() external=external.clone() sign upload uploaded_from/> };
                                 view! { <EnrollmentCard enrollment chain=Vec::new()>{actions}</EnrollmentCard> }
-                            }).collect_view()}</div> }
+                            }).collect_view()}</div> })
                         })
                     }}
                 </Transition>
@@ -456,7 +456,7 @@ pub fn HubCertificatesPage() -> impl IntoView {
                                     let id = id.clone();
                                     Suspend::new(async move {
                                         let dn = environment.await.map(|e| e.default_dn).unwrap_or_default();
-                                        view! { <NewHubCsr env dfsp=id dn actions/> }
+                                        built_once(move || view! { <NewHubCsr env dfsp=id dn actions/> })
                                     })
                                 }}
                             </Transition>

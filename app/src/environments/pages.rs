@@ -36,7 +36,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
                                     body="Create the first environment with the form: give it a name such as DEV, and optionally the default subject for its certificates."
                                 />
                             }.into_any(),
-                            Ok(list) => view! { <EnvironmentTable list/> }.into_any(),
+                            Ok(list) => built_once(move || view! { <EnvironmentTable list/> }),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         }
                     })}
@@ -160,7 +160,7 @@ pub fn EnvironmentOverview() -> impl IntoView {
                     Err(error) => return view! { <ErrorPanel error/> }.into_any(),
                 };
                 let dn = env.default_dn.clone();
-                view! {
+                built_once(move || view! {
                     <Title text=env.name.clone()/>
                     <PageHeader title=env.name.clone() subtitle=format!("Environment id {}", env.id)/>
                     <div class="space-y-6">
@@ -217,7 +217,7 @@ pub fn EnvironmentOverview() -> impl IntoView {
                             }}
                         </HubOnly>
                     </div>
-                }.into_any()
+                })
             })}
         </Transition>
     }

@@ -17,9 +17,9 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::rpc::{certificate_inventory, load_expiry_summary, RevokeCertificate};
 use crate::components::{
-    acting_as_hub_operator, ConfirmDelete, EmptyState, ErrorPanel, Loading, Sorting, SubmitButton,
-    SuccessNotice, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN, SECONDARY_BUTTON, STACKED_FIRST,
-    STACKED_LAST, STACKED_ROW,
+    acting_as_hub_operator, built_once, ConfirmDelete, EmptyState, ErrorPanel, Loading, Sorting,
+    SubmitButton, SuccessNotice, Table, INPUT_CLASS, LINK_CLASS, NARROW_HIDDEN, SECONDARY_BUTTON,
+    STACKED_FIRST, STACKED_LAST, STACKED_ROW,
 };
 use crate::error::PortalError;
 use crate::pki::components::days_phrase;
@@ -283,7 +283,7 @@ pub fn InventoryPage() -> impl IntoView {
                         let owners = owners_of(&inventory.certificates);
                         let summary = ExpirySummary::of(&inventory.certificates, inventory.window_days);
                         let shown = current.apply(&inventory.certificates);
-                        view! {
+                        built_once(move || view! {
                             <SummaryLine summary/>
                             {move || revoke.value().get().map(|answer| match answer {
                                 Ok(revocation) => view! {
@@ -301,7 +301,7 @@ pub fn InventoryPage() -> impl IntoView {
                             } else {
                                 view! { <InventoryTable env current shown revoke/> }.into_any()
                             }}
-                        }.into_any()
+                        })
                     }
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::rpc::{load_dfsp_onboarding, onboarding_board};
-use crate::components::{EmptyState, ErrorPanel, Loading, SECONDARY_BUTTON};
+use crate::components::{built_once, EmptyState, ErrorPanel, Loading, SECONDARY_BUTTON};
 use crate::error::PortalError;
 use crate::scope::{use_environment_id, EnvironmentPageHeader};
 use crate::urls;
@@ -93,7 +93,7 @@ pub fn OnboardingPage() -> impl IntoView {
                             <A href=urls::dfsps(env) attr:class=SECONDARY_BUTTON>"Add DFSPs"</A>
                         </EmptyState>
                     }.into_any(),
-                    (Ok(Some(rows)), Some(env)) => view! { <Board env rows/> }.into_any(),
+                    (Ok(Some(rows)), Some(env)) => built_once(move || view! { <Board env rows/> }),
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),
                 }
@@ -185,7 +185,7 @@ pub fn OnboardingChecklist(
                 match onboarding.await {
                     Ok(Some(row)) => {
                         let dfsp = row.dfsp_id.clone();
-                        view! {
+                        built_once(move || view! {
                             <p class="mb-3 text-sm text-slate-700" data-testid="onboarding-summary">
                                 <span class=format!("{BADGE} {}", overall_badge(row.state))>{row.state.label()}</span>
                                 {format!(" · {} of {} steps done", row.done, row.steps.len())}
@@ -208,7 +208,7 @@ pub fn OnboardingChecklist(
                                     }
                                 }).collect_view()}
                             </ol>
-                        }.into_any()
+                        })
                     }
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),

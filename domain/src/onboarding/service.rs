@@ -51,21 +51,24 @@ impl OnboardingService<'_> {
     ) -> DomainResult<DfspOnboarding> {
         let services = self.services;
         let id = &dfsp.id;
-        let endpoints = services
-            .network()
-            .list(who, env_id, &Party::Dfsp(id.clone()), None, None)
-            .await?;
-        let ca = services.dfsp_cas().get(who, env_id, id).await?;
-        let inbound = services.inbound_enrollments().list(who, env_id, id).await?;
-        let outbound = services
-            .outbound_enrollments()
-            .list(who, env_id, id, None)
-            .await?;
-        let sets = services.certificate_sets();
-        let server = sets
-            .find_server(who, env_id, crate::pki::certificate_sets::Owner::Dfsp(id))
-            .await?;
-        let jws = sets.find_jws(who, env_id, id).await?;
+        let party = Party::Dfsp(id.clone());
+        let (network, dfsp_cas, inbound_enrollments, outbound_enrollments, sets) = (
+            services.network(),
+            services.dfsp_cas(),
+            services.inbound_enrollments(),
+            services.outbound_enrollments(),
+            services.certificate_sets(),
+        );
+        // Six independent reads: at once, so that a row costs one database round trip of
+        // time rather than six.
+        let (endpoints, ca, inbound, outbound, server, jws) = tokio::try_join!(
+            network.list(who, env_id, &party, None, None),
+            dfsp_cas.get(who, env_id, id),
+            inbound_enrollments.statuses(who, env_id, id),
+            outbound_enrollments.list(who, env_id, id, None),
+            sets.find_server(who, env_id, crate::pki::certificate_sets::Owner::Dfsp(id)),
+            sets.find_jws(who, env_id, id),
+        )?;
         let facts = Facts {
             endpoints: endpoints.len(),
             unconfirmed: endpoints.iter().filter(|e| e.state == State::New).count(),
@@ -78,9 +81,9 @@ impl OnboardingService<'_> {
                 .count(),
             inbound_signed: inbound
                 .iter()
-                .filter(|e| e.state == InboundState::CertSigned && e.revocation.is_none())
+                .filter(|e| e.state == InboundState::CertSigned && !e.revoked)
                 .count(),
-            inbound_revoked: inbound.iter().filter(|e| e.revocation.is_some()).count(),
+            inbound_revoked: inbound.iter().filter(|e| e.revoked).count(),
             outbound_total: outbound.len(),
             outbound_returned: outbound.iter().filter(|e| e.certificate.is_some()).count(),
             outbound_validated: outbound

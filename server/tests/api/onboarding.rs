@@ -13,6 +13,7 @@ use crate::on_both_backends;
 
 on_both_backends!(
     a_dfsp_walks_from_nothing_to_onboarded,
+    a_revoked_client_certificate_sends_the_dfsp_back,
     a_dfsp_operator_sees_their_own_row
 );
 
@@ -176,6 +177,52 @@ async fn a_dfsp_walks_from_nothing_to_onboarded(backend: Backend) {
     assert_eq!(steps, states(&["done"; 10]), "{row_now}");
     assert_eq!(state, "onboarded");
     assert_eq!(row_now["done"], 10);
+}
+
+/// The board counts the client certificates from the enrollments' states alone: one signed
+/// and then revoked is no longer done, and the DFSP is asked for a new CSR; one CSR awaiting the
+/// Hub then shows as the Hub's turn.
+async fn a_revoked_client_certificate_sends_the_dfsp_back(backend: Backend) {
+    let app = spawn_with(backend, &[("P12_PASS_PHRASE", PASS)]).await;
+    let env = ok(app
+        .post_json(
+            "/api/environments",
+            &json!({"name": "Revoked", "defaultDN": {"CN": "hub.example.com", "O": "Hub"}}),
+        )
+        .await)
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let e = format!("/api/environments/{env}");
+    app.create_dfsp(env, json!({"dfspId": "DFSP1", "name": "Bank One"}))
+        .await;
+    ok(app
+        .post_json(
+            &format!("{e}/cas"),
+            &json!({"csr": {"hosts": ["hub.example.com"], "key": {"algo": "ecdsa", "size": 256}}}),
+        )
+        .await)
+    .await;
+    let signed = app.signed_inbound_enrollment(env, "DFSP1").await;
+    let (_, steps, _) = row(&app, env).await;
+    assert_eq!(steps[3..5], states(&["done", "done"]));
+
+    ok(app
+        .post_json(
+            &format!("{e}/certificates/inboundEnrollment.{signed}/revoke"),
+            &json!({"reason": "keyCompromise"}),
+        )
+        .await)
+    .await;
+    let (_, steps, row_json) = row(&app, env).await;
+    assert_eq!(steps[3..5], states(&["done", "waitingOnDfsp"]));
+    assert!(
+        row_json["steps"][4]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("revoked"),
+        "{row_json}"
+    );
 }
 
 async fn a_dfsp_operator_sees_their_own_row(backend: Backend) {

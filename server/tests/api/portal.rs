@@ -18,7 +18,7 @@ on_both_backends!(
 
 /// A page in an environment reads its data once per request. The environment's frame waits in a
 /// `<Transition>` that walks its children for resource reads before rendering them, and the walk
-/// built the page: each page was built twice, its data read twice (`scope::PageOutlet`). Counted
+/// built the page: each page was built twice, its data read twice (`components::built_once`). Counted
 /// from the statements the server logs, in a process of its own so that no other test's reads
 /// are counted.
 #[tokio::test]

@@ -14,7 +14,7 @@ pub(crate) mod repository;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
-pub use service::InboundService;
+pub use service::{InboundService, InboundStatus};
 
 /// Where an inbound enrollment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

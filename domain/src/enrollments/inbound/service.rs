@@ -72,6 +72,33 @@ impl InboundService<'_> {
             .collect()
     }
 
+    /// The state of each of the DFSP's enrollments, oldest first, and whether its certificate
+    /// was revoked: what [`list`](Self::list) tells of them without parsing their CSRs and
+    /// certificates or running their checks, which is most of its cost (the onboarding board
+    /// needs no more).
+    pub async fn statuses(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> DomainResult<Vec<InboundStatus>> {
+        let rows = db_read!(self.services.db, |conn| {
+            async {
+                let scope = DfspScope::check(conn, who, env_id, dfsp_id).await?;
+                repository::list(conn, &scope).await
+            }
+            .await
+        })?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(InboundStatus {
+                    state: state_of(&row)?,
+                    revoked: row.revocation.is_some(),
+                })
+            })
+            .collect()
+    }
+
     /// Every DFSP's CSRs that await a certificate, oldest first: the Hub's queue.
     pub async fn awaiting(
         &self,
@@ -367,9 +394,7 @@ impl InboundService<'_> {
             row.hub_ca_id.is_some(),
             self.services.clock.now(),
         );
-        let state = InboundState::parse(&row.state).ok_or_else(|| {
-            DomainError::Internal(format!("Enrollment {} has an unknown state", row.id))
-        })?;
+        let state = state_of(&row)?;
         Ok(InboundEnrollment {
             id: row.id,
             env_id,
@@ -420,4 +445,17 @@ pub(crate) fn not_found(dfsp_id: &DfspId, id: i64) -> DomainError {
     DomainError::NotFound(format!(
         "DFSP '{dfsp_id}' has no inbound enrollment with id {id}"
     ))
+}
+
+/// One enrollment's state, and whether its certificate was revoked (see
+/// [`InboundService::statuses`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboundStatus {
+    pub state: InboundState,
+    pub revoked: bool,
+}
+
+fn state_of(row: &InboundRow) -> DomainResult<InboundState> {
+    InboundState::parse(&row.state)
+        .ok_or_else(|| DomainError::Internal(format!("Enrollment {} has an unknown state", row.id)))
 }
