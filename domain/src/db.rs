@@ -28,6 +28,7 @@ use sqlx::{Any, AnyConnection, Connection};
 
 use crate::error::DomainError;
 
+mod mysql_migrations;
 mod pool;
 
 use pool::Pool;
@@ -203,7 +204,7 @@ impl Db {
                     return Err(DbError::MigrationLock(MIGRATION_LOCK_WAIT));
                 }
                 let migrated = match self.acquire().await {
-                    Ok(mut conn) => MYSQL_MIGRATIONS.run_direct(&mut *conn).await,
+                    Ok(mut conn) => mysql_migrations::run(&mut conn, &MYSQL_MIGRATIONS).await,
                     Err(error) => Err(error.into()),
                 };
                 // Closing the connection releases the lock too; releasing first lets the next

@@ -61,14 +61,19 @@ pub struct ParsedCertificate {
     pub der: Vec<u8>,
     pub pem: String,
     pub info: CertInfo,
+    /// The subject's SubjectPublicKeyInfo, DER, as the certificate encodes it.
+    pub public_key_info: Vec<u8>,
 }
 
-/// A CSR as read, with its signature verified.
+/// A CSR as read, with its signature verified: [`csr`] makes none whose signature does not
+/// verify with its own key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedCsr {
     pub der: Vec<u8>,
     pub pem: String,
     pub info: CsrInfo,
+    /// The requested key's SubjectPublicKeyInfo, DER, as the CSR encodes it.
+    pub public_key_info: Vec<u8>,
 }
 
 const CERTIFICATE: &str = "certificate";
@@ -150,10 +155,12 @@ pub fn csr(input: &[u8]) -> Result<ParsedCsr, PkiError> {
         public_key: public_key(&info_part.subject_pki),
         signature_algorithm: signature_algorithm(&request.signature_algorithm),
     };
+    let public_key_info = info_part.subject_pki.raw.to_vec();
     Ok(ParsedCsr {
         pem: to_pem("CERTIFICATE REQUEST", &der),
         der,
         info,
+        public_key_info,
     })
 }
 
@@ -222,10 +229,12 @@ fn read_certificate(der: Vec<u8>) -> Result<ParsedCertificate, String> {
         ));
     }
     let info = cert_info(&cert, &der)?;
+    let public_key_info = cert.tbs_certificate.subject_pki.raw.to_vec();
     Ok(ParsedCertificate {
         pem: to_pem("CERTIFICATE", &der),
         der,
         info,
+        public_key_info,
     })
 }
 
