@@ -71,7 +71,7 @@ pub fn EnvironmentLayout() -> impl IntoView {
                 match environment.await {
                     // Built when shown: the `<Transition>`'s walk would build the frame, and
                     // through its outlet the whole page, once more per request.
-                    Ok(env) => built_once(move || view! { <EnvironmentFrame env hub/> }),
+                    Ok(env) => built_once(move || view! { <EnvironmentFrame env hub/> }).into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}

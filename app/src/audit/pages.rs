@@ -231,7 +231,7 @@ pub fn AuditPage() -> impl IntoView {
                                 {newest.map(|href| view! { <A href=href attr:class=SECONDARY_BUTTON>"Newest changes"</A> })}
                                 {older.map(|href| view! { <A href=href attr:class=SECONDARY_BUTTON>"Older changes"</A> })}
                             </nav>
-                        })
+                        }).into_any()
                     }
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),

@@ -302,7 +302,7 @@ pub fn SecondFactorsPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </Table>
-                        }),
+                        }).into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
                 })}

@@ -62,7 +62,7 @@ pub fn DfspsPage() -> impl IntoView {
                                     body="Add the first DFSP with the form below: its id is how the Hub, its certificates and the API refer to it."
                                 />
                             }.into_any(),
-                            Ok(list) => built_once(move || view! { <DfspTable list zones delete/> }),
+                            Ok(list) => built_once(move || view! { <DfspTable list zones delete/> }).into_any(),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         }
                     })}
@@ -251,7 +251,7 @@ pub fn DfspPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
                 match dfsp.await {
-                    Ok(dfsp) => built_once(move || view! { <DfspDetails dfsp zones=all_zones update delete hub onboarding/> }),
+                    Ok(dfsp) => built_once(move || view! { <DfspDetails dfsp zones=all_zones update delete hub onboarding/> }).into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}

@@ -36,7 +36,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
                                     body="Create the first environment with the form: give it a name such as DEV, and optionally the default subject for its certificates."
                                 />
                             }.into_any(),
-                            Ok(list) => built_once(move || view! { <EnvironmentTable list/> }),
+                            Ok(list) => built_once(move || view! { <EnvironmentTable list/> }).into_any(),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         }
                     })}
@@ -217,7 +217,7 @@ pub fn EnvironmentOverview() -> impl IntoView {
                             }}
                         </HubOnly>
                     </div>
-                })
+                }).into_any()
             })}
         </Transition>
     }

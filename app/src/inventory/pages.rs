@@ -301,7 +301,7 @@ pub fn InventoryPage() -> impl IntoView {
                             } else {
                                 view! { <InventoryTable env current shown revoke/> }.into_any()
                             }}
-                        })
+                        }).into_any()
                     }
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),

@@ -93,7 +93,7 @@ pub fn OnboardingPage() -> impl IntoView {
                             <A href=urls::dfsps(env) attr:class=SECONDARY_BUTTON>"Add DFSPs"</A>
                         </EmptyState>
                     }.into_any(),
-                    (Ok(Some(rows)), Some(env)) => built_once(move || view! { <Board env rows/> }),
+                    (Ok(Some(rows)), Some(env)) => built_once(move || view! { <Board env rows/> }).into_any(),
                     (Err(error), _) => view! { <ErrorPanel error/> }.into_any(),
                     _ => ().into_any(),
                 }
@@ -208,7 +208,7 @@ pub fn OnboardingChecklist(
                                     }
                                 }).collect_view()}
                             </ol>
-                        })
+                        }).into_any()
                     }
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),

@@ -74,7 +74,7 @@ pub fn CertificateAuthoritiesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let environment = environment.await;
                         match (cas.await, environment) {
-                            (Ok(list), Ok(environment)) => built_once(move || view! { <InternalCa list environment create/> }),
+                            (Ok(list), Ok(environment)) => built_once(move || view! { <InternalCa list environment create/> }).into_any(),
                             (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error/> }.into_any(),
                         }
                     })}
