@@ -48,15 +48,6 @@ pub struct PortalInfo {
     pub second_factor: bool,
 }
 
-#[server(prefix = "/rpc", endpoint = "portal_info", output = crate::codec::JsonAnswer)]
-pub async fn get_portal_info() -> Result<PortalInfo, PortalError> {
-    use_context::<PortalInfo>().ok_or_else(|| {
-        PortalError::Domain(domain::DomainError::Internal(
-            "The portal information is missing from the request context".into(),
-        ))
-    })
-}
-
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]

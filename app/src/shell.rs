@@ -7,11 +7,11 @@ use leptos_router::components::{Outlet, A};
 #[cfg(not(feature = "ssr"))]
 use leptos_router::hooks::use_location;
 
-use crate::auth::rpc::{current_user, request_is_by_hub_operator};
+use crate::auth::rpc::{request_facts, SignedInUser};
 use crate::components::{ErrorPage, HubRole, LINK_CLASS, SECONDARY_BUTTON};
 use crate::error::PortalError;
 use crate::scope::{environment_actions, EnvironmentActions};
-use crate::{get_portal_info, urls};
+use crate::urls;
 
 /// Closes the `<details>` menu that contains the clicked element.
 pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
@@ -28,13 +28,11 @@ pub fn AppShell() -> impl IntoView {
     // Created inside <Routes> (this shell is a route), where a form posted without JavaScript
     // finds the error it brought back.
     provide_context(EnvironmentActions::for_shell());
-    let info = Resource::new(|| (), |_| get_portal_info());
-    // Learnt while the server renders the page and handed to the browser with it, so that pages
-    // decide synchronously what to show: no resource awaited by many `<Suspense>` boundaries,
-    // nor pages made inside one.
-    provide_context(HubRole(
-        SharedValue::new(request_is_by_hub_operator).into_inner(),
-    ));
+    // Learnt while the server renders the page and handed to the browser with it, so that the
+    // header and the pages decide synchronously what to show: no resource awaited by many
+    // `<Suspense>` boundaries, nor pages made inside one.
+    let facts = SharedValue::new(request_facts).into_inner();
+    provide_context(HubRole(facts.hub_operator));
     view! {
         <div class="min-h-full">
             <header class="bg-slate-900 text-white shadow">
@@ -46,26 +44,19 @@ pub fn AppShell() -> impl IntoView {
                     <EnvironmentSwitcher/>
                     <div class="ml-auto flex items-center gap-4 text-sm">
                         <a href="/docs" class="text-slate-300 hover:text-white" rel="external">"API docs"</a>
-                        <SignedInMenu/>
+                        <SignedInMenu user=facts.user/>
                     </div>
                 </div>
             </header>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match info.await {
-                        Ok(info) if !info.auth_enabled => view! {
-                            // A named region, so that everything on the page is inside a landmark.
-                            <section class="border-b border-amber-200 bg-amber-50" aria-label="Security notice" data-testid="auth-disabled">
-                                <p class="mx-auto max-w-7xl px-4 py-2 text-sm text-amber-900 sm:px-6">
-                                    <span class="font-semibold">"Authentication is disabled."</span>
-                                    " Anyone who can reach this server acts as a hub operator with full access. Set AUTH_ENABLED to protect it."
-                                </p>
-                            </section>
-                        }.into_any(),
-                        _ => ().into_any(),
-                    }
-                })}
-            </Transition>
+            {(!facts.auth_enabled).then(|| view! {
+                // A named region, so that everything on the page is inside a landmark.
+                <section class="border-b border-amber-200 bg-amber-50" aria-label="Security notice" data-testid="auth-disabled">
+                    <p class="mx-auto max-w-7xl px-4 py-2 text-sm text-amber-900 sm:px-6">
+                        <span class="font-semibold">"Authentication is disabled."</span>
+                        " Anyone who can reach this server acts as a hub operator with full access. Set AUTH_ENABLED to protect it."
+                    </p>
+                </section>
+            })}
             <main class="mx-auto max-w-7xl px-4 py-8 sm:px-6"><Outlet/></main>
         </div>
     }
@@ -184,30 +175,25 @@ pub fn NotFound() -> impl IntoView {
 /// The header's "signed in as" part, with the sign-out button (a plain form: it works before
 /// the page is hydrated, and the server refuses cross-site posts).
 #[component]
-pub fn SignedInMenu() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                user.await.ok().flatten().map(|user| view! {
-                    <div class="flex items-center gap-3" data-testid="signed-in-user">
-                        {user.manages_second_factors.then(|| view! {
-                            <a href=urls::second_factors() class="text-slate-300 hover:text-white">"Two-step verification"</a>
-                        })}
-                        <span class="hidden text-right leading-tight sm:block">
-                            <span class="block font-medium text-white">{user.name.clone()}</span>
-                            <span class="block text-xs text-slate-400">{user.role.clone()}</span>
-                        </span>
-                        <form method="post" action="/auth/logout">
-                            <button type="submit" class=format!("{SECONDARY_BUTTON} !py-1") title=format!("Signed in as {} ({})", user.name, user.role)>
-                                "Sign out"
-                            </button>
-                        </form>
-                    </div>
-                })
-            })}
-        </Transition>
-    }
+pub fn SignedInMenu(user: Option<SignedInUser>) -> impl IntoView {
+    user.map(|user| {
+        view! {
+            <div class="flex items-center gap-3" data-testid="signed-in-user">
+                {user.manages_second_factors.then(|| view! {
+                    <a href=urls::second_factors() class="text-slate-300 hover:text-white">"Two-step verification"</a>
+                })}
+                <span class="hidden text-right leading-tight sm:block">
+                    <span class="block font-medium text-white">{user.name.clone()}</span>
+                    <span class="block text-xs text-slate-400">{user.role.clone()}</span>
+                </span>
+                <form method="post" action="/auth/logout">
+                    <button type="submit" class=format!("{SECONDARY_BUTTON} !py-1") title=format!("Signed in as {} ({})", user.name, user.role)>
+                        "Sign out"
+                    </button>
+                </form>
+            </div>
+        }
+    })
 }
 
 #[cfg(test)]

@@ -54,27 +54,37 @@ fn signed_in_user() -> Option<SignedInUser> {
     })
 }
 
-/// Who is signed in; `None` when nobody is, and when authentication is disabled.
-#[server(prefix = "/rpc", endpoint = "signed_in_user", output = crate::codec::JsonAnswer)]
-pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
-    let enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
-    Ok(if enabled { signed_in_user() } else { None })
+/// What the portal's header shows of the request: who is signed in (`None` when nobody is, and
+/// when authentication is disabled), whether authentication is on, and whether the user is a
+/// hub operator (also the local operator, with authentication disabled: pages hide what only
+/// the Hub does from everyone else; the server refuses it anyway). Learnt while the server
+/// renders the page and handed to the browser with it (`SharedValue`), so that the header and
+/// the pages decide synchronously what to show: no resource, nor a round trip, for what cannot
+/// change before the next full page load (signing in and out are full page loads, and the
+/// sign-in pages link into the frame with them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFacts {
+    pub auth_enabled: bool,
+    pub hub_operator: bool,
+    pub user: Option<SignedInUser>,
 }
 
-/// Whether the user of the request being rendered is a hub operator (also the local operator,
-/// with authentication disabled): pages hide what only the Hub does from everyone else (the
-/// server refuses it anyway). Known on the server only; in the browser the portal's frame
-/// receives it with the page, and the sign-in pages link into the frame with full page loads.
-pub fn request_is_by_hub_operator() -> bool {
+/// This request's facts; known on the server only (the browser reads them from the page).
+pub fn request_facts() -> RequestFacts {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
-            .is_some_and(|principal| principal.is_hub_operator())
+        let auth_enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
+        RequestFacts {
+            auth_enabled,
+            hub_operator: use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
+                .is_some_and(|principal| principal.is_hub_operator()),
+            user: if auth_enabled { signed_in_user() } else { None },
+        }
     }
     #[cfg(not(feature = "ssr"))]
     {
-        false
+        RequestFacts::default()
     }
 }
 
