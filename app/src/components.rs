@@ -509,9 +509,7 @@ impl FormFeedback {
 /// for it itself, so the walk need not look inside (the environment's frame, holding the page,
 /// is built this way too). The browser builds the view at once and keeps its type: the wrapper
 /// only matters to the server, and erasing the type costs bundle size (where a `Suspend` gives
-/// one of several views, the caller erases it with `.into_any()`). Erasing the DFSP's client
-/// certificates list here moved ~110 KB of its page group's code into the bundle every page
-/// loads (40 KB gzip; docs/performance.md).
+/// one of several views, the caller erases it with `.into_any()`).
 pub fn built_once<V>(build: impl FnOnce() -> V + Send + 'static) -> impl IntoView
 where
     V: IntoView + 'static,

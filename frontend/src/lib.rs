@@ -19,6 +19,7 @@ pub fn hydrate() {
 /// relocation, putting it in main module", seen with N = 144): the bundle every page loads grew
 /// by a third (from 726 to 803 KB, 40 KB gzip) with a small change elsewhere. Nothing reads this
 /// static, so the splitter puts it in no module and its bytes are slack for that padding;
-/// `#[used]` keeps it through the linker. Not zeros: zeros would go to `.bss`.
+/// `#[used]` keeps it through the linker. Not zeros: zeros would go to `.bss`. `scripts/build`
+/// fails when the splitter falls back all the same (the page groups' modules then hold no data).
 #[used]
 static SPLITTER_SLACK: [u8; 1024] = [0x5a; 1024];
