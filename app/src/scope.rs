@@ -10,59 +10,56 @@ use leptos_router::hooks::use_params_map;
 use crate::components::{
     acting_as_hub_operator, built_once, DfspTabs, ErrorPage, Loading, PageHeader, LINK_CLASS,
 };
-use crate::environments::rpc::{
-    get_environment, list_environments, CreateEnvironment, DeleteEnvironment,
-};
+use crate::environments::rpc::list_environments;
 use crate::error::PortalError;
 use crate::urls;
 
-/// The environment actions and the list of environments they refresh, made once per page by
-/// the shell and shared by everything that lists environments (the header's switcher, the
-/// environments page), so that a page reads the list once.
+/// The list of environments, read once per page by the shell and shared by everything that
+/// lists environments (the header's switcher, the environments page).
 #[derive(Clone, Copy)]
-pub struct EnvironmentActions {
-    pub create: ServerAction<CreateEnvironment>,
-    pub delete: ServerAction<DeleteEnvironment>,
-    pub list: Resource<Result<Vec<Environment>, PortalError>>,
-}
+pub struct EnvironmentList(pub Resource<Result<Vec<Environment>, PortalError>>);
 
-impl EnvironmentActions {
+impl EnvironmentList {
     /// Made at the shell's top level, so that the list travels with the server-rendered page.
+    /// In the browser it is read again on each arrival at the environments page: a delete from
+    /// an environment's overview lands there (the server redirects), and that page's own
+    /// actions are gone with the overview before they could say so. The actions are made by
+    /// the pages that use them, so that their code loads with those pages only.
     pub fn for_shell() -> Self {
-        let create = ServerAction::<CreateEnvironment>::new();
-        let delete = ServerAction::<DeleteEnvironment>::new();
-        let list = Resource::new(
-            move || create.version().get() + delete.version().get(),
-            |_| list_environments(),
+        #[cfg(feature = "ssr")]
+        let arrivals = || 0usize;
+        #[cfg(not(feature = "ssr"))]
+        let arrivals = {
+            let pathname = leptos_router::hooks::use_location().pathname;
+            let counted = Memo::new(move |previous: Option<&(bool, usize)>| {
+                let here = pathname.with(|path| *path == urls::environments());
+                let (was_here, count) = previous.copied().unwrap_or((here, 0));
+                (here, count + usize::from(here && !was_here))
+            });
+            move || counted.get().1
+        };
+        EnvironmentList(Resource::new(arrivals, |_| list_environments()))
+    }
+
+    /// Reads the list again after each run of an action that changes it.
+    pub fn follow(self, action_version: RwSignal<usize>) {
+        Effect::watch(
+            move || action_version.get(),
+            move |_, _, _| self.0.refetch(),
+            false,
         );
-        EnvironmentActions {
-            create,
-            delete,
-            list,
-        }
     }
 }
 
-pub fn environment_actions() -> EnvironmentActions {
-    expect_context::<EnvironmentActions>()
+pub fn environment_list() -> EnvironmentList {
+    expect_context::<EnvironmentList>()
 }
 
 /// The sidebar and content of every page inside one environment. Shows "not found" instead of
 /// the page when the environment does not exist.
 #[component]
 pub fn EnvironmentLayout() -> impl IntoView {
-    let env_id = use_environment_id();
-    let environment = Resource::new(
-        move || env_id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_environment(id).await,
-                None => Err(PortalError::Domain(domain::DomainError::NotFound(
-                    "This environment does not exist".into(),
-                ))),
-            }
-        },
-    );
+    let environment = CurrentEnvironment::for_layout();
     provide_context(environment);
     let hub = acting_as_hub_operator();
     view! {
@@ -132,9 +129,71 @@ pub fn use_environment_id() -> Memo<Option<EnvironmentId>> {
     })
 }
 
-/// The environment of the current page, loaded once by [`EnvironmentLayout`].
-pub fn current_environment() -> Resource<Result<Environment, PortalError>> {
-    expect_context::<Resource<Result<Environment, PortalError>>>()
+/// The environment of the current page, as `current_environment().await` gives it: found in
+/// the shell's list of environments, which holds every environment the user may read, so that
+/// an environment's pages read no more than that list. The list is read again whenever it
+/// changes here and whenever the environments page is opened.
+#[derive(Clone, Copy)]
+pub struct CurrentEnvironment {
+    list: Resource<Result<Vec<Environment>, PortalError>>,
+    // On the server a page is rendered for one URL: a plain value, since the pages await this
+    // from `Suspend`s that may run on two threads at once, where reading a router memo raced
+    // (see `EnvironmentSwitcher`). In the browser it follows navigation.
+    #[cfg(feature = "ssr")]
+    id: Option<EnvironmentId>,
+    #[cfg(not(feature = "ssr"))]
+    id: Memo<Option<EnvironmentId>>,
+}
+
+impl CurrentEnvironment {
+    fn for_layout() -> Self {
+        let id = use_environment_id();
+        CurrentEnvironment {
+            list: environment_list().0,
+            #[cfg(feature = "ssr")]
+            id: id.get_untracked(),
+            #[cfg(not(feature = "ssr"))]
+            id,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn id(&self) -> Option<EnvironmentId> {
+        self.id
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn id(&self) -> Option<EnvironmentId> {
+        self.id.get()
+    }
+}
+
+impl std::future::IntoFuture for CurrentEnvironment {
+    type Output = Result<Environment, PortalError>;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        // Read here, when awaited, so that the awaiting `Suspend` follows the URL.
+        let id = self.id();
+        let list = self.list;
+        Box::pin(async move {
+            let id = id.ok_or_else(|| {
+                PortalError::Domain(domain::DomainError::NotFound(
+                    "This environment does not exist".into(),
+                ))
+            })?;
+            list.await?
+                .into_iter()
+                .find(|environment| environment.id == id)
+                .ok_or_else(|| PortalError::Domain(domain::environments::not_found(id)))
+        })
+    }
+}
+
+/// The environment of the current page, provided by [`EnvironmentLayout`].
+pub fn current_environment() -> CurrentEnvironment {
+    expect_context::<CurrentEnvironment>()
 }
 
 /// The environment and the DFSP of the current URL, when both are valid ids.

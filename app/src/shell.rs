@@ -10,7 +10,7 @@ use leptos_router::hooks::use_location;
 use crate::auth::rpc::{request_facts, SignedInUser};
 use crate::components::{ErrorPage, HubRole, LINK_CLASS, SECONDARY_BUTTON};
 use crate::error::PortalError;
-use crate::scope::{environment_actions, EnvironmentActions};
+use crate::scope::{environment_list, EnvironmentList};
 use crate::urls;
 
 /// Closes the `<details>` menu that contains the clicked element.
@@ -25,9 +25,7 @@ pub fn close_enclosing_menu(ev: leptos::ev::MouseEvent) {
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    // Created inside <Routes> (this shell is a route), where a form posted without JavaScript
-    // finds the error it brought back.
-    provide_context(EnvironmentActions::for_shell());
+    provide_context(EnvironmentList::for_shell());
     // Learnt while the server renders the page and handed to the browser with it, so that the
     // header and the pages decide synchronously what to show: no resource awaited by many
     // `<Suspense>` boundaries, nor pages made inside one.
@@ -72,7 +70,7 @@ fn environment_in(path: &str) -> Option<domain::environments::EnvironmentId> {
 /// The header's environment menu. A `<details>` element, so it opens without JavaScript.
 #[component]
 fn EnvironmentSwitcher() -> impl IntoView {
-    let environments = environment_actions().list;
+    let environments = environment_list().0;
     // On the server a page is rendered for one URL, the request's: a plain value, which the
     // `Suspend`s below read from whichever thread runs them. Reading the router's pathname (a
     // memo) from them raced inside reactive_graph when two threads did at once: a panic in the
@@ -94,56 +92,65 @@ fn EnvironmentSwitcher() -> impl IntoView {
         let pathname = use_location().pathname;
         move || pathname.with(|path| environment_in(path))
     };
+    // The summary (the current environment's name) and the menu (the list) come from one
+    // `<Transition>`: each one costs the bundle every page loads its own hydration code.
     view! {
         <details class="relative" data-testid="environment-switcher">
-            <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md bg-slate-800 px-3 py-1.5 text-sm text-slate-100 ring-1 ring-inset ring-slate-700 hover:bg-slate-700 [&::-webkit-details-marker]:hidden">
-                <span class="text-slate-400">"Environment:"</span>
-                <Transition fallback=|| view! { <span>"…"</span> }>
-                    {move || Suspend::new(async move {
-                        let list = environments.await.unwrap_or_default();
-                        let name = current_id()
-                            .and_then(|id| list.iter().find(|e| e.id == id).map(|e| e.name.clone()))
-                            .unwrap_or_else(|| "choose…".into());
-                        view! { <span class="max-w-48 truncate font-medium">{name}</span> }
-                    })}
-                </Transition>
-                <svg class="h-4 w-4 text-slate-400" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
-                    <path fill-rule="evenodd" d="M5.23 7.21a.75.75 0 011.06.02L10 11.17l3.71-3.94a.75.75 0 111.08 1.04l-4.25 4.5a.75.75 0 01-1.08 0l-4.25-4.5a.75.75 0 01.02-1.06z" clip-rule="evenodd"/>
-                </svg>
-            </summary>
-            <div class="absolute left-0 z-30 mt-2 w-72 overflow-hidden rounded-lg border border-slate-200 bg-white text-slate-900 shadow-xl">
-                <Transition fallback=|| view! { <p class="px-4 py-3 text-sm text-slate-500">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match environments.await {
-                            Ok(list) if list.is_empty() => view! {
-                                <p class="px-4 py-3 text-sm text-slate-600">"No environments yet."</p>
-                            }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="max-h-80 overflow-y-auto py-1">
-                                    {list.into_iter().map(|env| {
-                                        let selected = move || current_id() == Some(env.id);
-                                        view! {
-                                            <li>
-                                                <A href=urls::environment(env.id)
-                                                    attr:class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
-                                                    on:click=close_enclosing_menu>
-                                                    <span class="truncate">{env.name.clone()}</span>
-                                                    <span class="ml-3 text-xs text-slate-400">"#"{env.id.get()}</span>
-                                                </A>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(e) => view! { <p class="px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
-                <div class="border-t border-slate-200 bg-slate-50 px-4 py-2 text-sm">
-                    <A href=urls::environments() attr:class=LINK_CLASS on:click=close_enclosing_menu>"All environments"</A>
-                </div>
-            </div>
+            <Transition fallback=|| view! { <SwitcherSummary name="…".to_owned()/> }>
+                {move || Suspend::new(async move {
+                    let list = environments.await;
+                    let name = current_id()
+                        .and_then(|id| list.as_ref().ok()?.iter().find(|e| e.id == id).map(|e| e.name.clone()))
+                        .unwrap_or_else(|| "choose…".into());
+                    let menu = match list {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="px-4 py-3 text-sm text-slate-600">"No environments yet."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="max-h-80 overflow-y-auto py-1">
+                                {list.into_iter().map(|env| {
+                                    let selected = move || current_id() == Some(env.id);
+                                    view! {
+                                        <li>
+                                            <A href=urls::environment(env.id)
+                                                attr:class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
+                                                on:click=close_enclosing_menu>
+                                                <span class="truncate">{env.name.clone()}</span>
+                                                <span class="ml-3 text-xs text-slate-400">"#"{env.id.get()}</span>
+                                            </A>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="px-4 py-3 text-sm text-red-700">{e.to_string()}</p> }.into_any(),
+                    };
+                    view! {
+                        <SwitcherSummary name/>
+                        <div class="absolute left-0 z-30 mt-2 w-72 overflow-hidden rounded-lg border border-slate-200 bg-white text-slate-900 shadow-xl">
+                            {menu}
+                            <div class="border-t border-slate-200 bg-slate-50 px-4 py-2 text-sm">
+                                <A href=urls::environments() attr:class=LINK_CLASS on:click=close_enclosing_menu>"All environments"</A>
+                            </div>
+                        </div>
+                    }
+                })}
+            </Transition>
         </details>
+    }
+}
+
+/// What the closed environment menu shows: the current environment's `name`.
+#[component]
+fn SwitcherSummary(name: String) -> impl IntoView {
+    view! {
+        <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md bg-slate-800 px-3 py-1.5 text-sm text-slate-100 ring-1 ring-inset ring-slate-700 hover:bg-slate-700 [&::-webkit-details-marker]:hidden">
+            <span class="text-slate-400">"Environment:"</span>
+            <span class="max-w-48 truncate font-medium">{name}</span>
+            <svg class="h-4 w-4 text-slate-400" viewBox="0 0 20 20" fill="currentColor" aria-hidden="true">
+                <path fill-rule="evenodd" d="M5.23 7.21a.75.75 0 011.06.02L10 11.17l3.71-3.94a.75.75 0 111.08 1.04l-4.25 4.5a.75.75 0 01-1.08 0l-4.25-4.5a.75.75 0 01.02-1.06z" clip-rule="evenodd"/>
+            </svg>
+        </summary>
     }
 }
 

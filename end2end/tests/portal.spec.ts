@@ -21,6 +21,11 @@ test("an environment and its DFSPs, from creation to deletion", async ({ page })
   const row = page.getByTestId("environments-table").getByRole("row").filter({ hasText: envName });
   await expect(row).toContainText("CN=tes1.centralhub.modusbox.live, OU=MCM, O=Modusbox");
   await shot(page, "02-environment-created");
+  // The header's switcher, which shares the page's list, follows the form.
+  const switcher = page.getByTestId("environment-switcher");
+  await switcher.getByText("Environment:").click();
+  await expect(switcher.getByRole("link", { name: new RegExp(envName) })).toBeVisible();
+  await switcher.getByText("Environment:").click();
 
   // Its page is a deep link that works on its own.
   await row.getByRole("link", { name: envName }).click();
@@ -87,6 +92,9 @@ test("an environment and its DFSPs, from creation to deletion", async ({ page })
   await page.getByRole("button", { name: "Delete environment" }).click();
   await expect(page).toHaveURL(/\/environments$/);
   await expect(page.getByRole("link", { name: envName })).toHaveCount(0);
+  // The switcher too, though the overview that deleted it is gone.
+  await switcher.getByText("Environment:").click();
+  await expect(switcher.getByRole("link", { name: new RegExp(envName) })).toHaveCount(0);
 
   expect(pageErrors).toEqual([]);
 });

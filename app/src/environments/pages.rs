@@ -7,8 +7,9 @@ use leptos_router::components::A;
 
 use crate::components::*;
 use crate::dfsps::rpc::list_dfsps;
+use crate::environments::rpc::{CreateEnvironment, DeleteEnvironment};
 use crate::inventory::pages::{expiry_summary_resource, ExpiryCard};
-use crate::scope::{current_environment, environment_actions, use_environment_id};
+use crate::scope::{current_environment, environment_list, use_environment_id};
 use crate::urls;
 
 const DELETE_WARNING: &str =
@@ -16,8 +17,12 @@ const DELETE_WARNING: &str =
 
 #[component]
 pub fn EnvironmentsPage() -> impl IntoView {
-    let actions = environment_actions();
-    let environments = actions.list;
+    let environments = environment_list();
+    let create = ServerAction::<CreateEnvironment>::new();
+    let delete = ServerAction::<DeleteEnvironment>::new();
+    environments.follow(create.version());
+    environments.follow(delete.version());
+    let environments = environments.0;
     view! {
         <Title text="Environments"/>
         <PageHeader
@@ -26,7 +31,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
         />
         <div class="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
             <div class="space-y-4 lg:col-span-2">
-                {move || actions.delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
+                {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
                 <Transition fallback=|| view! { <Loading what="environments"/> }>
                     {move || Suspend::new(async move {
                         match environments.await {
@@ -36,20 +41,22 @@ pub fn EnvironmentsPage() -> impl IntoView {
                                     body="Create the first environment with the form: give it a name such as DEV, and optionally the default subject for its certificates."
                                 />
                             }.into_any(),
-                            Ok(list) => built_once(move || view! { <EnvironmentTable list/> }).into_any(),
+                            Ok(list) => built_once(move || view! { <EnvironmentTable list delete/> }).into_any(),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         }
                     })}
                 </Transition>
             </div>
-            <HubOnly><CreateEnvironmentCard/></HubOnly>
+            <HubOnly><CreateEnvironmentCard create/></HubOnly>
         </div>
     }
 }
 
 #[component]
-fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
-    let actions = environment_actions();
+fn EnvironmentTable(
+    list: Vec<Environment>,
+    delete: ServerAction<DeleteEnvironment>,
+) -> impl IntoView {
     view! {
         <Table testid="environments-table" columns=&["Name", "Default subject", "Id"]>
             {list.into_iter().map(|env| {
@@ -71,9 +78,9 @@ fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
                                 {let (warning, delete_label, id) = (warning.clone(), delete_label.clone(), env.id.get());
                                 view! {
                                     <ConfirmDelete label="Delete" warning>
-                                        <ActionForm action=actions.delete>
+                                        <ActionForm action=delete>
                                             <input type="hidden" name="id" value=id/>
-                                            <SubmitButton label=delete_label pending_label="Deleting…" pending=actions.delete.pending() danger=true/>
+                                            <SubmitButton label=delete_label pending_label="Deleting…" pending=delete.pending() danger=true/>
                                         </ActionForm>
                                     </ConfirmDelete>
                                 }}
@@ -87,8 +94,7 @@ fn EnvironmentTable(list: Vec<Environment>) -> impl IntoView {
 }
 
 #[component]
-fn CreateEnvironmentCard() -> impl IntoView {
-    let create = environment_actions().create;
+fn CreateEnvironmentCard(create: ServerAction<CreateEnvironment>) -> impl IntoView {
     let result = create.value();
     let feedback = FormFeedback::new(result);
     let field_error = move |field: &'static str| feedback.field(field);
@@ -140,7 +146,8 @@ fn CreateEnvironmentCard() -> impl IntoView {
 #[component]
 pub fn EnvironmentOverview() -> impl IntoView {
     let environment = current_environment();
-    let delete = environment_actions().delete;
+    // A successful delete redirects to the environments page, which reads the list again.
+    let delete = ServerAction::<DeleteEnvironment>::new();
     let env_id = use_environment_id();
     let dfsps = Resource::new(
         move || env_id.get(),

@@ -12,12 +12,6 @@ pub async fn list_environments() -> Result<Vec<Environment>, PortalError> {
     reply.answer(services.environments().list(&who).await)
 }
 
-#[server(prefix = "/rpc", endpoint = "environments/get", output = crate::codec::JsonAnswer)]
-pub async fn get_environment(id: EnvironmentId) -> Result<Environment, PortalError> {
-    let (services, who, reply) = crate::server::context()?;
-    reply.answer(services.environments().get(&who, id).await)
-}
-
 /// The create-environment form (inputs named `form[name]`, `form[cn]`, ...). Empty optional
 /// fields are "not set".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -220,7 +220,7 @@ impl DistinguishedName {
     }
 }
 
-pub(crate) fn not_found(id: impl std::fmt::Display) -> DomainError {
+pub fn not_found(id: impl std::fmt::Display) -> DomainError {
     DomainError::NotFound(format!("Environment '{id}' not found"))
 }
 

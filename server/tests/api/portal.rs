@@ -25,6 +25,9 @@ on_both_backends!(
 async fn a_page_reads_its_data_once() {
     const DFSP_LIST: &str = "FROM dfsps WHERE env_id = ? ORDER BY id";
     const ZONE_LIST: &str = "FROM monetary_zones WHERE is_active = 1";
+    // The header's switcher and the environment's frame share one list of environments.
+    const ENVIRONMENT_LIST: &str = "FROM environments ORDER BY id";
+    const ENVIRONMENT_ROW: &str = "l FROM environments WHERE id = ?";
     let server = ServerProcess::start(&[
         ("LOG_FORMAT", "json"),
         ("RUST_LOG", "warn,sqlx::query=debug"),
@@ -53,6 +56,13 @@ async fn a_page_reads_its_data_once() {
         .contains("No DFSPs in this environment yet"));
     // The resources of a page built and thrown away ran on after the answer.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // One environment read by itself, so that its statement is known to show in the log.
+    let by_id = client
+        .get(server.url(&format!("/api/environments/{}", environment["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_id.status(), StatusCode::OK);
     let log = server.stop().await;
     // From the environment's creation on (start-up reads the monetary zones too).
     let count = |statement: &str| {
@@ -65,6 +75,11 @@ async fn a_page_reads_its_data_once() {
         (count(DFSP_LIST), count(ZONE_LIST)),
         (1, 1),
         "the DFSP list and the monetary zones, read once each:\n{log}"
+    );
+    assert_eq!(
+        (count(ENVIRONMENT_LIST), count(ENVIRONMENT_ROW)),
+        (1, 1),
+        "the environments read once for the header and the frame, the one row by the API:\n{log}"
     );
 }
 
