@@ -32,11 +32,20 @@ pub struct SignInState {
     pub awaiting_second_factor: bool,
 }
 
+/// The principal of this request, as the server's authentication layer left it, given to `f`
+/// (read once: the request's parts are cloned out of the context on each read).
 #[cfg(feature = "ssr")]
-fn signed_in_user() -> Option<SignedInUser> {
+fn with_principal<T>(f: impl FnOnce(Option<&domain::Principal>) -> T) -> T {
+    let parts = use_context::<axum::http::request::Parts>();
+    f(parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<domain::Principal>()))
+}
+
+/// `principal` as the header shows them; `second_factor`: whether second factors are on.
+#[cfg(feature = "ssr")]
+fn signed_in_user(principal: &domain::Principal, second_factor: bool) -> SignedInUser {
     use domain::principal::Role;
-    let parts = use_context::<axum::http::request::Parts>()?;
-    let principal = parts.extensions.get::<domain::Principal>()?;
     let role = if principal.has_role(&Role::HubOperator) {
         "Hub operator"
     } else if principal.has_role(&Role::DfspOperator) {
@@ -46,11 +55,18 @@ fn signed_in_user() -> Option<SignedInUser> {
     } else {
         "No role"
     };
-    let second_factor = use_context::<crate::PortalInfo>().is_some_and(|info| info.second_factor);
-    Some(SignedInUser {
+    SignedInUser {
         name: principal.name.clone(),
         role: role.into(),
         manages_second_factors: second_factor && principal.is_hub_operator(),
+    }
+}
+
+/// Whether authentication is on, and whether second factors are.
+#[cfg(feature = "ssr")]
+fn auth_settings() -> (bool, bool) {
+    use_context::<crate::PortalInfo>().map_or((false, false), |info| {
+        (info.auth_enabled, info.second_factor)
     })
 }
 
@@ -73,14 +89,14 @@ pub struct RequestFacts {
 pub fn request_facts() -> RequestFacts {
     #[cfg(feature = "ssr")]
     {
-        let auth_enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
-        RequestFacts {
+        let (auth_enabled, second_factor) = auth_settings();
+        with_principal(|principal| RequestFacts {
             auth_enabled,
-            hub_operator: use_context::<axum::http::request::Parts>()
-                .and_then(|parts| parts.extensions.get::<domain::Principal>().cloned())
-                .is_some_and(|principal| principal.is_hub_operator()),
-            user: if auth_enabled { signed_in_user() } else { None },
-        }
+            hub_operator: principal.is_some_and(domain::Principal::is_hub_operator),
+            user: principal
+                .filter(|_| auth_enabled)
+                .map(|principal| signed_in_user(principal, second_factor)),
+        })
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -90,11 +106,15 @@ pub fn request_facts() -> RequestFacts {
 
 #[server(prefix = "/rpc", endpoint = "sign_in_state", output = crate::codec::JsonAnswer)]
 pub async fn read_sign_in_state() -> Result<SignInState, PortalError> {
-    let auth_enabled = use_context::<crate::PortalInfo>().is_some_and(|info| info.auth_enabled);
+    let (auth_enabled, second_factor) = auth_settings();
     let provider_problem = use_context::<ProviderProblem>().and_then(|probe| (probe.0)());
     Ok(SignInState {
         auth_enabled,
-        user: if auth_enabled { signed_in_user() } else { None },
+        user: with_principal(|principal| {
+            principal
+                .filter(|_| auth_enabled)
+                .map(|principal| signed_in_user(principal, second_factor))
+        }),
         provider_problem,
         awaiting_second_factor: auth_enabled && awaiting_second_factor().is_some(),
     })
