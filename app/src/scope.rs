@@ -22,9 +22,10 @@ pub struct EnvironmentList(pub Resource<Result<Vec<Environment>, PortalError>>);
 impl EnvironmentList {
     /// Made at the shell's top level, so that the list travels with the server-rendered page.
     /// In the browser it is read again on each arrival at the environments page: a delete from
-    /// an environment's overview lands there (the server redirects), and that page's own
-    /// actions are gone with the overview before they could say so. The actions are made by
-    /// the pages that use them, so that their code loads with those pages only.
+    /// an environment's overview lands there (the server redirects), and the overview's delete
+    /// action is gone with the overview before its result comes. The create and delete actions
+    /// are made by the pages that show their forms, so that their code loads with those pages
+    /// only; the environments page has the list follow its own (`follow`).
     pub fn for_shell() -> Self {
         #[cfg(feature = "ssr")]
         let arrivals = || 0usize;
