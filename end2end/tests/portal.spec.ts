@@ -113,6 +113,16 @@ test("the environment switcher lists environments and opens them", async ({ page
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(second);
   await expect(switcher).toContainText(second);
   await expect(switcher).not.toHaveAttribute("open", "");
+
+  // From one environment to another: the frame and the page follow.
+  await page.getByRole("link", { name: "DFSPs", exact: true }).click();
+  await switcher.getByText("Environment:").click();
+  await switcher.getByRole("link", { name: new RegExp(first) }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(first);
+  await expect(page.locator("aside")).toContainText(first);
+  await expect(switcher).toContainText(first);
+  await page.getByRole("link", { name: "DFSPs", exact: true }).click();
+  await expect(page.getByText(`The participants that connect to the Hub in ${first}`)).toBeVisible();
 });
 
 test("a deep link to a missing environment says so, with a 404", async ({ page }) => {
