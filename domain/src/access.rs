@@ -56,7 +56,7 @@ pub struct DfspScope {
 
 impl EnvScope {
     pub(crate) async fn check(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
     ) -> Outcome<EnvScope> {
@@ -73,7 +73,7 @@ impl EnvScope {
 
     /// For what is public by nature, and read without signing in: a CA's certificate
     /// revocation list, which relying parties fetch from the address in the certificates.
-    pub(crate) async fn public(conn: &mut Conn, env_id: EnvironmentId) -> Outcome<EnvScope> {
+    pub(crate) async fn public(conn: &mut Conn<'_>, env_id: EnvironmentId) -> Outcome<EnvScope> {
         environments::repository::ensure_exists(conn, env_id).await?;
         Ok(EnvScope { env_id })
     }
@@ -84,10 +84,10 @@ impl EnvScope {
     /// not, rather than an empty list or "no such DFSP"). `read` must only return rows of
     /// `scope`'s environment, as every repository read taking an [`EnvScope`] does.
     pub(crate) async fn read<R: Found>(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
-        read: impl AsyncFnOnce(&mut Conn, &EnvScope) -> Outcome<R>,
+        read: impl AsyncFnOnce(&mut Conn<'_>, &EnvScope) -> Outcome<R>,
     ) -> Outcome<R> {
         who.ensure_can_read()?;
         let scope = EnvScope { env_id };
@@ -107,7 +107,7 @@ impl HubScope {
     /// `action` completes "Only a hub operator may ...". The role is checked before the
     /// environment, so that the answer tells nothing about what exists.
     pub(crate) async fn check(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
         action: &str,
@@ -129,7 +129,7 @@ impl HubScope {
     }
 
     /// A hub operator acts for every DFSP of the environment.
-    pub(crate) async fn dfsp(&self, conn: &mut Conn, dfsp_id: &DfspId) -> Outcome<DfspScope> {
+    pub(crate) async fn dfsp(&self, conn: &mut Conn<'_>, dfsp_id: &DfspId) -> Outcome<DfspScope> {
         let (key, _group) = dfsps::repository::find_key(conn, self.env_id, dfsp_id)
             .await?
             .ok_or_else(|| dfsps::not_found(self.env_id, dfsp_id))?;
@@ -145,7 +145,7 @@ impl DfspScope {
     /// A hub operator, or a DFSP operator holding the DFSP's security group. Another DFSP's
     /// id is answered as "not found", so ids cannot be probed.
     pub(crate) async fn check(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
         dfsp_id: &DfspId,

@@ -1,5 +1,6 @@
 //! The database: a pool of sqlx `Any` connections ([`pool`]) that speak SQLite or MySQL/MariaDB,
-//! chosen by URL.
+//! chosen by URL; on a SQLite file, reads run on readers of their own instead
+//! ([`sqlite_reads`]: the same queries, without the hand-offs to sqlx's connection threads).
 //!
 //! Every query is written once, in the SQL both backends accept (`?` placeholders, no
 //! `RETURNING`, integer flags). Only the schema differs, so each backend has its own migration
@@ -23,6 +24,9 @@
 
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::{Any, AnyConnection, Connection};
 
@@ -30,9 +34,12 @@ use crate::error::DomainError;
 
 mod mysql_migrations;
 mod pool;
+mod sqlite_reads;
 
 use pool::Pool;
 pub use pool::PooledConn;
+pub use sqlite_reads::SqliteReader;
+use sqlite_reads::SqliteReaders;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
@@ -129,12 +136,98 @@ impl From<sqlx::Error> for Failure {
 /// The result of a unit of database work.
 pub type Outcome<T> = Result<T, Failure>;
 
-pub(crate) type Conn = AnyConnection;
+/// The connection a unit of work runs its statements on: one of sqlx's, or, for a read on a
+/// SQLite file, a reader of [`sqlite_reads`]. The repositories' queries run on either through
+/// sqlx's `Executor`.
+#[derive(Debug)]
+pub enum Conn<'a> {
+    Sqlx(&'a mut AnyConnection),
+    SqliteReader(&'a mut rusqlite::Connection),
+}
+
+impl<'c, 'a: 'c> sqlx::Executor<'c> for &'c mut Conn<'a> {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        mut query: E,
+    ) -> BoxStream<'e, Result<sqlx::Either<AnyQueryResult, AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        match self {
+            Conn::Sqlx(connection) => (&mut **connection).fetch_many(query),
+            Conn::SqliteReader(connection) => {
+                let steps: Vec<_> = match sqlite_reads::run(connection, &mut query, None) {
+                    Ok(steps) => steps.into_iter().map(Ok).collect(),
+                    Err(error) => vec![Err(error)],
+                };
+                Box::pin(futures_util::stream::iter(steps))
+            }
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        mut query: E,
+    ) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        match self {
+            Conn::Sqlx(connection) => (&mut **connection).fetch_optional(query),
+            Conn::SqliteReader(connection) => {
+                let row = sqlite_reads::run(connection, &mut query, Some(1)).map(|steps| {
+                    steps.into_iter().find_map(|step| match step {
+                        sqlx::Either::Right(row) => Some(row),
+                        sqlx::Either::Left(_) => None,
+                    })
+                });
+                Box::pin(std::future::ready(row))
+            }
+        }
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [AnyTypeInfo],
+    ) -> BoxFuture<'e, Result<AnyStatement<'q>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Conn::Sqlx(connection) => (&mut **connection).prepare_with(sql, parameters),
+            Conn::SqliteReader(_) => Box::pin(std::future::ready(Err(not_on_a_reader()))),
+        }
+    }
+
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> BoxFuture<'e, Result<sqlx::Describe<Any>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Conn::Sqlx(connection) => (&mut **connection).describe(sql),
+            Conn::SqliteReader(_) => Box::pin(std::future::ready(Err(not_on_a_reader()))),
+        }
+    }
+}
+
+fn not_on_a_reader() -> sqlx::Error {
+    sqlx::Error::Protocol("statements are not prepared or described on a SQLite reader".into())
+}
 
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// Reads on a SQLite file go through these instead of the pool (see [`sqlite_reads`]).
+    readers: Option<SqliteReaders>,
 }
 
 impl Db {
@@ -149,7 +242,20 @@ impl Db {
         let mut attempt = 1;
         loop {
             match Self::try_connect(options, backend).await {
-                Ok(pool) => return Ok(Db { pool, backend }),
+                Ok(pool) => {
+                    let readers = match backend {
+                        Backend::Sqlite => {
+                            SqliteReaders::for_url(&options.url, options.max_connections)
+                                .map_err(|source| DbError::Connect { attempts, source })?
+                        }
+                        Backend::MySql => None,
+                    };
+                    return Ok(Db {
+                        pool,
+                        backend,
+                        readers,
+                    });
+                }
                 Err(source) if attempt >= attempts => {
                     return Err(DbError::Connect { attempts, source })
                 }
@@ -237,12 +343,31 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(readers) = &self.readers {
+            readers.close();
+        }
         self.pool.close().await;
     }
 
-    /// A pooled connection, for [`db_read!`].
+    /// A pooled connection.
     pub(crate) async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
         self.pool.acquire().await
+    }
+
+    /// The connection a [`db_read!`] reads on: a SQLite reader when there are readers and
+    /// `on_sqlx` is not asked for, else a pooled connection. `reader` and `pooled` hold it.
+    pub async fn read_connection<'a>(
+        &self,
+        reader: &'a mut Option<SqliteReader>,
+        pooled: &'a mut Option<PooledConn>,
+        on_sqlx: bool,
+    ) -> Result<Conn<'a>, sqlx::Error> {
+        match &self.readers {
+            Some(readers) if !on_sqlx => Ok(Conn::SqliteReader(
+                reader.insert(readers.take()?).connection(),
+            )),
+            _ => Ok(Conn::Sqlx(pooled.insert(self.acquire().await?))),
+        }
     }
 
     /// Begins a write transaction on `conn`, for [`db_write!`]. On SQLite it takes the write lock
@@ -267,9 +392,15 @@ impl Db {
         &self,
         outcome: Outcome<T>,
         connection: Option<&mut PooledConn>,
+        on_sqlx: &mut bool,
         attempt: &mut u32,
     ) -> Option<Result<T, DomainError>> {
         match outcome {
+            Err(Failure::Store(error)) if !*on_sqlx && sqlite_reads::is_busy(&error) => {
+                tracing::debug!(%error, "SQLite busy; reading again on a connection that waits");
+                *on_sqlx = true;
+                None
+            }
             Err(Failure::Store(error)) if is_connection_lost(&error) => {
                 if let Some(connection) = connection {
                     connection.discard();
@@ -335,14 +466,21 @@ macro_rules! db_read {
     ($db:expr, |$conn:ident| $body:expr) => {{
         let db: &$crate::db::Db = &$db;
         let mut attempt = 1;
+        let mut on_sqlx = false;
         loop {
+            let mut reader: Option<$crate::db::SqliteReader> = None;
             let mut connection: Option<$crate::db::PooledConn> = None;
             let outcome: $crate::db::Outcome<_> = async {
-                let $conn: &mut $crate::db::Conn = &mut *connection.insert(db.acquire().await?);
+                let mut handle = db
+                    .read_connection(&mut reader, &mut connection, on_sqlx)
+                    .await?;
+                let $conn: &mut $crate::db::Conn<'_> = &mut handle;
                 $body
             }
             .await;
-            if let Some(result) = db.after_read(outcome, connection.as_mut(), &mut attempt) {
+            if let Some(result) =
+                db.after_read(outcome, connection.as_mut(), &mut on_sqlx, &mut attempt)
+            {
                 break result;
             }
         }
@@ -366,7 +504,8 @@ macro_rules! db_write {
                     .await?;
                 begun = true;
                 let work: $crate::db::Outcome<_> = {
-                    let $conn: &mut $crate::db::Conn = &mut transaction;
+                    let mut handle = $crate::db::Conn::Sqlx(&mut *transaction);
+                    let $conn: &mut $crate::db::Conn<'_> = &mut handle;
                     $body
                 };
                 let value = work?;
@@ -434,7 +573,7 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// The id of the row the last INSERT on this connection created. MySQL reports it with the
 /// result; the Any driver drops SQLite's, so it is asked for on the same connection.
 pub(crate) async fn inserted_id(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     result: &sqlx::any::AnyQueryResult,
 ) -> Result<i64, sqlx::Error> {
     match result.last_insert_id() {
@@ -480,5 +619,12 @@ impl Db {
     #[doc(hidden)]
     pub async fn connection_for_storage_tests(&self) -> PooledConn {
         self.acquire().await.expect("a connection")
+    }
+
+    /// A SQLite reader, as [`db_read!`] reads on (`None` on MySQL), for the same tests only.
+    #[doc(hidden)]
+    pub fn reader_for_storage_tests(&self) -> Option<SqliteReader> {
+        let readers = self.readers.as_ref()?;
+        Some(readers.take().expect("a SQLite reader"))
     }
 }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use domain::clock::{from_db, to_db};
-use domain::db::{long_text, Db, DbOptions};
+use domain::db::{long_text, Conn, Db, DbOptions};
 use sqlx::{Executor, Row};
 use time::macros::datetime;
 
@@ -80,6 +80,21 @@ async fn round_trip(db: &Db, create_table: &str) {
             .unwrap();
     }
 
+    // Read back as the services read: on SQLite through a reader of its own (db/sqlite_reads.rs),
+    // whose rows must decode as sqlx's own do, and on the pooled connection.
+    read_back(&mut Conn::Sqlx(&mut conn), label, &bytes, &pem, instants).await;
+    if let Some(mut reader) = db.reader_for_storage_tests() {
+        read_back(&mut reader.conn(), label, &bytes, &pem, instants).await;
+    }
+}
+
+async fn read_back(
+    conn: &mut Conn<'_>,
+    label: &str,
+    bytes: &[u8],
+    pem: &str,
+    instants: [time::OffsetDateTime; 3],
+) {
     let row = sqlx::query("SELECT label, body, at, flag FROM probe WHERE id = 1")
         .fetch_one(&mut *conn)
         .await
@@ -94,7 +109,18 @@ async fn round_trip(db: &Db, create_table: &str) {
         .await
         .unwrap();
     assert_eq!(long_text(stored_pem).unwrap(), pem);
-    assert!(long_text(bytes.clone()).is_err(), "non-UTF-8 is not text");
+    assert!(long_text(bytes.to_vec()).is_err(), "non-UTF-8 is not text");
+    let missing: Option<String> = sqlx::query_scalar("SELECT label FROM probe WHERE id = ?")
+        .bind(4_i64)
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(missing, None);
+    let null: Option<String> = sqlx::query_scalar("SELECT NULL FROM probe WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(null, None);
 
     // Instants sort and compare in SQL as in time.
     let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM probe ORDER BY at")

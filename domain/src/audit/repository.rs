@@ -34,7 +34,7 @@ pub(crate) struct EventRow {
     pub summary: String,
 }
 
-pub(crate) async fn insert(conn: &mut Conn, event: &NewEvent<'_>) -> Outcome<()> {
+pub(crate) async fn insert(conn: &mut Conn<'_>, event: &NewEvent<'_>) -> Outcome<()> {
     sqlx::query(
         "INSERT INTO audit_events (at, subject, action, env_id, dfsp_id, target, summary) \
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -55,7 +55,7 @@ pub(crate) async fn insert(conn: &mut Conn, event: &NewEvent<'_>) -> Outcome<()>
 /// exists). With `env`, that environment's events only; without, every event (the caller
 /// checked that the principal is a hub operator).
 pub(crate) async fn list(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     env: Option<&EnvScope>,
     visible: &Visible,
     query: &Query,

@@ -45,7 +45,7 @@ impl Audit {
 
     /// Appends the event on `conn`, which holds the change's transaction: `subject` made the
     /// change at `at` (the database's form of an instant, `clock::to_db`).
-    pub(crate) async fn record(self, conn: &mut Conn, subject: &str, at: &str) -> Outcome<()> {
+    pub(crate) async fn record(self, conn: &mut Conn<'_>, subject: &str, at: &str) -> Outcome<()> {
         let row = repository::NewEvent {
             at,
             subject: clip(subject, repository::SUBJECT_MAX),

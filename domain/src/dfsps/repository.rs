@@ -32,7 +32,7 @@ impl From<DfspRow> for Dfsp {
 
 const COLUMNS: &str = "env_id, dfsp_id, name, monetary_zone_id, security_group";
 
-pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Dfsp>> {
+pub(super) async fn list(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<Dfsp>> {
     let rows: Vec<DfspRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? ORDER BY id"
     ))
@@ -43,7 +43,7 @@ pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Dfsp>
 }
 
 /// The DFSPs, in every environment, whose security group is one of `groups`.
-pub(super) async fn list_owned_by(conn: &mut Conn, groups: &[String]) -> Outcome<Vec<Dfsp>> {
+pub(super) async fn list_owned_by(conn: &mut Conn<'_>, groups: &[String]) -> Outcome<Vec<Dfsp>> {
     if groups.is_empty() {
         return Ok(Vec::new());
     }
@@ -61,7 +61,7 @@ pub(super) async fn list_owned_by(conn: &mut Conn, groups: &[String]) -> Outcome
 
 /// The ids of the environment's DFSPs whose security group is among `groups`.
 pub(crate) async fn list_ids_owned_in(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     env_id: EnvironmentId,
     groups: &[String],
 ) -> Outcome<Vec<String>> {
@@ -80,7 +80,7 @@ pub(crate) async fn list_ids_owned_in(
 }
 
 pub(super) async fn list_in_zone(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &EnvScope,
     zone: &str,
 ) -> Outcome<Vec<Dfsp>> {
@@ -95,7 +95,7 @@ pub(super) async fn list_in_zone(
 }
 
 pub(super) async fn find(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &EnvScope,
     dfsp_id: &DfspId,
 ) -> Outcome<Option<Dfsp>> {
@@ -111,7 +111,7 @@ pub(super) async fn find(
 
 /// The row key and security group of a DFSP, for the access checks that make scopes.
 pub(crate) async fn find_key(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     env_id: EnvironmentId,
     dfsp_id: &DfspId,
 ) -> Outcome<Option<(DfspKey, String)>> {
@@ -126,7 +126,7 @@ pub(crate) async fn find_key(
 
 /// Inserts the DFSP; `Ok(false)` when its id is taken in the environment.
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     dfsp: &ValidDfsp,
     created_at: &str,
@@ -153,7 +153,7 @@ pub(super) async fn insert(
 /// Writes only the fields that `changes` sets, in one statement, so that two concurrent
 /// updates of different fields both stay. `default_group` replaces a group reset to null.
 pub(super) async fn update(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     changes: &ValidChanges,
     default_group: &str,
@@ -183,7 +183,7 @@ pub(super) async fn update(
 }
 
 /// Deletes the DFSP and, through the foreign keys, everything it owns.
-pub(super) async fn delete(conn: &mut Conn, scope: &DfspScope) -> Outcome<()> {
+pub(super) async fn delete(conn: &mut Conn<'_>, scope: &DfspScope) -> Outcome<()> {
     sqlx::query("DELETE FROM dfsps WHERE id = ?")
         .bind(scope.key().0)
         .execute(conn)

@@ -14,7 +14,7 @@ pub struct DfspService<'a> {
 }
 
 /// An unknown zone in a request body is bad input (400), not a missing resource.
-async fn ensure_zone(conn: &mut Conn, zone: Option<&str>) -> Outcome<()> {
+async fn ensure_zone(conn: &mut Conn<'_>, zone: Option<&str>) -> Outcome<()> {
     let Some(zone) = zone else { return Ok(()) };
     if find_zone(conn, zone).await?.is_some() {
         Ok(())

@@ -36,7 +36,7 @@ impl From<EnvironmentRow> for Environment {
 
 const COLUMNS: &str = "id, name, cn, o, ou, c, st, l";
 
-pub(crate) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
+pub(crate) async fn list(conn: &mut Conn<'_>) -> Outcome<Vec<Environment>> {
     let rows: Vec<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments ORDER BY id"))
             .fetch_all(conn)
@@ -44,7 +44,7 @@ pub(crate) async fn list(conn: &mut Conn) -> Outcome<Vec<Environment>> {
     Ok(rows.into_iter().map(Environment::from).collect())
 }
 
-pub(crate) async fn find(conn: &mut Conn, id: EnvironmentId) -> Outcome<Option<Environment>> {
+pub(crate) async fn find(conn: &mut Conn<'_>, id: EnvironmentId) -> Outcome<Option<Environment>> {
     let row: Option<EnvironmentRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM environments WHERE id = ?"))
             .bind(id.get())
@@ -54,7 +54,7 @@ pub(crate) async fn find(conn: &mut Conn, id: EnvironmentId) -> Outcome<Option<E
 }
 
 /// Fails with "not found" unless the environment exists; for operations inside one.
-pub(crate) async fn ensure_exists(conn: &mut Conn, id: EnvironmentId) -> Outcome<()> {
+pub(crate) async fn ensure_exists(conn: &mut Conn<'_>, id: EnvironmentId) -> Outcome<()> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM environments WHERE id = ?")
         .bind(id.get())
         .fetch_optional(conn)
@@ -66,7 +66,7 @@ pub(crate) async fn ensure_exists(conn: &mut Conn, id: EnvironmentId) -> Outcome
 }
 
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     env: &ValidEnvironment,
     created_at: &str,
 ) -> Outcome<EnvironmentId> {
@@ -89,7 +89,7 @@ pub(super) async fn insert(
 }
 
 /// Deletes the environment and, through the foreign keys, everything it owns.
-pub(super) async fn delete(conn: &mut Conn, id: EnvironmentId) -> Outcome<bool> {
+pub(super) async fn delete(conn: &mut Conn<'_>, id: EnvironmentId) -> Outcome<bool> {
     let result = sqlx::query("DELETE FROM environments WHERE id = ?")
         .bind(id.get())
         .execute(conn)

@@ -52,7 +52,7 @@ UNION ALL SELECT 'hubJws', s.id, NULL, NULL, s.certificate, s.intermediate_chain
 /// How many times [`ALL_CERTIFICATES`] names the environment.
 const ENVIRONMENT_BINDS: usize = 9;
 
-pub(crate) async fn all(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<StoredCertificates>> {
+pub(crate) async fn all(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<StoredCertificates>> {
     let mut query = sqlx::query(ALL_CERTIFICATES);
     for _ in 0..ENVIRONMENT_BINDS {
         query = query.bind(scope.env_id().get());
@@ -109,7 +109,10 @@ pub(crate) struct NewAlert<'a> {
 }
 
 /// Records the alert unless it exists: whether this call made it (and so owns it).
-pub(crate) async fn insert_alert(conn: &mut Conn, alert: &NewAlert<'_>) -> Outcome<Option<i64>> {
+pub(crate) async fn insert_alert(
+    conn: &mut Conn<'_>,
+    alert: &NewAlert<'_>,
+) -> Outcome<Option<i64>> {
     let result = sqlx::query(
         "INSERT INTO expiry_alerts (env_id, fingerprint, threshold_days, state, payload, \
          claimed_by, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
@@ -132,7 +135,7 @@ pub(crate) async fn insert_alert(conn: &mut Conn, alert: &NewAlert<'_>) -> Outco
 }
 
 /// Which (fingerprint, threshold) alerts of the environment exist already.
-pub(crate) async fn alerted(conn: &mut Conn, env_id: i64) -> Outcome<Vec<(String, i64)>> {
+pub(crate) async fn alerted(conn: &mut Conn<'_>, env_id: i64) -> Outcome<Vec<(String, i64)>> {
     let rows =
         sqlx::query("SELECT fingerprint, threshold_days FROM expiry_alerts WHERE env_id = ?")
             .bind(env_id)
@@ -146,7 +149,7 @@ pub(crate) async fn alerted(conn: &mut Conn, env_id: i64) -> Outcome<Vec<(String
 
 /// Pending alerts whose time has come: never sent after a failure, or claimed by a replica
 /// that did not finish within its lease.
-pub(crate) async fn due_alerts(conn: &mut Conn, now: &str) -> Outcome<Vec<AlertRow>> {
+pub(crate) async fn due_alerts(conn: &mut Conn<'_>, now: &str) -> Outcome<Vec<AlertRow>> {
     let rows = sqlx::query(
         "SELECT id, env_id, threshold_days, payload, attempts, next_attempt_at FROM expiry_alerts \
          WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id",
@@ -171,7 +174,7 @@ pub(crate) async fn due_alerts(conn: &mut Conn, now: &str) -> Outcome<Vec<AlertR
 
 /// Takes a due alert over for `sender` until `lease`, if nobody else did since it was read.
 pub(crate) async fn claim_alert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     alert: &AlertRow,
     sender: &str,
     lease: &str,
@@ -189,7 +192,7 @@ pub(crate) async fn claim_alert(
     Ok(result.rows_affected() == 1)
 }
 
-pub(crate) async fn alert_sent(conn: &mut Conn, id: i64, at: &str) -> Outcome<()> {
+pub(crate) async fn alert_sent(conn: &mut Conn<'_>, id: i64, at: &str) -> Outcome<()> {
     sqlx::query(
         "UPDATE expiry_alerts SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
     )
@@ -201,7 +204,7 @@ pub(crate) async fn alert_sent(conn: &mut Conn, id: i64, at: &str) -> Outcome<()
 }
 
 pub(crate) async fn alert_failed(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     id: i64,
     attempts: i64,
     next_attempt_at: &str,

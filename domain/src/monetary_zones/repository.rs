@@ -30,7 +30,7 @@ impl From<ZoneRow> for MonetaryZone {
 
 const ZONE_COLUMNS: &str = "monetary_zone_id, name, description, is_active, created_at, created_by";
 
-pub(super) async fn list_active(conn: &mut Conn) -> Result<Vec<MonetaryZone>, sqlx::Error> {
+pub(super) async fn list_active(conn: &mut Conn<'_>) -> Result<Vec<MonetaryZone>, sqlx::Error> {
     let rows: Vec<ZoneRow> = sqlx::query_as(&format!(
         "SELECT {ZONE_COLUMNS} FROM monetary_zones WHERE is_active = 1 ORDER BY monetary_zone_id"
     ))
@@ -40,7 +40,7 @@ pub(super) async fn list_active(conn: &mut Conn) -> Result<Vec<MonetaryZone>, sq
 }
 
 pub(crate) async fn find_active(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     id: &str,
 ) -> Result<Option<MonetaryZone>, sqlx::Error> {
     let row: Option<ZoneRow> = sqlx::query_as(&format!(
@@ -52,20 +52,20 @@ pub(crate) async fn find_active(
     Ok(row.map(MonetaryZone::from))
 }
 
-pub(super) async fn currency_ids(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
+pub(super) async fn currency_ids(conn: &mut Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT currency_id FROM currencies")
         .fetch_all(conn)
         .await
 }
 
-pub(super) async fn zone_ids(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
+pub(super) async fn zone_ids(conn: &mut Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT monetary_zone_id FROM monetary_zones")
         .fetch_all(conn)
         .await
 }
 
 pub(super) async fn insert_currency(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     currency: &CurrencyCode,
     created_at: &str,
 ) -> Result<(), sqlx::Error> {
@@ -85,7 +85,7 @@ pub(super) async fn insert_currency(
 /// Inserts `currencies` in one statement; how many it inserted. Fails as a whole on a currency
 /// already stored (the database keeps none of them).
 pub(super) async fn insert_currencies(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     currencies: &[&CurrencyCode],
     created_at: &str,
 ) -> Result<u64, sqlx::Error> {
@@ -108,7 +108,7 @@ pub(super) async fn insert_currencies(
     Ok(query.execute(conn).await?.rows_affected())
 }
 
-pub(super) async fn enable_currency(conn: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
+pub(super) async fn enable_currency(conn: &mut Conn<'_>, id: &str) -> Result<(), sqlx::Error> {
     // Only a currency not yet enabled is written: at every start-up the configuration enables
     // the same ones, and a transaction that changes nothing commits without a disk write.
     sqlx::query("UPDATE currencies SET enabled = 1 WHERE currency_id = ? AND enabled = 0")
@@ -119,7 +119,7 @@ pub(super) async fn enable_currency(conn: &mut Conn, id: &str) -> Result<(), sql
 }
 
 pub(super) async fn insert_zone(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     zone: &ZoneDefinition,
     created_at: &str,
 ) -> Result<(), sqlx::Error> {

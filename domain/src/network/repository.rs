@@ -122,7 +122,7 @@ fn rows_to_items(rows: Vec<ItemRow>) -> Outcome<Vec<EndpointItem>> {
 
 /// The owner's items, oldest first, optionally of one kind and in one state.
 pub(super) async fn list(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     owner: &Reader<'_>,
     kind: Option<Kind>,
     state: Option<State>,
@@ -149,7 +149,7 @@ pub(super) async fn list(
 
 /// Every DFSP's items of the environment in one state, by DFSP then age.
 pub(super) async fn list_all_dfsps(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     state: State,
 ) -> Outcome<Vec<EndpointItem>> {
@@ -167,7 +167,7 @@ pub(super) async fn list_all_dfsps(
 /// One of the owner's items. `lock` reads it for update (MySQL), so that a change decided on
 /// what was read applies to exactly that.
 pub(super) async fn find(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     owner: &Reader<'_>,
     id: i64,
     lock: bool,
@@ -194,7 +194,11 @@ pub(super) struct NewRow<'a> {
     pub by: &'a str,
 }
 
-pub(super) async fn insert(conn: &mut Conn, owner: &Writer<'_>, row: NewRow<'_>) -> Outcome<i64> {
+pub(super) async fn insert(
+    conn: &mut Conn<'_>,
+    owner: &Writer<'_>,
+    row: NewRow<'_>,
+) -> Outcome<i64> {
     let filter = owner.filter();
     let value = serde_json::to_string(row.value)
         .map_err(|e| Failure::Store(sqlx::Error::Encode(e.into())))?;
@@ -229,7 +233,7 @@ pub(super) struct Change<'a> {
 
 /// Applies `change` if the item still has the version it was decided on; `false` otherwise.
 pub(super) async fn update(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     owner: &Writer<'_>,
     change: Change<'_>,
 ) -> Outcome<bool> {
@@ -260,7 +264,7 @@ pub(super) async fn update(
 /// `NEW` to `CONFIRMED`, for a DFSP's item only; `false` when the item is not `NEW` (or not
 /// the DFSP's).
 pub(super) async fn confirm(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
     at: &str,
@@ -283,7 +287,7 @@ pub(super) async fn confirm(
 /// Deletes the owner's item, if it is of `kind` (any kind when `None`); `false` when there is
 /// no such item.
 pub(super) async fn delete(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     owner: &Writer<'_>,
     id: i64,
     kind: Option<Kind>,

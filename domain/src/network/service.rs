@@ -71,7 +71,7 @@ enum ReadScope {
 
 impl ReadScope {
     async fn check(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
         party: &Party,
@@ -101,7 +101,7 @@ enum WriteScope {
 
 impl WriteScope {
     async fn check(
-        conn: &mut Conn,
+        conn: &mut Conn<'_>,
         who: &Principal,
         env_id: EnvironmentId,
         party: &Party,

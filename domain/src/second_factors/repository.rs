@@ -32,7 +32,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Outcome<StoredFactor> {
     })
 }
 
-pub(super) async fn find(conn: &mut Conn, subject: &str) -> Outcome<Option<StoredFactor>> {
+pub(super) async fn find(conn: &mut Conn<'_>, subject: &str) -> Outcome<Option<StoredFactor>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM second_factors WHERE subject = ?"
     ))
@@ -42,7 +42,7 @@ pub(super) async fn find(conn: &mut Conn, subject: &str) -> Outcome<Option<Store
     row.as_ref().map(stored).transpose()
 }
 
-pub(super) async fn list(conn: &mut Conn) -> Outcome<Vec<StoredFactor>> {
+pub(super) async fn list(conn: &mut Conn<'_>) -> Outcome<Vec<StoredFactor>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM second_factors ORDER BY name, subject"
     ))
@@ -54,7 +54,7 @@ pub(super) async fn list(conn: &mut Conn) -> Outcome<Vec<StoredFactor>> {
 /// Stores a new, unconfirmed seed unless the user has one (another replica may have made it a
 /// moment ago: its seed wins).
 pub(super) async fn insert_if_absent(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     subject: &str,
     name: &str,
     sealed_seed: &[u8],
@@ -80,7 +80,7 @@ pub(super) async fn insert_if_absent(
 /// Records the code of `step` as used, unless a code of this step or a later one was (by a
 /// concurrent request); confirms the seed if it was not. `false` when the code was used.
 pub(super) async fn accept(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     subject: &str,
     step: i64,
     now: &str,
@@ -105,7 +105,7 @@ pub(super) async fn accept(
 /// Counts a wrong code; at `max` wrong codes in a row the factor is locked until `until` (and
 /// the count starts again). `true` when this wrong code locked it.
 pub(super) async fn count_wrong(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     subject: &str,
     max: i64,
     until: &str,
@@ -129,7 +129,7 @@ pub(super) async fn count_wrong(
 }
 
 /// `false` when the user had no second factor.
-pub(super) async fn delete(conn: &mut Conn, subject: &str) -> Outcome<bool> {
+pub(super) async fn delete(conn: &mut Conn<'_>, subject: &str) -> Outcome<bool> {
     let result = sqlx::query("DELETE FROM second_factors WHERE subject = ?")
         .bind(subject)
         .execute(&mut *conn)

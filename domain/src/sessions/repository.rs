@@ -6,7 +6,7 @@ use crate::db::{is_unique_violation, Conn, Outcome};
 
 /// Inserts a session; `false` when a session with this id exists.
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     id_hash: &str,
     data: &[u8],
     expires_at: &str,
@@ -28,7 +28,7 @@ pub(super) async fn insert(
 /// run alike (an upsert is spelled differently in each, and MySQL's UPDATE reports unchanged
 /// rows as not found).
 pub(super) async fn replace(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     id_hash: &str,
     data: &[u8],
     expires_at: &str,
@@ -45,7 +45,7 @@ pub(super) async fn replace(
 
 /// The session's data, unless it expired before `now`.
 pub(super) async fn find_live(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     id_hash: &str,
     now: &str,
 ) -> Outcome<Option<Vec<u8>>> {
@@ -60,7 +60,7 @@ pub(super) async fn find_live(
     })
 }
 
-pub(super) async fn delete(conn: &mut Conn, id_hash: &str) -> Outcome<()> {
+pub(super) async fn delete(conn: &mut Conn<'_>, id_hash: &str) -> Outcome<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
         .bind(id_hash)
         .execute(&mut *conn)
@@ -68,7 +68,7 @@ pub(super) async fn delete(conn: &mut Conn, id_hash: &str) -> Outcome<()> {
     Ok(())
 }
 
-pub(super) async fn delete_expired(conn: &mut Conn, now: &str) -> Outcome<u64> {
+pub(super) async fn delete_expired(conn: &mut Conn<'_>, now: &str) -> Outcome<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(now)
         .execute(&mut *conn)

@@ -7,7 +7,7 @@ use crate::db::{is_unique_violation, Conn, Outcome};
 /// Stores `secret` under `name` unless a key of that name exists (another replica may have
 /// made it a moment ago: its key wins).
 pub(super) async fn insert_if_absent(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     name: &str,
     secret: &[u8],
     created_at: &str,
@@ -33,7 +33,7 @@ pub(super) async fn insert_if_absent(
     }
 }
 
-pub(super) async fn find(conn: &mut Conn, name: &str) -> Outcome<Vec<u8>> {
+pub(super) async fn find(conn: &mut Conn<'_>, name: &str) -> Outcome<Vec<u8>> {
     let row = sqlx::query("SELECT secret FROM shared_keys WHERE name = ?")
         .bind(name)
         .fetch_one(&mut *conn)

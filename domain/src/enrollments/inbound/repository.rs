@@ -44,7 +44,7 @@ const COLUMNS: &str = "e.id, e.csr, e.certificate, e.state, e.hub_ca_id, e.creat
     e.created_by, e.signed_at, e.signed_by";
 
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     csr: &str,
     at: &str,
@@ -65,7 +65,7 @@ pub(super) async fn insert(
 }
 
 /// The DFSP's enrollments, oldest first.
-pub(super) async fn list(conn: &mut Conn, scope: &DfspScope) -> Outcome<Vec<InboundRow>> {
+pub(super) async fn list(conn: &mut Conn<'_>, scope: &DfspScope) -> Outcome<Vec<InboundRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS}, {REVOCATION_COLUMNS} FROM inbound_enrollments e {REVOCATION_JOIN} \
          WHERE e.dfsp_key = ? ORDER BY e.id"
@@ -76,7 +76,7 @@ pub(super) async fn list(conn: &mut Conn, scope: &DfspScope) -> Outcome<Vec<Inbo
 }
 
 pub(super) async fn find(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
 ) -> Outcome<Option<InboundRow>> {
@@ -103,7 +103,7 @@ pub(super) struct Issued<'a> {
 
 /// Issues the enrollment's certificate if it still awaits one; `false` when it does not.
 pub(super) async fn issue(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
     issued: &Issued<'_>,
@@ -126,7 +126,7 @@ pub(super) async fn issue(
 }
 
 /// How many enrollments name the Hub CA `hub_ca_id` as their signer.
-pub(crate) async fn count_signed_by_hub_ca(conn: &mut Conn, hub_ca_id: i64) -> Outcome<i64> {
+pub(crate) async fn count_signed_by_hub_ca(conn: &mut Conn<'_>, hub_ca_id: i64) -> Outcome<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM inbound_enrollments WHERE hub_ca_id = ?")
         .bind(hub_ca_id)
         .fetch_one(&mut *conn)
@@ -136,7 +136,7 @@ pub(crate) async fn count_signed_by_hub_ca(conn: &mut Conn, hub_ca_id: i64) -> O
 
 /// Every DFSP's enrollments that await a certificate, oldest first, with their DFSP.
 pub(super) async fn awaiting(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
 ) -> Outcome<Vec<(DfspId, InboundRow)>> {
     let rows = sqlx::query(&format!(

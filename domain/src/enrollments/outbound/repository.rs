@@ -53,7 +53,7 @@ pub(super) struct NewOutbound<'a> {
 }
 
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     row: &NewOutbound<'_>,
 ) -> Outcome<i64> {
@@ -75,7 +75,7 @@ pub(super) async fn insert(
 
 /// The DFSP's enrollments, oldest first, those in `state` only when given.
 pub(super) async fn list(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     state: Option<&str>,
 ) -> Outcome<Vec<OutboundRow>> {
@@ -93,7 +93,7 @@ pub(super) async fn list(
 }
 
 pub(super) async fn find(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
 ) -> Outcome<Option<OutboundRow>> {
@@ -108,7 +108,7 @@ pub(super) async fn find(
 
 /// Stores the returned certificate unless the enrollment was validated; `false` then.
 pub(super) async fn set_certificate(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
     certificate: &str,
@@ -132,7 +132,7 @@ pub(super) async fn set_certificate(
 
 /// Marks the enrollment validated if it still holds `certificate`; `false` otherwise.
 pub(super) async fn set_validated(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
     id: i64,
     certificate: &str,

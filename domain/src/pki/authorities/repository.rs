@@ -25,7 +25,7 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> 
     serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
-pub(crate) async fn insert(conn: &mut Conn, scope: &HubScope, row: NewCa<'_>) -> Outcome<i64> {
+pub(crate) async fn insert(conn: &mut Conn<'_>, scope: &HubScope, row: NewCa<'_>) -> Outcome<i64> {
     let cert_info = encode(row.cert_info)?;
     let profile = encode(row.signing_profile)?;
     let result = sqlx::query(
@@ -86,7 +86,10 @@ impl CaRow {
 const COLUMNS: &str = "id, env_id, certificate, cert_info, signing_profile, created_at, created_by";
 
 /// The environment's CAs, newest (the current one) first.
-pub(crate) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<CertificateAuthority>> {
+pub(crate) async fn list(
+    conn: &mut Conn<'_>,
+    scope: &EnvScope,
+) -> Outcome<Vec<CertificateAuthority>> {
     let rows: Vec<CaRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM certificate_authorities WHERE env_id = ? ORDER BY id DESC"
     ))
@@ -102,7 +105,7 @@ pub(crate) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<Certi
 
 /// The environment's current CA: its newest.
 pub(crate) async fn current(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &EnvScope,
 ) -> Outcome<Option<CertificateAuthority>> {
     let row: Option<CaRow> = sqlx::query_as(&format!(
@@ -122,7 +125,7 @@ pub(crate) async fn current(
 
 /// The environment's current CA with its sealed key: for signing, and nothing else.
 pub(crate) async fn current_signer(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
 ) -> Outcome<Option<(CertificateAuthority, Vec<u8>)>> {
     let row = sqlx::query(&format!(

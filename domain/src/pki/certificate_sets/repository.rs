@@ -92,7 +92,7 @@ const LISTED_COLUMNS: &str = "d.dfsp_id, s.id, s.certificate, s.intermediate_cha
 /// and answers its new id. With `only_if_present`, nothing is stored when the slot is empty,
 /// and the answer is `None`.
 pub(crate) async fn replace(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     slot: &Slot,
     row: &SetRow,
     only_if_present: bool,
@@ -119,7 +119,7 @@ pub(crate) async fn replace(
     Ok(Some(inserted_id(conn, &result).await?))
 }
 
-pub(crate) async fn find(conn: &mut Conn, slot: &Slot) -> Outcome<Option<SetRow>> {
+pub(crate) async fn find(conn: &mut Conn<'_>, slot: &Slot) -> Outcome<Option<SetRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM {} WHERE {} = ?",
         slot.table(),
@@ -132,7 +132,7 @@ pub(crate) async fn find(conn: &mut Conn, slot: &Slot) -> Outcome<Option<SetRow>
 }
 
 /// Removes the slot's set; `false` when there was none.
-pub(crate) async fn delete(conn: &mut Conn, slot: &Slot) -> Outcome<bool> {
+pub(crate) async fn delete(conn: &mut Conn<'_>, slot: &Slot) -> Outcome<bool> {
     let sql = format!(
         "DELETE FROM {} WHERE {} = ?",
         slot.table(),
@@ -148,7 +148,7 @@ pub(crate) async fn delete(conn: &mut Conn, slot: &Slot) -> Outcome<bool> {
 /// Every DFSP's set of `purpose` in the environment, in the order the DFSPs were created;
 /// DFSPs without one are left out. With `zone`, only the DFSPs of that monetary zone.
 pub(crate) async fn list_dfsps(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &EnvScope,
     purpose: Purpose,
     zone: Option<&str>,
@@ -173,7 +173,7 @@ pub(crate) async fn list_dfsps(
 /// The JWS certificates of the DFSP's peers: the other DFSPs of its environment in its
 /// monetary zone (every other DFSP when it has no zone), in the order they were created.
 pub(crate) async fn list_jws_peers(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &DfspScope,
 ) -> Outcome<Vec<(DfspId, SetRow)>> {
     let sql = format!(
@@ -197,7 +197,7 @@ fn with_dfsp_ids(rows: &[sqlx::any::AnyRow]) -> Outcome<Vec<(DfspId, SetRow)>> {
 
 /// The Hub's JWS certificates: the current one first, then the one it superseded, each if
 /// stored (`true`: superseded).
-pub(crate) async fn hub_jws(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<(bool, SetRow)>> {
+pub(crate) async fn hub_jws(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<(bool, SetRow)>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS}, CASE WHEN superseded = 0 THEN 'current' ELSE 'superseded' END AS role \
          FROM hub_jws_certs WHERE env_id = ? ORDER BY superseded"
@@ -217,7 +217,7 @@ pub(crate) async fn hub_jws(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<(b
 /// current one becomes superseded, and the one superseded before is removed. With
 /// `only_if_present`, nothing is stored without a current one (`None`).
 pub(crate) async fn rotate_hub_jws(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     row: &SetRow,
     only_if_present: bool,
@@ -254,7 +254,7 @@ pub(crate) async fn rotate_hub_jws(
 /// Removes the Hub's superseded JWS certificate (`superseded_only`), or every one it has;
 /// whether there was one to remove.
 pub(crate) async fn delete_hub_jws(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     superseded_only: bool,
 ) -> Outcome<bool> {

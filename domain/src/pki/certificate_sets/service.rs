@@ -502,7 +502,7 @@ impl CertificateSetService<'_> {
 /// The slot the principal may write: the Hub's for a hub operator, a DFSP's for whoever may
 /// act for it.
 async fn writable_slot(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     who: &Principal,
     env_id: EnvironmentId,
     owner: Owner<'_>,

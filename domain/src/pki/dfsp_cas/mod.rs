@@ -19,7 +19,7 @@ pub use service::DfspCaService;
 /// The DFSP's CA as a chain to verify against, if it has one.
 #[cfg(feature = "server")]
 pub(crate) async fn chain_of(
-    conn: &mut crate::db::Conn,
+    conn: &mut crate::db::Conn<'_>,
     scope: &crate::access::DfspScope,
 ) -> crate::db::Outcome<Option<super::ca_chain::CaChain>> {
     match repository::find(conn, scope).await? {

@@ -27,7 +27,11 @@ impl<'r> FromRow<'r, sqlx::any::AnyRow> for DfspCaRow {
 }
 
 /// Replaces the DFSP's CA with `row` (inside the caller's transaction).
-pub(crate) async fn replace(conn: &mut Conn, scope: &DfspScope, row: &DfspCaRow) -> Outcome<()> {
+pub(crate) async fn replace(
+    conn: &mut Conn<'_>,
+    scope: &DfspScope,
+    row: &DfspCaRow,
+) -> Outcome<()> {
     sqlx::query("DELETE FROM dfsp_cas WHERE dfsp_key = ?")
         .bind(scope.key().0)
         .execute(&mut *conn)
@@ -46,7 +50,7 @@ pub(crate) async fn replace(conn: &mut Conn, scope: &DfspScope, row: &DfspCaRow)
     Ok(())
 }
 
-pub(crate) async fn find(conn: &mut Conn, scope: &DfspScope) -> Outcome<Option<DfspCaRow>> {
+pub(crate) async fn find(conn: &mut Conn<'_>, scope: &DfspScope) -> Outcome<Option<DfspCaRow>> {
     Ok(sqlx::query_as(
         "SELECT root_certificate, intermediate_chain, updated_at, updated_by FROM dfsp_cas \
          WHERE dfsp_key = ?",
@@ -58,7 +62,7 @@ pub(crate) async fn find(conn: &mut Conn, scope: &DfspScope) -> Outcome<Option<D
 
 /// Every DFSP of the environment, in the order they were created, with its CA if it has one.
 pub(crate) async fn list(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
 ) -> Outcome<Vec<(DfspId, String, Option<DfspCaRow>)>> {
     let rows = sqlx::query(

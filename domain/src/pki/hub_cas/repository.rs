@@ -33,7 +33,7 @@ const COLUMNS: &str = "id, name, root_certificate, intermediate_chain, created_a
 
 /// Inserts the CA; `None` when its name is taken in the environment.
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     name: &str,
     root_certificate: &str,
@@ -61,7 +61,7 @@ pub(super) async fn insert(
 }
 
 /// The environment's Hub CAs, oldest first.
-pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<HubCaRow>> {
+pub(super) async fn list(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<HubCaRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM hub_cas WHERE env_id = ? ORDER BY id"
     ))
@@ -71,7 +71,11 @@ pub(super) async fn list(conn: &mut Conn, scope: &EnvScope) -> Outcome<Vec<HubCa
 }
 
 /// The environment's Hub CA `id`.
-pub(super) async fn find(conn: &mut Conn, scope: &EnvScope, id: i64) -> Outcome<Option<HubCaRow>> {
+pub(super) async fn find(
+    conn: &mut Conn<'_>,
+    scope: &EnvScope,
+    id: i64,
+) -> Outcome<Option<HubCaRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM hub_cas WHERE env_id = ? AND id = ?"
     ))
@@ -82,7 +86,7 @@ pub(super) async fn find(conn: &mut Conn, scope: &EnvScope, id: i64) -> Outcome<
 }
 
 /// Deletes the environment's Hub CA `id`; `false` when there was none.
-pub(super) async fn delete(conn: &mut Conn, scope: &HubScope, id: i64) -> Outcome<bool> {
+pub(super) async fn delete(conn: &mut Conn<'_>, scope: &HubScope, id: i64) -> Outcome<bool> {
     let result = sqlx::query("DELETE FROM hub_cas WHERE env_id = ? AND id = ?")
         .bind(scope.env_id().get())
         .bind(id)

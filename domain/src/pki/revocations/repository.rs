@@ -48,7 +48,7 @@ pub(super) struct RevocableRow {
 }
 
 pub(super) async fn find_inbound(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     enrollment_id: i64,
 ) -> Outcome<Option<RevocableRow>> {
@@ -85,7 +85,7 @@ pub(super) struct NewRevocation<'a> {
 
 /// Records the revocation; `None` when the certificate is revoked already.
 pub(super) async fn insert(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &HubScope,
     new: &NewRevocation<'_>,
 ) -> Outcome<Option<i64>> {
@@ -119,7 +119,10 @@ pub(super) struct RevokedRow {
 
 /// Every certificate the CA issued that is revoked, in the order of revocation, and the id of
 /// the newest revocation (0 when there is none).
-pub(super) async fn revoked_by_ca(conn: &mut Conn, ca_id: i64) -> Outcome<(Vec<RevokedRow>, i64)> {
+pub(super) async fn revoked_by_ca(
+    conn: &mut Conn<'_>,
+    ca_id: i64,
+) -> Outcome<(Vec<RevokedRow>, i64)> {
     let rows = sqlx::query(
         "SELECT id, serial, reason, revoked_at FROM certificate_revocations \
          WHERE ca_id = ? ORDER BY id",
@@ -141,7 +144,7 @@ pub(super) async fn revoked_by_ca(conn: &mut Conn, ca_id: i64) -> Outcome<(Vec<R
 }
 
 /// The id of the CA's newest revocation, 0 when there is none.
-pub(super) async fn newest_revocation(conn: &mut Conn, ca_id: i64) -> Outcome<i64> {
+pub(super) async fn newest_revocation(conn: &mut Conn<'_>, ca_id: i64) -> Outcome<i64> {
     let row = sqlx::query(
         "SELECT COALESCE(MAX(id), 0) AS newest FROM certificate_revocations WHERE ca_id = ?",
     )
@@ -160,7 +163,7 @@ pub(super) struct CaSigner {
 
 /// The CA `ca_id` of the environment, or its current one (the newest) without an id.
 pub(super) async fn ca_signer(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     scope: &EnvScope,
     ca_id: Option<i64>,
 ) -> Outcome<Option<CaSigner>> {
@@ -197,7 +200,7 @@ pub(super) struct StoredCrl {
     pub der: Vec<u8>,
 }
 
-pub(super) async fn stored_crl(conn: &mut Conn, ca_id: i64) -> Outcome<Option<StoredCrl>> {
+pub(super) async fn stored_crl(conn: &mut Conn<'_>, ca_id: i64) -> Outcome<Option<StoredCrl>> {
     let row = sqlx::query(
         "SELECT crl_number, this_update, next_update, last_revocation, crl \
          FROM certificate_revocation_lists WHERE ca_id = ?",
@@ -220,7 +223,7 @@ pub(super) async fn stored_crl(conn: &mut Conn, ca_id: i64) -> Outcome<Option<St
 /// Stores `crl` as the CA's CRL if the stored one is still number `replaces` (`None`: there
 /// is none yet); `false` when another writer got there first.
 pub(super) async fn save_crl(
-    conn: &mut Conn,
+    conn: &mut Conn<'_>,
     ca_id: i64,
     replaces: Option<i64>,
     crl: &StoredCrl,
