@@ -21,8 +21,24 @@ use crate::second_factors::{SecondFactorService, TotpNaming};
 /// `CRL_VALIDITY`'s default: a week.
 pub const DEFAULT_CRL_VALIDITY: time::Duration = time::Duration::days(7);
 
+/// Cloned for every request (axum's `State`, once per layer that holds it), so a clone is one
+/// reference count: everything it holds is behind one `Arc`.
 #[derive(Clone)]
 pub struct Services {
+    shared: Arc<ServiceParts>,
+}
+
+impl std::ops::Deref for Services {
+    type Target = ServiceParts;
+
+    fn deref(&self) -> &ServiceParts {
+        &self.shared
+    }
+}
+
+/// What [`Services`] share: the database, the clock and the server's settings.
+#[derive(Clone)]
+pub struct ServiceParts {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
     /// Seals the private keys the server makes (`P12_PASS_PHRASE`); without it no key is made.
@@ -41,7 +57,7 @@ pub struct Services {
 
 impl Services {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Services {
+        let parts = ServiceParts {
             db,
             clock,
             passphrase: None,
@@ -50,37 +66,46 @@ impl Services {
             expiry_warnings: ExpiryWarnings::default(),
             crl_validity: DEFAULT_CRL_VALIDITY,
             public_url: None,
+        };
+        Services {
+            shared: Arc::new(parts),
         }
+    }
+
+    /// The parts, to change while the services are being set up (a copy if they are shared
+    /// already, so no clone handed out earlier changes under its holder).
+    fn parts_mut(&mut self) -> &mut ServiceParts {
+        Arc::make_mut(&mut self.shared)
     }
 
     /// The same services, making CRLs valid for `validity`.
     pub fn with_crl_validity(mut self, validity: time::Duration) -> Self {
-        self.crl_validity = validity;
+        self.parts_mut().crl_validity = validity;
         self
     }
 
     /// The same services, naming the CRL at `public_url` (where browsers and relying parties
     /// reach this server) in the certificates the CA issues.
     pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
-        self.public_url = public_url;
+        self.parts_mut().public_url = public_url;
         self
     }
 
     /// The same services, flagging certificates as expiring within `warnings`' widest.
     pub fn with_expiry_warnings(mut self, warnings: ExpiryWarnings) -> Self {
-        self.expiry_warnings = warnings;
+        self.parts_mut().expiry_warnings = warnings;
         self
     }
 
     /// The same services, sealing keys under `passphrase`.
     pub fn with_passphrase(mut self, passphrase: Option<Passphrase>) -> Self {
-        self.passphrase = passphrase;
+        self.parts_mut().passphrase = passphrase;
         self
     }
 
     /// The same services, with the second factor after sign-in enabled (`Some`) or not.
     pub fn with_second_factor(mut self, naming: Option<TotpNaming>) -> Self {
-        self.totp = naming;
+        self.parts_mut().totp = naming;
         self
     }
 
