@@ -354,20 +354,21 @@ impl Db {
         self.pool.acquire().await
     }
 
-    /// The connection a [`db_read!`] reads on: a SQLite reader when there are readers and
-    /// `on_sqlx` is not asked for, else a pooled connection. `reader` and `pooled` hold it.
-    pub async fn read_connection<'a>(
+    /// The connection a [`db_read!`] reads on: a SQLite reader when there are readers, one is
+    /// free and `on_sqlx` is not asked for, else a pooled connection. `reader` and `pooled` hold it.
+    pub(crate) async fn read_connection<'a>(
         &self,
         reader: &'a mut Option<SqliteReader>,
         pooled: &'a mut Option<PooledConn>,
         on_sqlx: bool,
     ) -> Result<Conn<'a>, sqlx::Error> {
-        match &self.readers {
-            Some(readers) if !on_sqlx => Ok(Conn::SqliteReader(
-                reader.insert(readers.take()?).connection(),
-            )),
-            _ => Ok(Conn::Sqlx(pooled.insert(self.acquire().await?))),
+        if let Some(readers) = self.readers.as_ref().filter(|_| !on_sqlx) {
+            *reader = readers.take()?;
+            if let Some(reader) = reader {
+                return Ok(Conn::SqliteReader(reader.connection()));
+            }
         }
+        Ok(Conn::Sqlx(pooled.insert(self.acquire().await?)))
     }
 
     /// Begins a write transaction on `conn`, for [`db_write!`]. On SQLite it takes the write lock
@@ -625,6 +626,6 @@ impl Db {
     #[doc(hidden)]
     pub fn reader_for_storage_tests(&self) -> Option<SqliteReader> {
         let readers = self.readers.as_ref()?;
-        Some(readers.take().expect("a SQLite reader"))
+        readers.take().expect("a SQLite reader")
     }
 }

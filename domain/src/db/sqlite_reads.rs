@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -49,6 +50,11 @@ struct Shared {
     idle: Mutex<Vec<rusqlite::Connection>>,
     /// At most this many idle connections are kept; more are closed when they come back.
     keep: usize,
+    /// Connections lent out now. A read holds its reader across the awaits of its unit of work,
+    /// so many requests at once could open many; past [`Shared::limit`], reads queue for the
+    /// sqlx pool instead.
+    lent: AtomicUsize,
+    limit: usize,
 }
 
 impl SqliteReaders {
@@ -64,21 +70,30 @@ impl SqliteReaders {
                 path: options.get_filename().to_path_buf(),
                 idle: Mutex::new(Vec::new()),
                 keep: keep.max(1) as usize,
+                lent: AtomicUsize::new(0),
+                limit: (keep.max(1) as usize * 4).max(16),
             }),
         }))
     }
 
-    /// An idle connection, or a new one.
-    pub(crate) fn take(&self) -> Result<SqliteReader, sqlx::Error> {
-        let idle = self.shared.idle().pop();
-        let connection = match idle {
-            Some(connection) => connection,
-            None => self.shared.open().map_err(read_error)?,
+    /// An idle connection, or a new one; `None` when as many as the limit are lent out.
+    pub(crate) fn take(&self) -> Result<Option<SqliteReader>, sqlx::Error> {
+        let shared = &self.shared;
+        if shared.lent.fetch_add(1, Ordering::Relaxed) >= shared.limit {
+            shared.lent.fetch_sub(1, Ordering::Relaxed);
+            return Ok(None);
+        }
+        // Lent from here on: the reader's drop gives the count back, also when opening fails.
+        let mut reader = SqliteReader {
+            connection: None,
+            shared: Arc::clone(shared),
         };
-        Ok(SqliteReader {
-            connection: Some(connection),
-            shared: Arc::clone(&self.shared),
-        })
+        let idle = shared.idle().pop();
+        reader.connection = Some(match idle {
+            Some(connection) => connection,
+            None => shared.open().map_err(read_error)?,
+        });
+        Ok(Some(reader))
     }
 
     /// Closes the idle connections.
@@ -129,7 +144,9 @@ impl SqliteReader {
 
 impl Drop for SqliteReader {
     fn drop(&mut self) {
-        if let Some(connection) = self.connection.take() {
+        self.shared.lent.fetch_sub(1, Ordering::Relaxed);
+        // One left inside a transaction (which no read begins) would read an old snapshot.
+        if let Some(connection) = self.connection.take().filter(|c| c.is_autocommit()) {
             let mut idle = self.shared.idle();
             if idle.len() < self.shared.keep {
                 idle.push(connection);
@@ -321,7 +338,7 @@ mod tests {
         let readers = SqliteReaders::for_url(&url, 2)
             .unwrap()
             .expect("a file has readers");
-        let mut reader = readers.take().unwrap();
+        let mut reader = readers.take().unwrap().expect("a reader under the limit");
 
         let mut insert = sqlx::query::<Any>("INSERT INTO probe VALUES (2)");
         let refused = run(reader.connection(), &mut insert, None)
@@ -351,6 +368,33 @@ mod tests {
             "{unbound}"
         );
         drop(reader);
+        readers.close();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn past_the_limit_reads_are_left_to_the_pool() {
+        let (dir, url) = temp_database("limit");
+        rusqlite::Connection::open(dir.join("probe.db")).unwrap();
+        let readers = SqliteReaders::for_url(&url, 2)
+            .unwrap()
+            .expect("a file has readers");
+        let lent: Vec<SqliteReader> = (0..16)
+            .map(|_| readers.take().unwrap().expect("a reader under the limit"))
+            .collect();
+        assert!(
+            readers.take().unwrap().is_none(),
+            "the 17th waits for the pool"
+        );
+        drop(lent);
+        let again = readers.take().unwrap();
+        assert!(again.is_some());
+        assert_eq!(
+            readers.shared.idle().len(),
+            1,
+            "two kept idle, one lent again"
+        );
+        drop(again);
         readers.close();
         let _ = std::fs::remove_dir_all(dir);
     }
