@@ -593,6 +593,12 @@ pub fn long_text(bytes: Vec<u8>) -> Result<String, sqlx::Error> {
     String::from_utf8(bytes).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+/// Whether a SQLite URL names a database in memory (`sqlite::memory:`, `mode=memory`): there is
+/// no directory to make for it, and no other connection sees what one connection stores.
+fn sqlite_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
     let path = url
         .trim_start_matches("sqlite:")
@@ -600,7 +606,7 @@ fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path.starts_with(":memory:") {
+    if path.is_empty() || sqlite_in_memory(url) {
         return Ok(());
     }
     match std::path::Path::new(path).parent() {

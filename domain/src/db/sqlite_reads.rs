@@ -61,7 +61,7 @@ impl SqliteReaders {
     /// Readers of the database at `url`, or `None` when no other connection could see what sqlx's
     /// connections see (a database in memory).
     pub(crate) fn for_url(url: &str, keep: u32) -> Result<Option<SqliteReaders>, sqlx::Error> {
-        if url.contains(":memory:") || url.contains("mode=memory") {
+        if super::sqlite_in_memory(url) {
             return Ok(None);
         }
         let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
@@ -395,6 +395,16 @@ mod tests {
             "two kept idle, one lent again"
         );
         drop(again);
+
+        // A reader left inside a transaction would read an old snapshot next time: closed.
+        let mut inside = readers.take().unwrap().expect("a reader");
+        inside.connection().execute_batch("BEGIN").unwrap();
+        drop(inside);
+        assert_eq!(
+            readers.shared.idle().len(),
+            1,
+            "the one in a transaction not kept"
+        );
         readers.close();
         let _ = std::fs::remove_dir_all(dir);
     }
