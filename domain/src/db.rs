@@ -339,6 +339,7 @@ impl Db {
             open: self.pool.open(),
             idle: self.pool.idle(),
             max: self.pool.max(),
+            readers: self.readers.as_ref().map(SqliteReaders::usage),
         }
     }
 

@@ -28,6 +28,17 @@ pub struct PoolUsage {
     pub open: u32,
     pub idle: u32,
     pub max: u32,
+    /// On a SQLite file, the connections reads run on (`domain/src/db/sqlite_reads.rs`).
+    pub readers: Option<ReaderUsage>,
+}
+
+/// The SQLite readers: lent to reads now, kept idle, and how many may be lent at once (past
+/// it, reads queue for the pool).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderUsage {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// Obtained from [`Services::statistics`]. Not scoped to a principal: its figures are counts,

@@ -10,7 +10,8 @@
 //!   `connection_manager_enrollments{environment,direction,state}`,
 //!   `connection_manager_certificates{environment,kind}`, the pool's
 //!   `connection_manager_db_connections{state}` and `connection_manager_db_connections_max`,
-//!   and `connection_manager_database_up`.
+//!   on SQLite its readers' `connection_manager_db_readers{state}` and
+//!   `connection_manager_db_readers_max`, and `connection_manager_database_up`.
 //!
 //! With `METRICS_TOKEN` set, a scrape must send `Authorization: Bearer <token>`.
 
@@ -131,6 +132,13 @@ async fn record_database_figures(services: &Services) {
     metrics::gauge!("connection_manager_db_connections", "state" => "idle")
         .set(f64::from(pool.idle));
     metrics::gauge!("connection_manager_db_connections_max").set(f64::from(pool.max));
+    if let Some(readers) = pool.readers {
+        metrics::gauge!("connection_manager_db_readers", "state" => "in_use")
+            .set(f64::from(readers.in_use));
+        metrics::gauge!("connection_manager_db_readers", "state" => "idle")
+            .set(f64::from(readers.idle));
+        metrics::gauge!("connection_manager_db_readers_max").set(f64::from(readers.max));
+    }
     let tallies = match statistics.tally().await {
         Ok(tallies) => tallies,
         Err(error) => {

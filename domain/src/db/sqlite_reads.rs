@@ -96,6 +96,16 @@ impl SqliteReaders {
         Ok(Some(reader))
     }
 
+    pub(crate) fn usage(&self) -> crate::statistics::ReaderUsage {
+        let shared = &self.shared;
+        let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        crate::statistics::ReaderUsage {
+            in_use: as_u32(shared.lent.load(Ordering::Relaxed)),
+            idle: as_u32(shared.idle().len()),
+            max: as_u32(shared.limit),
+        }
+    }
+
     /// Closes the idle connections.
     pub(crate) fn close(&self) {
         self.shared.idle().clear();

@@ -237,6 +237,11 @@ async fn metrics_count_requests_and_the_environments_figures(backend: Backend) {
         Some(1.0)
     );
     assert!(after.value("connection_manager_db_connections_max", &[]) >= Some(1.0));
+    if backend == Backend::Sqlite {
+        // At least four times the pool, at least 16 (`domain/src/db/sqlite_reads.rs`).
+        assert!(after.value("connection_manager_db_readers_max", &[]) >= Some(16.0));
+        assert!(after.value("connection_manager_db_readers", &[("state", "idle")]) >= Some(0.0));
+    }
 
     // A deleted environment's figures leave the output once their gauges go stale.
     let response = app.delete(&format!("/api/environments/{env}")).await;
