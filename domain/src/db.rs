@@ -102,6 +102,11 @@ pub enum DbError {
     },
     #[error("could not connect to the database after {attempts} attempt(s): {source}")]
     Connect { attempts: u32, source: sqlx::Error },
+    #[error(
+        "the SQLite database {url} is in use by another process (another server?): a SQLite file \
+         serves one server; several share a MariaDB database"
+    )]
+    SqliteInUse { url: String },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
@@ -235,9 +240,12 @@ impl Db {
     pub async fn connect(options: &DbOptions) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(&options.url)?;
+        let mut options = options.clone();
         if backend == Backend::Sqlite {
             ensure_sqlite_directory(&options.url)?;
+            options.url = sqlite_url_held_by_this_process(&options.url);
         }
+        let options = &options;
         let attempts = options.attempts.max(1);
         let mut attempt = 1;
         loop {
@@ -257,7 +265,13 @@ impl Db {
                     });
                 }
                 Err(source) if attempt >= attempts => {
-                    return Err(DbError::Connect { attempts, source })
+                    return Err(if backend == Backend::Sqlite && sqlite_busy(&source) {
+                        DbError::SqliteInUse {
+                            url: options.url.clone(),
+                        }
+                    } else {
+                        DbError::Connect { attempts, source }
+                    });
                 }
                 Err(error) => {
                     tracing::warn!(
@@ -600,6 +614,41 @@ fn sqlite_in_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
 
+/// The SQLite VFS that holds the database file for this process alone: one exclusive lock
+/// taken by the first connection, after which the connections of the process coordinate in
+/// memory (their WAL index on the heap, no `-shm` file), where SQLite's default VFS made two
+/// `fcntl` calls and took a process-wide mutex around them for every read transaction (a tenth
+/// of the server's CPU on the JSON DFSP list, see docs/performance.md). Another process, a
+/// second server or the `sqlite3` shell, cannot open the file while the server runs: SQLite
+/// is the single-server store, several replicas share MariaDB.
+pub const SQLITE_VFS_ONE_PROCESS: &str = "unix-excl";
+
+/// `url` with [`SQLITE_VFS_ONE_PROCESS`] as its VFS, unless it names one (`vfs=unix` keeps the
+/// file open to other processes) or the database is in memory.
+fn sqlite_url_held_by_this_process(url: &str) -> String {
+    if sqlite_in_memory(url) || sqlite_vfs(url).is_some() {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}vfs={SQLITE_VFS_ONE_PROCESS}")
+}
+
+/// SQLite's "database is locked" (`SQLITE_BUSY`, also in its extended forms).
+fn sqlite_busy(error: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i64 = 5;
+    matches!(error, sqlx::Error::Database(e)
+        if e.code().and_then(|code| code.parse::<i64>().ok()).is_some_and(|code| code & 0xff == SQLITE_BUSY))
+}
+
+/// The VFS a SQLite URL names (its `vfs` parameter), if any.
+fn sqlite_vfs(url: &str) -> Option<&str> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("vfs="))
+        .filter(|vfs| !vfs.is_empty())
+}
+
 fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
     let path = url
         .trim_start_matches("sqlite:")
@@ -634,5 +683,36 @@ impl Db {
     pub fn reader_for_storage_tests(&self) -> Option<SqliteReader> {
         let readers = self.readers.as_ref()?;
         readers.take().expect("a SQLite reader")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{sqlite_url_held_by_this_process, sqlite_vfs};
+
+    #[test]
+    fn a_sqlite_file_is_held_by_this_process_unless_the_url_names_a_vfs() {
+        assert_eq!(
+            sqlite_url_held_by_this_process("sqlite://data/cm.db"),
+            "sqlite://data/cm.db?vfs=unix-excl"
+        );
+        assert_eq!(
+            sqlite_url_held_by_this_process("sqlite://data/cm.db?mode=rwc"),
+            "sqlite://data/cm.db?mode=rwc&vfs=unix-excl"
+        );
+        assert_eq!(
+            sqlite_url_held_by_this_process("sqlite://data/cm.db?vfs=unix"),
+            "sqlite://data/cm.db?vfs=unix"
+        );
+        assert_eq!(
+            sqlite_url_held_by_this_process("sqlite::memory:"),
+            "sqlite::memory:"
+        );
+        assert_eq!(
+            sqlite_vfs("sqlite://x.db?mode=rwc&vfs=unix-none"),
+            Some("unix-none")
+        );
+        assert_eq!(sqlite_vfs("sqlite://x.db?vfs="), None);
+        assert_eq!(sqlite_vfs("sqlite://x.db"), None);
     }
 }

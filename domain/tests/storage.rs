@@ -363,3 +363,45 @@ async fn a_dropped_write_releases_its_locks_on_mysql() {
     db.close().await;
     sqlx::MySql::drop_database(&url).await.unwrap();
 }
+
+/// A SQLite file is the server's alone (`db::SQLITE_VFS_ONE_PROCESS`): one exclusive lock on it
+/// for the process, held from the first statement until the last connection closes, and no
+/// `-shm` file (the connections share their WAL index in memory). Unless the URL names
+/// SQLite's default VFS, which leaves the file open to other processes.
+#[tokio::test]
+async fn a_sqlite_file_is_held_by_the_process_that_opened_it() {
+    use std::os::unix::fs::MetadataExt;
+
+    /// Whether this process holds a write lock on the file (`/proc/locks`: `POSIX ADVISORY
+    /// WRITE <pid> <major>:<minor>:<inode> ...`).
+    fn write_locked_by_us(path: &std::path::Path) -> bool {
+        let inode = std::fs::metadata(path).expect("the database file").ino();
+        let pid = std::process::id().to_string();
+        std::fs::read_to_string("/proc/locks")
+            .expect("/proc/locks")
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .any(|fields| {
+                fields.len() > 5
+                    && fields[1..4] == ["POSIX", "ADVISORY", "WRITE"]
+                    && fields[4] == pid
+                    && fields[5].rsplit(':').next() == Some(inode.to_string().as_str())
+            })
+    }
+
+    let dir = std::env::temp_dir().join(format!("cm-held-{}", std::process::id()));
+    for (query, held) in [("mode=rwc", true), ("mode=rwc&vfs=unix", false)] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = dir.join("held.db");
+        let db = connect(&format!("sqlite://{}?{query}", file.display())).await;
+        round_trip(&db, SQLITE_TABLE).await;
+        assert_eq!(write_locked_by_us(&file), held, "{query}");
+        assert_eq!(dir.join("held.db-shm").exists(), !held, "{query}");
+        db.close().await;
+        assert!(
+            !write_locked_by_us(&file),
+            "{query}: the lock outlived the connections"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -47,6 +47,8 @@ pub(crate) struct SqliteReaders {
 #[derive(Debug)]
 struct Shared {
     path: PathBuf,
+    /// The URL's VFS (see [`super::SQLITE_VFS_ONE_PROCESS`]), `None` for SQLite's default.
+    vfs: Option<String>,
     idle: Mutex<Vec<rusqlite::Connection>>,
     /// At most this many idle connections are kept; more are closed when they come back.
     keep: usize,
@@ -68,6 +70,9 @@ impl SqliteReaders {
         Ok(Some(SqliteReaders {
             shared: Arc::new(Shared {
                 path: options.get_filename().to_path_buf(),
+                // The same VFS as sqlx's connections: connections of one process on one file
+                // must agree on how they lock it.
+                vfs: super::sqlite_vfs(url).map(str::to_owned),
                 idle: Mutex::new(Vec::new()),
                 keep: keep.max(1) as usize,
                 lent: AtomicUsize::new(0),
@@ -121,10 +126,11 @@ impl Shared {
         // No SQLITE_OPEN_CREATE: the database exists (sqlx opened it first and migrated it).
         // Read-write rather than read-only, so that the WAL index can be set up like any
         // reader's; `query_only` refuses writes.
-        let connection = rusqlite::Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = match &self.vfs {
+            Some(vfs) => rusqlite::Connection::open_with_flags_and_vfs(&self.path, flags, vfs)?,
+            None => rusqlite::Connection::open_with_flags(&self.path, flags)?,
+        };
         connection.busy_timeout(Duration::ZERO)?;
         connection.pragma_update(None, "query_only", true)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);

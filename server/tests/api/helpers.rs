@@ -286,10 +286,7 @@ impl ServerProcess {
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
         let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/server.db", dir.display()),
-            )
+            .env("DATABASE_URL", ServerProcess::database_url_in(&dir))
             .env("PORT", port.to_string())
             .env_remove("AUTH_ENABLED")
             .envs(settings.iter().copied())
@@ -319,6 +316,15 @@ impl ServerProcess {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The `DATABASE_URL` it was started with (unless `settings` named another).
+    pub fn database_url(&self) -> String {
+        ServerProcess::database_url_in(&self.dir)
+    }
+
+    fn database_url_in(dir: &std::path::Path) -> String {
+        format!("sqlite://{}/server.db", dir.display())
     }
 
     /// Stops the process and returns everything it wrote to its standard output.

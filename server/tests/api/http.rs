@@ -248,3 +248,31 @@ async fn json_log_lines_carry_the_request_id() {
         .iter()
         .all(|l| l["span"]["uri"] == "/api/environments" && l["span"]["method"] == "GET"));
 }
+
+/// A SQLite file serves one server: a second one started on it stops at once and says why,
+/// rather than sharing the file (the first holds it, see `domain::db::SQLITE_VFS_ONE_PROCESS`).
+#[tokio::test]
+async fn a_second_server_on_the_same_sqlite_file_says_it_is_in_use() {
+    let first = ServerProcess::start(&[]).await;
+    let second = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", first.database_url())
+        .env("PORT", free_port().to_string())
+        .env("DB_RETRIES", "1")
+        .env_remove("AUTH_ENABLED")
+        .output()
+        .await
+        .expect("the server binary runs");
+    let errors = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        !second.status.success(),
+        "the second server started: {errors}"
+    );
+    assert!(
+        errors.contains("is in use by another process"),
+        "unexpected error: {errors}"
+    );
+    // The first one carries on.
+    let response = reqwest::get(first.url("/api/environments")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    first.stop().await;
+}
