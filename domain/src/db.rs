@@ -103,10 +103,10 @@ pub enum DbError {
     #[error("could not connect to the database after {attempts} attempt(s): {source}")]
     Connect { attempts: u32, source: sqlx::Error },
     #[error(
-        "the SQLite database {url} is in use by another process (another server?): a SQLite file \
-         serves one server; several share a MariaDB database"
+        "the SQLite database {path} is in use by another process (another server?): a SQLite \
+         file serves one server; several share a MariaDB database"
     )]
-    SqliteInUse { url: String },
+    SqliteInUse { path: String },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(
@@ -267,7 +267,7 @@ impl Db {
                 Err(source) if attempt >= attempts => {
                     return Err(if backend == Backend::Sqlite && sqlite_busy(&source) {
                         DbError::SqliteInUse {
-                            url: options.url.clone(),
+                            path: sqlite_path(&options.url).to_owned(),
                         }
                     } else {
                         DbError::Connect { attempts, source }
@@ -640,22 +640,26 @@ fn sqlite_busy(error: &sqlx::Error) -> bool {
         if e.code().and_then(|code| code.parse::<i64>().ok()).is_some_and(|code| code & 0xff == SQLITE_BUSY))
 }
 
-/// The VFS a SQLite URL names (its `vfs` parameter), if any.
+/// The VFS a SQLite URL names (its last `vfs` parameter, the one sqlx uses), if any.
 fn sqlite_vfs(url: &str) -> Option<&str> {
     let (_, query) = url.split_once('?')?;
     query
-        .split('&')
+        .rsplit('&')
         .find_map(|pair| pair.strip_prefix("vfs="))
         .filter(|vfs| !vfs.is_empty())
 }
 
-fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
-    let path = url
-        .trim_start_matches("sqlite:")
+/// The file a SQLite URL names (`sqlite://data/cm.db?mode=rwc`: `data/cm.db`).
+fn sqlite_path(url: &str) -> &str {
+    url.trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn ensure_sqlite_directory(url: &str) -> Result<(), DbError> {
+    let path = sqlite_path(url);
     if path.is_empty() || sqlite_in_memory(url) {
         return Ok(());
     }
@@ -688,7 +692,7 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use super::{sqlite_url_held_by_this_process, sqlite_vfs};
+    use super::{sqlite_path, sqlite_url_held_by_this_process, sqlite_vfs};
 
     #[test]
     fn a_sqlite_file_is_held_by_this_process_unless_the_url_names_a_vfs() {
@@ -709,10 +713,21 @@ mod tests {
             "sqlite::memory:"
         );
         assert_eq!(
+            sqlite_path("sqlite://data/cm.db?mode=rwc&vfs=unix-excl"),
+            "data/cm.db"
+        );
+        assert_eq!(
             sqlite_vfs("sqlite://x.db?mode=rwc&vfs=unix-none"),
             Some("unix-none")
         );
         assert_eq!(sqlite_vfs("sqlite://x.db?vfs="), None);
+        assert_eq!(
+            sqlite_vfs("sqlite://x.db?vfs=unix&vfs=unix-dotfile"),
+            Some("unix-dotfile")
+        );
+        // An empty one is overridden by the one added after it, for sqlx and the readers alike.
+        let url = sqlite_url_held_by_this_process("sqlite://x.db?vfs=");
+        assert_eq!(sqlite_vfs(&url), Some("unix-excl"));
         assert_eq!(sqlite_vfs("sqlite://x.db"), None);
     }
 }

@@ -263,12 +263,18 @@ async fn a_second_server_on_the_same_sqlite_file_says_it_is_in_use() {
         .await
         .expect("the server binary runs");
     let errors = String::from_utf8_lossy(&second.stderr);
+    let file = first
+        .database_url()
+        .trim_start_matches("sqlite://")
+        .to_owned();
     assert!(
         !second.status.success(),
         "the second server started: {errors}"
     );
     assert!(
-        errors.contains("is in use by another process"),
+        errors.contains(&format!(
+            "the SQLite database {file} is in use by another process"
+        )),
         "unexpected error: {errors}"
     );
     // The first one carries on.
