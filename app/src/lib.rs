@@ -59,7 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <AutoReload options=options.clone()/>
+                {reloads_on_change().then(|| view! { <AutoReload options=options.clone()/> })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -68,6 +68,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether pages reload themselves when the code changes: under `cargo leptos watch`, which
+/// sets `LEPTOS_WATCH`. Read once, rather than by every page's `<AutoReload>`.
+fn reloads_on_change() -> bool {
+    static WATCHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WATCHED.get_or_init(|| std::env::var_os("LEPTOS_WATCH").is_some())
 }
 
 /// What a portal page may load: only our own scripts (and the inline hydration scripts that carry

@@ -16,10 +16,22 @@ use leptos::prelude::*;
 use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+/// Cloned several times for every page (leptos_axum provides it as a context, and axum clones
+/// each route's handler, which holds it): one reference count.
 #[derive(Clone)]
-struct PortalState {
+struct PortalState(Arc<PortalParts>);
+
+impl std::ops::Deref for PortalState {
+    type Target = PortalParts;
+
+    fn deref(&self) -> &PortalParts {
+        &self.0
+    }
+}
+
+struct PortalParts {
     options: LeptosOptions,
     services: Services,
     info: PortalInfo,
@@ -39,12 +51,12 @@ pub fn router(
     info: PortalInfo,
     provider_problem: ProviderProblem,
 ) -> Router {
-    let state = PortalState {
+    let state = PortalState(Arc::new(PortalParts {
         options: options.clone(),
         services,
         info,
         provider_problem,
-    };
+    }));
     let routes = route_list().to_vec();
     let context = {
         let state = state.clone();
@@ -57,8 +69,8 @@ pub fn router(
             post(server_fn_handler),
         )
         .leptos_routes_with_context(&state, routes, context, {
-            let options = options.clone();
-            move || shell(options.clone())
+            let options = Arc::new(options);
+            move || shell(LeptosOptions::clone(&options))
         })
         .fallback_service(
             Router::new()
