@@ -8,7 +8,7 @@ use server::startup::Application;
 /// jemalloc rather than glibc's malloc: rendering a portal page makes some 3,000 small
 /// allocations, freed on whichever runtime thread finishes the response, and glibc's malloc
 /// and free (its arena locks, fastbin consolidation) took about a third of the CPU a page
-/// costs; with jemalloc a page costs a quarter less CPU, for about 1 MB more memory at rest
+/// costs; with jemalloc a page costs a quarter less CPU, for about 1.5 MB more memory at rest
 /// (docs/performance.md). Only Rust's allocations: SQLite and OpenSSL keep the C library's.
 /// Operators can tune it with `_RJEM_MALLOC_CONF` (jemalloc's options, prefixed).
 #[global_allocator]
