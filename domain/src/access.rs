@@ -90,6 +90,17 @@ impl EnvScope {
         read: impl AsyncFnOnce(&mut Conn<'_>, &EnvScope) -> Outcome<R>,
     ) -> Outcome<R> {
         who.ensure_can_read()?;
+        Self::read_for_every_reader(conn, env_id, read).await
+    }
+
+    /// [`EnvScope::read`] for a read whose answer is the same for everyone who may read
+    /// (shared between them, see `db::SharedReads`): the caller has checked
+    /// `Principal::ensure_can_read` of each of them.
+    pub(crate) async fn read_for_every_reader<R: Found>(
+        conn: &mut Conn<'_>,
+        env_id: EnvironmentId,
+        read: impl AsyncFnOnce(&mut Conn<'_>, &EnvScope) -> Outcome<R>,
+    ) -> Outcome<R> {
         let scope = EnvScope { env_id };
         let found = read(conn, &scope).await?;
         if found.is_nothing() {

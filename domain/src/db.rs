@@ -34,10 +34,12 @@ use crate::error::DomainError;
 
 mod mysql_migrations;
 mod pool;
+mod shared_reads;
 mod sqlite_reads;
 
 use pool::Pool;
 pub use pool::PooledConn;
+pub(crate) use shared_reads::SharedReads;
 pub use sqlite_reads::SqliteReader;
 use sqlite_reads::SqliteReaders;
 

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::db::Db;
-use crate::dfsps::DfspService;
+use crate::db::{Backend, Db, SharedReads};
+use crate::dfsps::{Dfsp, DfspService};
 use crate::enrollments::inbound::InboundService;
 use crate::enrollments::outbound::OutboundService;
-use crate::environments::EnvironmentService;
+use crate::environments::{Environment, EnvironmentId, EnvironmentService};
 use crate::inventory::{ExpiryWarnings, InventoryService};
 use crate::monetary_zones::MonetaryZoneService;
 use crate::network::NetworkService;
@@ -53,10 +53,31 @@ pub struct ServiceParts {
     pub(crate) crl_validity: time::Duration,
     /// `PUBLIC_URL`: where the certificates the CA issues say their CRL is.
     pub(crate) public_url: Option<String>,
+    /// The lists that clients poll, each read once for all who ask at the same moment.
+    pub(crate) polled: PolledLists,
+}
+
+/// The reads that automation and every portal page repeat most, shared while in flight
+/// ([`SharedReads`]: never an answer older than the request) on a database server.
+#[derive(Clone)]
+pub(crate) struct PolledLists {
+    pub(crate) environments: SharedReads<(), Vec<Environment>>,
+    pub(crate) dfsps: SharedReads<EnvironmentId, Vec<Dfsp>>,
+}
+
+impl PolledLists {
+    fn new(backend: Backend) -> Self {
+        let share = backend == Backend::MySql;
+        PolledLists {
+            environments: SharedReads::new(share),
+            dfsps: SharedReads::new(share),
+        }
+    }
 }
 
 impl Services {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        let polled = PolledLists::new(db.backend());
         let parts = ServiceParts {
             db,
             clock,
@@ -66,6 +87,7 @@ impl Services {
             expiry_warnings: ExpiryWarnings::default(),
             crl_validity: DEFAULT_CRL_VALIDITY,
             public_url: None,
+            polled,
         };
         Services {
             shared: Arc::new(parts),

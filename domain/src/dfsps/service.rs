@@ -29,14 +29,23 @@ async fn ensure_zone(conn: &mut Conn<'_>, zone: Option<&str>) -> Outcome<()> {
 }
 
 impl DfspService<'_> {
+    /// Every reader sees all of an environment's DFSPs, so reads of the same environment at
+    /// the same moment share one statement.
     pub async fn list(&self, who: &Principal, env_id: EnvironmentId) -> DomainResult<Vec<Dfsp>> {
-        db_read!(self.services.db, |conn| EnvScope::read(
-            conn,
-            who,
-            env_id,
-            repository::list
-        )
-        .await)
+        who.ensure_can_read()?;
+        let services = self.services.clone();
+        let list = move || {
+            let services = services.clone();
+            async move {
+                db_read!(services.db, |conn| EnvScope::read_for_every_reader(
+                    conn,
+                    env_id,
+                    repository::list
+                )
+                .await)
+            }
+        };
+        self.services.polled.dfsps.read(env_id, list).await
     }
 
     /// The DFSPs a DFSP operator acts for, in every environment (none for anyone else: a hub

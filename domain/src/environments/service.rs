@@ -10,9 +10,15 @@ pub struct EnvironmentService<'a> {
 }
 
 impl EnvironmentService<'_> {
+    /// Every reader sees all environments, so reads at the same moment share one statement.
     pub async fn list(&self, who: &Principal) -> DomainResult<Vec<Environment>> {
         who.ensure_can_read()?;
-        db_read!(self.services.db, |conn| repository::list(conn).await)
+        let services = self.services.clone();
+        let list = move || {
+            let services = services.clone();
+            async move { db_read!(services.db, |conn| repository::list(conn).await) }
+        };
+        self.services.polled.environments.read((), list).await
     }
 
     pub async fn get(&self, who: &Principal, id: EnvironmentId) -> DomainResult<Environment> {

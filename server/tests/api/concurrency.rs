@@ -13,6 +13,7 @@ use crate::on_both_backends;
 on_both_backends!(
     fifty_clients_create_four_hundred_dfsps,
     concurrent_renames_and_zone_changes_all_land,
+    every_writer_reads_its_own_write_while_others_poll,
 );
 
 const CLIENTS: usize = 50;
@@ -92,4 +93,71 @@ async fn concurrent_renames_and_zone_changes_all_land(backend: Backend) {
         assert_eq!(dfsp["name"], json!(format!("new {i}")), "{dfsp}");
         assert_eq!(dfsp["monetaryZoneId"], json!("XOF"), "{dfsp}");
     }
+}
+
+/// Lists read at the same moment share one statement on MariaDB (`db::SharedReads`), which
+/// must never answer with a read that began before the request: each writer, among clients
+/// polling the same lists all the while, finds what it has just created.
+async fn every_writer_reads_its_own_write_while_others_poll(backend: Backend) {
+    let app = spawn(backend).await;
+    let env = app.create_environment("POLLED").await;
+    let dfsps = format!("/api/environments/{env}/dfsps");
+    let polling = std::sync::atomic::AtomicBool::new(true);
+    let pollers = stream::iter(0..8)
+        .map(|n| {
+            let (app, dfsps, polling) = (&app, &dfsps, &polling);
+            async move {
+                let path = if n % 2 == 0 {
+                    dfsps.as_str()
+                } else {
+                    "/api/environments"
+                };
+                let mut reads = 0;
+                while polling.load(std::sync::atomic::Ordering::Relaxed) {
+                    assert_eq!(app.get(path).await.status(), StatusCode::OK);
+                    reads += 1;
+                }
+                reads
+            }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<usize>>();
+    let writers = async {
+        stream::iter(0..40)
+            .map(|i| {
+                let (app, dfsps) = (&app, &dfsps);
+                async move {
+                    let id = format!("W{i}");
+                    app.create_dfsp(env, json!({"dfspId": id, "name": "writer"}))
+                        .await;
+                    let listed = expect_json(app.get(dfsps).await, StatusCode::OK).await;
+                    assert!(
+                        listed
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|d| d["id"] == json!(id)),
+                        "{id} missing from the list read after it was created: {listed}"
+                    );
+                    let name = format!("ENV{i}");
+                    app.create_environment(&name).await;
+                    let environments =
+                        expect_json(app.get("/api/environments").await, StatusCode::OK).await;
+                    assert!(
+                        environments
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|e| e["name"] == json!(name)),
+                        "{name} missing from the list read after it was created"
+                    );
+                }
+            })
+            .buffer_unordered(4)
+            .collect::<Vec<()>>()
+            .await;
+        polling.store(false, std::sync::atomic::Ordering::Relaxed);
+    };
+    let (reads, ()) = futures_util::join!(pollers, writers);
+    assert!(reads.iter().all(|n| *n > 0), "{reads:?}");
 }
