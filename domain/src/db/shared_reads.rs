@@ -9,8 +9,10 @@
 //! previous one, and the wait of who joins: the rest of the running read, then its own.
 //!
 //! A read that fails fails for everyone who shared it (they asked at the same moment, and the
-//! database would have told them the same). A round that is cancelled or panics before it
-//! answers drops its waiters' channels, and each of them then reads on its own.
+//! database would have told them the same). It runs in the first waiter's request span, so
+//! its log lines carry that request's id; each other waiter's request logs a line of its own
+//! naming the failure. A round that is cancelled or panics before it answers drops its
+//! waiters' channels, and each of them then reads on its own.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,10 +20,13 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::oneshot;
+use tracing::{Instrument, Span};
 
-use crate::DomainResult;
+use crate::{DomainError, DomainResult};
 
-type Waiters<V> = Vec<oneshot::Sender<DomainResult<V>>>;
+/// Who waits for the next read of a key: where to send the answer, and the span of the
+/// request that asked (for its log lines).
+type Waiters<V> = Vec<(oneshot::Sender<DomainResult<V>>, Span)>;
 
 /// The reads of one kind (say, an environment's DFSP list) in progress, by key.
 pub(crate) struct SharedReads<K, V> {
@@ -75,7 +80,7 @@ where
             match running.get_mut(&key) {
                 Some(waiters) => {
                     let (sender, receiver) = oneshot::channel();
-                    waiters.push(sender);
+                    waiters.push((sender, Span::current()));
                     Some(receiver)
                 }
                 None => {
@@ -137,8 +142,18 @@ where
     Fut: Future<Output = DomainResult<V>> + Send + 'static,
 {
     async fn answer(self, waiters: Waiters<V>) {
-        let answer = (self.read)().await;
-        for waiter in waiters {
+        let span = waiters
+            .first()
+            .map_or_else(Span::none, |(_, span)| span.clone());
+        let answer = (self.read)().instrument(span).await;
+        if let Err(error @ DomainError::Internal(_)) = &answer {
+            for (_, span) in waiters.iter().skip(1) {
+                span.in_scope(
+                    || tracing::error!(%error, "a read shared with another request failed"),
+                );
+            }
+        }
+        for (waiter, _) in waiters {
             // A waiter that went away (its client hung up) needs no answer.
             let _ = waiter.send(answer.clone());
         }
@@ -189,7 +204,6 @@ mod tests {
     use tokio::sync::Notify;
 
     use super::*;
-    use crate::DomainError;
 
     /// Reads numbered in the order they start; the first one waits for `release`.
     #[derive(Clone, Default)]
