@@ -245,6 +245,33 @@ mod tests {
         panic!("never {count} waiters for {key}");
     }
 
+    /// Spawns a read of `key` through `reads`.
+    fn spawn_read<F, Fut>(
+        reads: &SharedReads<u8, usize>,
+        key: u8,
+        read: F,
+    ) -> tokio::task::JoinHandle<DomainResult<usize>>
+    where
+        F: Fn() -> Fut + Clone + Send + 'static,
+        Fut: Future<Output = DomainResult<usize>> + Send + 'static,
+    {
+        let reads = reads.clone();
+        tokio::spawn(async move { reads.read(key, read).await })
+    }
+
+    /// Spawns the first read of `key`, which waits for `numbered.release`, once it has begun.
+    async fn first_read(
+        reads: &SharedReads<u8, usize>,
+        numbered: &Numbered,
+        key: u8,
+    ) -> tokio::task::JoinHandle<DomainResult<usize>> {
+        let first = spawn_read(reads, key, numbered.read());
+        while numbered.started() == 0 {
+            tokio::task::yield_now().await;
+        }
+        first
+    }
+
     #[tokio::test]
     async fn a_read_alone_is_its_own() {
         let reads = SharedReads::<u8, usize>::new(true);
@@ -259,18 +286,9 @@ mod tests {
     async fn those_who_ask_during_a_read_share_the_next_one() {
         let reads = SharedReads::<u8, usize>::new(true);
         let numbered = Numbered::default();
-        let first = tokio::spawn({
-            let (reads, read) = (reads.clone(), numbered.read());
-            async move { reads.read(7, read).await }
-        });
-        while numbered.started() == 0 {
-            tokio::task::yield_now().await;
-        }
+        let first = first_read(&reads, &numbered, 7).await;
         let later: Vec<_> = (0..3)
-            .map(|_| {
-                let (reads, read) = (reads.clone(), numbered.read());
-                tokio::spawn(async move { reads.read(7, read).await })
-            })
+            .map(|_| spawn_read(&reads, 7, numbered.read()))
             .collect();
         until_waiting(&reads, 7, 3).await;
         assert_eq!(
@@ -293,13 +311,7 @@ mod tests {
     async fn unshared_reads_are_each_their_own() {
         let reads = SharedReads::<u8, usize>::new(false);
         let numbered = Numbered::default();
-        let first = tokio::spawn({
-            let (reads, read) = (reads.clone(), numbered.read());
-            async move { reads.read(1, read).await }
-        });
-        while numbered.started() == 0 {
-            tokio::task::yield_now().await;
-        }
+        let first = first_read(&reads, &numbered, 1).await;
         assert_eq!(reads.read(1, numbered.read()).await, Ok(2));
         numbered.release.notify_one();
         assert_eq!(first.await.unwrap(), Ok(1));
@@ -309,13 +321,7 @@ mod tests {
     async fn other_keys_read_on_their_own() {
         let reads = SharedReads::<u8, usize>::new(true);
         let numbered = Numbered::default();
-        let first = tokio::spawn({
-            let (reads, read) = (reads.clone(), numbered.read());
-            async move { reads.read(1, read).await }
-        });
-        while numbered.started() == 0 {
-            tokio::task::yield_now().await;
-        }
+        let first = first_read(&reads, &numbered, 1).await;
         assert_eq!(reads.read(2, numbered.read()).await, Ok(2));
         numbered.release.notify_one();
         assert_eq!(first.await.unwrap(), Ok(1));
@@ -325,17 +331,8 @@ mod tests {
     async fn waiters_are_answered_when_the_read_they_waited_behind_is_cancelled() {
         let reads = SharedReads::<u8, usize>::new(true);
         let numbered = Numbered::default();
-        let first = tokio::spawn({
-            let (reads, read) = (reads.clone(), numbered.read());
-            async move { reads.read(3, read).await }
-        });
-        while numbered.started() == 0 {
-            tokio::task::yield_now().await;
-        }
-        let waiter = tokio::spawn({
-            let (reads, read) = (reads.clone(), numbered.read());
-            async move { reads.read(3, read).await }
-        });
+        let first = first_read(&reads, &numbered, 3).await;
+        let waiter = spawn_read(&reads, 3, numbered.read());
         until_waiting(&reads, 3, 1).await;
         first.abort();
         assert!(first.await.unwrap_err().is_cancelled());
@@ -362,18 +359,12 @@ mod tests {
                 }
             }
         };
-        let first = tokio::spawn({
-            let (reads, read) = (reads.clone(), read.clone());
-            async move { reads.read(5, read).await }
-        });
+        let first = spawn_read(&reads, 5, read.clone());
         while started.load(Ordering::SeqCst) == 0 {
             tokio::task::yield_now().await;
         }
         let waiters: Vec<_> = (0..2)
-            .map(|_| {
-                let (reads, read) = (reads.clone(), read.clone());
-                tokio::spawn(async move { reads.read(5, read).await })
-            })
+            .map(|_| spawn_read(&reads, 5, read.clone()))
             .collect();
         until_waiting(&reads, 5, 2).await;
         release.notify_one();

@@ -130,25 +130,14 @@ async fn every_writer_reads_its_own_write_while_others_poll(backend: Backend) {
                     let id = format!("W{i}");
                     app.create_dfsp(env, json!({"dfspId": id, "name": "writer"}))
                         .await;
-                    let listed = expect_json(app.get(dfsps).await, StatusCode::OK).await;
                     assert!(
-                        listed
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .any(|d| d["id"] == json!(id)),
-                        "{id} missing from the list read after it was created: {listed}"
+                        lists(app, dfsps, "id", &id).await,
+                        "{id} missing from the list read after it was created"
                     );
                     let name = format!("ENV{i}");
                     app.create_environment(&name).await;
-                    let environments =
-                        expect_json(app.get("/api/environments").await, StatusCode::OK).await;
                     assert!(
-                        environments
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .any(|e| e["name"] == json!(name)),
+                        lists(app, "/api/environments", "name", &name).await,
                         "{name} missing from the list read after it was created"
                     );
                 }
@@ -160,4 +149,14 @@ async fn every_writer_reads_its_own_write_while_others_poll(backend: Backend) {
     };
     let (reads, ()) = futures_util::join!(pollers, writers);
     assert!(reads.iter().all(|n| *n > 0), "{reads:?}");
+}
+
+/// Whether the list at `path` has an item whose `field` is `value`.
+async fn lists(app: &TestApp, path: &str, field: &str, value: &str) -> bool {
+    let listed = expect_json(app.get(path).await, StatusCode::OK).await;
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|item| item[field] == json!(value))
 }
