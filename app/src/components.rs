@@ -1,6 +1,7 @@
 //! Building blocks shared by every portal page: headings, cards, form fields, buttons,
 //! notices, empty states and the delete confirmation.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use leptos_meta::Title;
@@ -129,25 +130,27 @@ pub fn TextField(
     #[prop(optional, into)]
     id: Option<String>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| format!("field-{name}"));
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let has_hint = hint.is_some();
+    // Ids joined by hand rather than with `format!`: a page renders a dozen of these fields.
+    let id = id.unwrap_or_else(|| ["field-", name.as_str()].concat());
+    let error_id = [id.as_str(), "-error"].concat();
+    let hint_id = hint.is_some().then(|| [id.as_str(), "-hint"].concat());
     let described_by = {
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
+        move || match (&hint_id, error.get().is_some()) {
+            (Some(hint_id), true) => Some([hint_id.as_str(), " ", error_id.as_str()].concat()),
+            (Some(hint_id), false) => Some(hint_id.clone()),
+            (None, true) => Some(error_id.clone()),
+            (None, false) => None,
         }
     };
-    let aria_invalid = move || error.get().is_some().to_string();
+    let aria_invalid = move || {
+        if error.get().is_some() {
+            "true"
+        } else {
+            "false"
+        }
+    };
     let on_input = move |ev| {
         if let Some(cb) = on_input {
             cb.run(event_target_value(&ev));
@@ -156,19 +159,17 @@ pub fn TextField(
     // Two spellings of one input: a live value must be a DOM property, or typing in the other
     // field would not show up here.
     let input = match live_value {
-        Some(live) => view! {
+        Some(live) => Either::Left(view! {
             <input id=id.clone() name=name type="text" class=INPUT_CLASS required=required
                 maxlength=maxlength pattern=pattern placeholder=placeholder
                 aria-invalid=aria_invalid aria-describedby=described_by on:input=on_input
                 prop:value=move || live.get()/>
-        }
-        .into_any(),
-        None => view! {
+        }),
+        None => Either::Right(view! {
             <input id=id.clone() name=name type="text" class=INPUT_CLASS required=required
                 maxlength=maxlength pattern=pattern placeholder=placeholder value=value
                 aria-invalid=aria_invalid aria-describedby=described_by on:input=on_input/>
-        }
-        .into_any(),
+        }),
     };
     view! {
         <div>

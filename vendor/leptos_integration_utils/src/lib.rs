@@ -10,7 +10,8 @@ use leptos::{
     IntoView, PrefetchLazyFn, WasmSplitManifest,
 };
 use leptos_config::LeptosOptions;
-use leptos_meta::{Link, ServerMetaContextOutput};
+use leptos::prelude::use_context;
+use leptos_meta::ServerMetaContextOutput;
 use std::{future::Future, pin::Pin, sync::Arc};
 
 pub type PinnedStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
@@ -63,48 +64,21 @@ pub trait ExtendResponse: Sized {
             }
 
             // Patched (see vendor/README.md): awaiting the render may have resumed this task
-            // on another thread, so the nonce, the split manifest and the meta context the
-            // preload links register with are looked up under this response's owner, not
-            // whichever owner is current on that thread (another request's, or none).
-            owner.with(|| {
-                if let Some(prefetches) =
-                    prefetches.0.try_read_value().filter(|p| !p.is_empty())
-                {
-                    use leptos::prelude::*;
-
-                    let nonce =
-                        use_nonce().map(|n| n.to_string()).unwrap_or_default();
-                    if let Some(manifest_read) = use_context::<WasmSplitManifest>()
-                        .and_then(|m| m.0.try_read_value())
-                    {
-                        let (pkg_path, manifest, wasm_split_file) = &*manifest_read;
-
-                        let all_prefetches = prefetches.iter().flat_map(|key| {
-                            manifest.get(*key).into_iter().flatten()
-                        });
-
-                        for module in all_prefetches {
-                            // to_html() on leptos_meta components registers them with the meta context,
-                            // rather than returning HTML directly
-                            _ = view! {
-                                <Link
-                                    rel="preload"
-                                    href=format!("{pkg_path}/{module}.wasm")
-                                    as_="fetch"
-                                    type_="application/wasm"
-                                    crossorigin=nonce.clone()
-                                />
-                            }
-                            .to_html();
-                        }
-                        _ = view! {
-                            <Link rel="modulepreload" href=format!("{pkg_path}/{wasm_split_file}") crossorigin=nonce/>
-                        }
-                        .to_html();
-                    }
-                }
+            // on another thread, so the nonce and the split manifest the preload links are
+            // made from are looked up under this response's owner, not whichever owner is
+            // current on that thread (another request's, or none).
+            let preloads = owner.with(|| {
+                let prefetches =
+                    prefetches.0.try_read_value().filter(|p| !p.is_empty())?;
+                let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
+                let manifest_read = use_context::<WasmSplitManifest>()
+                    .and_then(|m| m.0.try_read_value())?;
+                let (pkg_path, manifest, wasm_split_file) = &*manifest_read;
+                let modules = prefetches
+                    .iter()
+                    .flat_map(|key| manifest.get(*key).into_iter().flatten());
+                Some(preload_links(pkg_path, modules, wasm_split_file, &nonce))
             });
-
             let mut stream = Box::pin(
                 meta_context.inject_meta_context(stream).await.then({
                     let sc = Arc::clone(&sc);
@@ -121,7 +95,13 @@ pub trait ExtendResponse: Sized {
             );
 
             // wait for the first chunk of the stream, then set the status and headers
-            let first_chunk = stream.next().await.unwrap_or_default();
+            let mut first_chunk = stream.next().await.unwrap_or_default();
+            // Patched: the links go into the head as one string, written here, rather than
+            // as a `leptos_meta` `<Link>` each (a component, a view and a string of its own
+            // per link, some twenty allocations each): the same elements, in the same place.
+            if let Some(links) = preloads.filter(|links| !links.is_empty()) {
+                insert_into_head(&mut first_chunk, &links);
+            }
 
             let mut res = Self::from_stream(Sandboxed::new(
                 once(async move { first_chunk })
@@ -216,4 +196,94 @@ pub fn static_file_path(options: &LeptosOptions, path: &str) -> String {
         trimmed_path
     };
     format!("{}/{}.html", options.site_root, path)
+}
+
+/// Patched (see vendor/README.md): the `<link>`s that preload a page's WebAssembly chunks and
+/// the split loader, as `leptos_meta`'s `<Link>` rendered them in 0.8.9 (attributes in its
+/// order, `crossorigin` carrying the nonce as it did there).
+fn preload_links<'a>(
+    pkg_path: &str,
+    modules: impl Iterator<Item = &'a String>,
+    wasm_split_file: &str,
+    nonce: &str,
+) -> String {
+    let mut links = String::with_capacity(1024);
+    for module in modules {
+        links.push_str("<link as=\"fetch\" crossorigin=\"");
+        push_escaped(&mut links, nonce);
+        links.push_str("\" href=\"");
+        push_escaped(&mut links, pkg_path);
+        links.push('/');
+        push_escaped(&mut links, module);
+        links.push_str(".wasm\" rel=\"preload\" type=\"application/wasm\">");
+    }
+    links.push_str("<link crossorigin=\"");
+    push_escaped(&mut links, nonce);
+    links.push_str("\" href=\"");
+    push_escaped(&mut links, pkg_path);
+    links.push('/');
+    push_escaped(&mut links, wasm_split_file);
+    links.push_str("\" rel=\"modulepreload\">");
+    links
+}
+
+/// Puts `links` where `leptos_meta` put the `<Link>`s registered after the render: after the
+/// other meta elements, just before the `<title>` if the head has one, else at its end.
+fn insert_into_head(page: &mut String, links: &str) {
+    let Some(head_end) = page.find("</head>") else {
+        return;
+    };
+    let at = page[..head_end].rfind("<title>").unwrap_or(head_end);
+    page.insert_str(at, links);
+}
+
+/// Appends `value` escaped for a double-quoted attribute value.
+fn push_escaped(buf: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '&' => buf.push_str("&amp;"),
+            '<' => buf.push_str("&lt;"),
+            '>' => buf.push_str("&gt;"),
+            '"' => buf.push_str("&quot;"),
+            c => buf.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preload_links_are_the_elements_leptos_meta_rendered() {
+        let modules = ["chunk_6".to_owned(), "split_pages_1".to_owned()];
+        assert_eq!(
+            preload_links("/pkg", modules.iter(), "__wasm_split.js", "n0nce"),
+            "<link as=\"fetch\" crossorigin=\"n0nce\" href=\"/pkg/chunk_6.wasm\" rel=\"preload\" type=\"application/wasm\">\
+             <link as=\"fetch\" crossorigin=\"n0nce\" href=\"/pkg/split_pages_1.wasm\" rel=\"preload\" type=\"application/wasm\">\
+             <link crossorigin=\"n0nce\" href=\"/pkg/__wasm_split.js\" rel=\"modulepreload\">"
+        );
+    }
+
+    #[test]
+    fn preload_links_go_before_the_title_or_at_the_head_end() {
+        let mut page = "<html><head><!--HEAD--><link id=\"leptos\"><title>T</title><!></head><body><svg><title>S</title></svg></body>".to_owned();
+        insert_into_head(&mut page, "<link x>");
+        assert_eq!(page, "<html><head><!--HEAD--><link id=\"leptos\"><link x><title>T</title><!></head><body><svg><title>S</title></svg></body>");
+        let mut page = "<head><meta></head><body><title>no</title></body>".to_owned();
+        insert_into_head(&mut page, "<link x>");
+        assert_eq!(page, "<head><meta><link x></head><body><title>no</title></body>");
+        let mut page = "<p>a fragment</p>".to_owned();
+        insert_into_head(&mut page, "<link x>");
+        assert_eq!(page, "<p>a fragment</p>");
+    }
+
+    #[test]
+    fn preload_links_escape_their_values() {
+        let links = preload_links("/a&b", [].iter(), "x\"<y>.js", "");
+        assert_eq!(
+            links,
+            "<link crossorigin=\"\" href=\"/a&amp;b/x&quot;&lt;y&gt;.js\" rel=\"modulepreload\">"
+        );
+    }
 }

@@ -48,6 +48,8 @@ use web_sys::Node;
 
 /// Helpers for interacting with the DOM.
 pub mod dom;
+// Patched (see vendor/README.md): escaping straight into the page's buffer.
+pub(crate) mod escape;
 /// Types for building a statically-typed HTML view tree.
 pub mod html;
 /// Supports adding interactivity to HTML.

@@ -23,6 +23,9 @@ pub struct StreamBuilder {
     id: Option<Vec<u16>>,
 }
 
+/// Patched: see `StreamBuilder::make_room`.
+const FIRST_CHUNK_CAPACITY: usize = 2048;
+
 type PinnedFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 type ChunkFuture = PinnedFuture<VecDeque<StreamChunk>>;
 
@@ -48,7 +51,19 @@ impl StreamBuilder {
 
     /// Pushes text into the synchronous buffer.
     pub fn push_sync(&mut self, string: &str) {
+        self.make_room();
         self.sync_buf.push_str(string);
+    }
+
+    /// Patched (see vendor/README.md): the synchronous buffer starts empty, again each time
+    /// it is handed on as a chunk, and a page's part is rendered into it a tag or an
+    /// attribute at a time; grown from nothing by doubling it would be reallocated and
+    /// copied a dozen times before it holds a few kilobytes. It starts at that size instead.
+    #[inline]
+    fn make_room(&mut self) {
+        if self.sync_buf.capacity() == 0 {
+            self.sync_buf.reserve(FIRST_CHUNK_CAPACITY);
+        }
     }
 
     /// Pushes an async block into the stream.
@@ -68,6 +83,7 @@ impl StreamBuilder {
 
     /// Mutates the synchronous buffer.
     pub fn with_buf(&mut self, fun: impl FnOnce(&mut String)) {
+        self.make_room();
         fun(&mut self.sync_buf)
     }
 
@@ -466,7 +482,12 @@ impl Stream for StreamBuilder {
                     }
                 }
                 Some(StreamChunk::Sync(value)) => {
-                    this.sync_buf.push_str(&value);
+                    // Patched: the first chunk is taken as it is, not copied.
+                    if this.sync_buf.is_empty() {
+                        this.sync_buf = value;
+                    } else {
+                        this.sync_buf.push_str(&value);
+                    }
                     loop {
                         match this.chunks.pop_front() {
                             None => break,

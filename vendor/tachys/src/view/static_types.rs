@@ -196,8 +196,7 @@ impl<const V: &'static str> RenderHtml for Static<V> {
         if V.is_empty() && escape {
             buf.push(' ');
         } else if escape {
-            let escaped = html_escape::encode_text(V);
-            buf.push_str(&escaped);
+            crate::escape::push_text(buf, V);
         } else {
             buf.push_str(V);
         }

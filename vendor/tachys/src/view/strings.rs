@@ -68,8 +68,7 @@ impl RenderHtml for &str {
         if self.is_empty() && escape {
             buf.push(' ');
         } else if escape {
-            let escaped = html_escape::encode_text(self);
-            buf.push_str(&escaped);
+            crate::escape::push_text(buf, self);
         } else {
             buf.push_str(self);
         }

@@ -151,7 +151,7 @@ impl<'a> AttributeValue for &'a str {
         buf.push(' ');
         buf.push_str(key);
         buf.push_str("=\"");
-        buf.push_str(&escape_attr(self));
+        crate::escape::push_attribute_value(buf, self);
         buf.push('"');
     }
 
@@ -216,7 +216,7 @@ impl<'a> AttributeValue for Cow<'a, str> {
         buf.push(' ');
         buf.push_str(key);
         buf.push_str("=\"");
-        buf.push_str(&escape_attr(&self));
+        crate::escape::push_attribute_value(buf, &self);
         buf.push('"');
     }
 
@@ -660,9 +660,7 @@ where
     }
 }
 
-pub(crate) fn escape_attr(value: &str) -> Cow<'_, str> {
-    html_escape::encode_double_quoted_attribute(value)
-}
+// Patched (see vendor/README.md): `escape_attr` gave way to `crate::escape`.
 
 macro_rules! render_primitive {
   ($($child_type:ty),* $(,)?) => {

@@ -22,9 +22,7 @@ mod custom;
 mod element_ext;
 mod elements;
 mod inner_html;
-use super::attribute::{
-    any_attribute::AnyAttribute, escape_attr, NextAttribute,
-};
+use super::attribute::{any_attribute::AnyAttribute, NextAttribute};
 pub use custom::*;
 pub use element_ext::*;
 pub use elements::*;
@@ -679,9 +677,14 @@ where
     // need to be filled during the whole attribute-creation process and then
     // added
 
+    // Patched (see vendor/README.md): `class` is gathered in a string this thread
+    // reuses from one element to the next, rather than in a new one that grows (and
+    // reallocates) with each element's long class list. An attribute's render cannot
+    // render another element, so one string per thread is enough; should that ever
+    // change, the inner element finds the string taken and uses a new one.
+    let mut class = CLASS_SCRATCH.with(|scratch| scratch.take());
     // String doesn't allocate until the first push, so this is cheap if there
-    // is no class or style on an element
-    let mut class = String::new();
+    // is no style on an element
     let mut style = String::new();
     let mut inner_html = String::new();
 
@@ -691,18 +694,31 @@ where
     if !class.is_empty() {
         buf.push(' ');
         buf.push_str("class=\"");
-        buf.push_str(&escape_attr(class.trim_start().trim_end()));
+        crate::escape::push_attribute_value(buf, class.trim_start().trim_end());
         buf.push('"');
     }
     if !style.is_empty() {
         buf.push(' ');
         buf.push_str("style=\"");
-        buf.push_str(&escape_attr(style.trim_start().trim_end()));
+        crate::escape::push_attribute_value(buf, style.trim_start().trim_end());
         buf.push('"');
+    }
+    if class.capacity() <= MAX_KEPT_CLASS_CAPACITY {
+        class.clear();
+        CLASS_SCRATCH.with(|scratch| scratch.set(class));
     }
 
     inner_html
 }
+
+// Patched: see `attributes_to_html`.
+thread_local! {
+    static CLASS_SCRATCH: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// Longer class lists than this are gathered in a string of their own, so that one odd
+/// element does not keep memory on every thread.
+const MAX_KEPT_CLASS_CAPACITY: usize = 4096;
 
 /// The retained view state for an HTML element.
 pub struct ElementState<At, Ch> {
