@@ -196,6 +196,7 @@ impl<const V: &'static str> RenderHtml for Static<V> {
         if V.is_empty() && escape {
             buf.push(' ');
         } else if escape {
+            // Patched (see vendor/README.md): escaped straight into the buffer.
             crate::escape::push_text(buf, V);
         } else {
             buf.push_str(V);

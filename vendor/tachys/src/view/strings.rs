@@ -68,6 +68,7 @@ impl RenderHtml for &str {
         if self.is_empty() && escape {
             buf.push(' ');
         } else if escape {
+            // Patched (see vendor/README.md): escaped straight into the buffer.
             crate::escape::push_text(buf, self);
         } else {
             buf.push_str(self);

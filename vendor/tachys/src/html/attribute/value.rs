@@ -151,6 +151,7 @@ impl<'a> AttributeValue for &'a str {
         buf.push(' ');
         buf.push_str(key);
         buf.push_str("=\"");
+        // Patched (see vendor/README.md): escaped straight into the buffer.
         crate::escape::push_attribute_value(buf, self);
         buf.push('"');
     }
@@ -216,6 +217,7 @@ impl<'a> AttributeValue for Cow<'a, str> {
         buf.push(' ');
         buf.push_str(key);
         buf.push_str("=\"");
+        // Patched (see vendor/README.md): escaped straight into the buffer.
         crate::escape::push_attribute_value(buf, &self);
         buf.push('"');
     }

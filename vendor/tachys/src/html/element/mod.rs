@@ -694,12 +694,14 @@ where
     if !class.is_empty() {
         buf.push(' ');
         buf.push_str("class=\"");
+        // Patched (see vendor/README.md): escaped straight into the buffer.
         crate::escape::push_attribute_value(buf, class.trim_start().trim_end());
         buf.push('"');
     }
     if !style.is_empty() {
         buf.push(' ');
         buf.push_str("style=\"");
+        // Patched (see vendor/README.md): escaped straight into the buffer.
         crate::escape::push_attribute_value(buf, style.trim_start().trim_end());
         buf.push('"');
     }
