@@ -99,7 +99,7 @@ pub trait ExtendResponse: Sized {
             // Patched: the links go into the head as one string, written here, rather than
             // as a `leptos_meta` `<Link>` each (a component, a view and a string of its own
             // per link, some twenty allocations each): the same elements, in the same place.
-            if let Some(links) = preloads.filter(|links| !links.is_empty()) {
+            if let Some(links) = preloads {
                 insert_into_head(&mut first_chunk, &links);
             }
 
