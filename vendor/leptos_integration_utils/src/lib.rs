@@ -234,11 +234,22 @@ fn insert_into_head(page: &mut String, links: &str) {
         return;
     };
     let at = page[..head_end].rfind("<title>").unwrap_or(head_end);
-    page.insert_str(at, links);
+    // Into a new string of the full size: one copy of the page, where `insert_str` grew it
+    // (a copy) and then moved its tail (another).
+    let mut joined = String::with_capacity(page.len() + links.len());
+    joined.push_str(&page[..at]);
+    joined.push_str(links);
+    joined.push_str(&page[at..]);
+    *page = joined;
 }
 
 /// Appends `value` escaped for a double-quoted attribute value.
 fn push_escaped(buf: &mut String, value: &str) {
+    // The values (a path, module names, a nonce) hardly ever hold one: whole when they don't.
+    if !value.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"')) {
+        buf.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '&' => buf.push_str("&amp;"),
