@@ -2,6 +2,7 @@
 //! notices, empty states and the delete confirmation.
 
 use leptos::either::Either;
+use leptos::oco::Oco;
 use leptos::prelude::*;
 
 use leptos_meta::Title;
@@ -113,14 +114,16 @@ pub fn SuccessNotice(children: Children) -> impl IntoView {
 /// A labelled text input. `error` shows under the input and marks it invalid.
 #[component]
 pub fn TextField(
-    #[prop(into)] label: String,
-    #[prop(into)] name: String,
+    // `Oco`s: most are written in the page's source, and a `String` would copy each of them
+    // for every render (a dozen fields on some pages).
+    #[prop(into)] label: Oco<'static, str>,
+    #[prop(into)] name: Oco<'static, str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
-    #[prop(optional, into)] placeholder: Option<String>,
-    #[prop(optional, into)] hint: Option<String>,
-    #[prop(optional, into)] pattern: Option<String>,
+    #[prop(optional, into)] placeholder: Option<Oco<'static, str>>,
+    #[prop(optional, into)] hint: Option<Oco<'static, str>>,
+    #[prop(optional, into)] pattern: Option<Oco<'static, str>>,
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional, into)] on_input: Option<Callback<String>>,
     /// Keeps the input's value in step with a signal (for fields filled in by the page).

@@ -112,12 +112,15 @@ fn EnvironmentSwitcher() -> impl IntoView {
                                     let selected = move || current_id() == Some(env.id);
                                     view! {
                                         <li>
-                                            <A href=urls::environment(env.id)
-                                                attr:class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
+                                            // A plain link: `<A>`'s `aria-current` is the same
+                                            // test as `selected`, at a dozen allocations more.
+                                            <a href=urls::environment(env.id)
+                                                aria-current=move || selected().then_some("page")
+                                                class=move || format!("flex items-center justify-between px-4 py-2 text-sm hover:bg-slate-100 {}", if selected() { "bg-indigo-50 font-semibold text-indigo-800" } else { "" })
                                                 on:click=close_enclosing_menu>
                                                 <span class="truncate">{env.name.clone()}</span>
                                                 <span class="ml-3 text-xs text-slate-400">"#"{env.id.get()}</span>
-                                            </A>
+                                            </a>
                                         </li>
                                     }
                                 }).collect_view()}

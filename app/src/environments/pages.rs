@@ -3,7 +3,6 @@
 use domain::environments::Environment;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::components::*;
 use crate::dfsps::rpc::list_dfsps;
@@ -67,7 +66,7 @@ fn EnvironmentTable(
                 view! {
                     <tr class="hover:bg-slate-50">
                         <td class="px-4 py-3 font-medium">
-                            <A href=urls::environment(env.id) attr:class=LINK_CLASS>{env.name.clone()}</A>
+                            <a href=urls::environment(env.id) class=LINK_CLASS>{env.name.clone()}</a>
                         </td>
                         <td class="max-w-xs truncate px-4 py-3 text-slate-600" title=dn.clone()>
                             {or_dash(dn_shown)}
@@ -111,7 +110,7 @@ fn CreateEnvironmentCard(create: ServerAction<CreateEnvironment>) -> impl IntoVi
                     Some(Ok(env)) => view! {
                         <SuccessNotice>
                             "Environment "<strong>{env.name.clone()}</strong>" created. "
-                            <A href=urls::environment(env.id) attr:class=LINK_CLASS>"Open it"</A>
+                            <a href=urls::environment(env.id) class=LINK_CLASS>"Open it"</a>
                         </SuccessNotice>
                     }.into_any(),
                     Some(Err(error)) => view! { <FormError error/> }.into_any(),
@@ -195,9 +194,9 @@ pub fn EnvironmentOverview() -> impl IntoView {
                                             view! {
                                                 <div class="flex items-center justify-between gap-4">
                                                     <p class="text-sm text-slate-700" data-testid="dfsp-count">{text}</p>
-                                                    <A href=urls::dfsps(env.id) attr:class=SECONDARY_BUTTON>
+                                                    <a href=urls::dfsps(env.id) class=SECONDARY_BUTTON>
                                                         {if count == 0 { "Add DFSPs" } else { "Manage DFSPs" }}
-                                                    </A>
+                                                    </a>
                                                 </div>
                                             }.into_any()
                                         }
