@@ -14,8 +14,26 @@ use server::startup::Application;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // While its queue stays busy, a runtime thread looks for I/O events (an `epoll_wait`)
+    // every `event_interval` tasks it has run: 200 rather than tokio's 61. Under load that is
+    // fewer system calls for the same events (a page's tasks wait on little I/O): 4-7 % more
+    // portal pages per second at 16 connections, the JSON lists the same (docs/performance.md).
+    // An idle thread waits on I/O as before, so a quiet server answers as fast.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .event_interval(200)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("connection-manager: the async runtime could not start: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     // The container image's health check: `server healthcheck`.
     if std::env::args().nth(1).as_deref() == Some("healthcheck") {
         return server::probe::run();
