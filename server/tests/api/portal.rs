@@ -356,6 +356,25 @@ async fn html(app: &TestApp, path: &str, status: StatusCode) -> String {
     response.text().await.unwrap()
 }
 
+/// The environments in the header's menu marked `aria-current="page"` (their links).
+fn current_in_switcher(page: &str) -> Vec<String> {
+    let start = page
+        .find(r#"data-testid="environment-switcher""#)
+        .expect("the page has an environment menu");
+    let menu = &page[start..start + page[start..].find("</details>").unwrap()];
+    // The list of environments, not the menu's "All environments" link below it.
+    let list = &menu[menu.find("<ul").unwrap()..menu.find("</ul>").unwrap()];
+    list.split("<a ")
+        .skip(1)
+        .map(|link| &link[..link.find('>').unwrap()])
+        .filter(|attributes| attributes.contains(r#"aria-current="page""#))
+        .map(|attributes| {
+            let href = &attributes[attributes.find(r#"href=""#).unwrap() + 6..];
+            href[..href.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
 /// Posts a form the way a browser does without JavaScript, returning the redirect target.
 async fn post_form(
     app: &TestApp,
@@ -405,6 +424,20 @@ async fn pages_render_and_deep_links_work(backend: Backend) {
     .await;
     let list = html(&app, "/environments", StatusCode::OK).await;
     assert!(list.contains("Pre-production"));
+    // The header's environment menu marks the environment a page is in, and only that one.
+    let other = app.create_environment("Production").await;
+    assert_eq!(current_in_switcher(&list), Vec::<String>::new());
+    for (path, current) in [
+        (format!("/environments/{env}/dfsps"), env),
+        (format!("/environments/{other}"), other),
+    ] {
+        let page = html(&app, &path, StatusCode::OK).await;
+        assert_eq!(
+            current_in_switcher(&page),
+            [format!("/environments/{current}")],
+            "{path}"
+        );
+    }
     let page = html(&app, &format!("/environments/{env}"), StatusCode::OK).await;
     assert!(
         page.contains("Pre-production") && page.contains("1 DFSP."),

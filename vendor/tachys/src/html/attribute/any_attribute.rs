@@ -185,9 +185,17 @@ impl NextAttribute for AnyAttribute {
         self,
         new_attr: NewAttr,
     ) -> Self::Output<NewAttr> {
-        vec![self, new_attr.into_any_attr()]
+        // Patched (see vendor/README.md): room for more, as in `NextAttribute for ()`.
+        let mut attributes = Vec::with_capacity(ATTRIBUTES_AT_FIRST);
+        attributes.push(self);
+        attributes.push(new_attr.into_any_attr());
+        attributes
     }
 }
+
+/// Patched (see vendor/README.md): the capacity an element's first attributes start with;
+/// most of the portal's elements have one to four.
+pub(crate) const ATTRIBUTES_AT_FIRST: usize = 4;
 
 impl Attribute for AnyAttribute {
     const MIN_LENGTH: usize = 0;

@@ -18,7 +18,13 @@ macro_rules! next_attr_combine {
         #[cfg(erase_components)]
         {
             use $crate::html::attribute::any_attribute::IntoAnyAttribute;
-            vec![$self.into_any_attr(), $next_attr.into_any_attr()]
+            // Patched (see vendor/README.md): room for more, as in `NextAttribute for ()`.
+            let mut attributes = Vec::with_capacity(
+                $crate::html::attribute::any_attribute::ATTRIBUTES_AT_FIRST,
+            );
+            attributes.push($self.into_any_attr());
+            attributes.push($next_attr.into_any_attr());
+            attributes
         }
     }};
 }

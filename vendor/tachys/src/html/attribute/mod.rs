@@ -178,7 +178,13 @@ impl NextAttribute for () {
         {
             use crate::html::attribute::any_attribute::IntoAnyAttribute;
 
-            vec![new_attr.into_any_attr()]
+            // Patched (see vendor/README.md): room for the next few attributes, which
+            // `vec![..]` (capacity one) reallocated for at the second.
+            let mut attributes = Vec::with_capacity(
+                crate::html::attribute::any_attribute::ATTRIBUTES_AT_FIRST,
+            );
+            attributes.push(new_attr.into_any_attr());
+            attributes
         }
     }
 }

@@ -145,13 +145,21 @@ mod erased_tuples {
 
     impl NextChildren for () {
         fn next_children(self, child: AnyView) -> StaticVec<AnyView> {
-            vec![child].into()
+            // Patched (see vendor/README.md): room for the next few children, which
+            // `vec![child]` (capacity one) reallocated for at the second.
+            let mut children = Vec::with_capacity(4);
+            children.push(child);
+            children.into()
         }
     }
 
     impl<T: RenderHtml> NextChildren for (T,) {
         fn next_children(self, child: AnyView) -> StaticVec<AnyView> {
-            vec![self.0.into_owned().into_any(), child].into()
+            // Patched (see vendor/README.md): as for `()`.
+            let mut children = Vec::with_capacity(4);
+            children.push(self.0.into_owned().into_any());
+            children.push(child);
+            children.into()
         }
     }
 
