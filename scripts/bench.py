@@ -213,6 +213,9 @@ def measure(backend, database_url, seconds, samples):
     figures["dfsps"] = wrk(server.url(f"/api/environments/{env}/dfsps"), 2, 16, seconds)
     figures["portal_16"] = wrk(server.url("/environments"), 2, 16, seconds)
     figures["portal_1"] = one_connection(server, f"/environments/{env}/dfsps", seconds)
+    # The machine's speed, to compare tables taken on different machines: the same kind of
+    # machine has run two to three times slower on some days. Liveness touches no database.
+    figures["live"] = wrk(server.url("/api/health/live"), 2, 16, seconds)
     figures["rss_loaded"] = server.rss_mib()
 
     # Internal CAs (each becomes the environment's current one): ECDSA P-256, then RSA-4096,
@@ -271,6 +274,16 @@ def bundle_kib():
             (min(totals_gz) / 1024, max(totals_gz) / 1024), (min(totals_br) / 1024, max(totals_br) / 1024))
 
 
+def python_loop_seconds():
+    """Seconds a Python loop of 10^7 additions takes: a gauge of the core's speed that owes
+    nothing to our code (0.23 s on session 29's machine; docs/performance.md)."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(10**7):
+        total += n
+    return time.perf_counter() - started
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mariadb", action="store_true", help="also measure on MariaDB")
@@ -280,6 +293,7 @@ def main():
     if not os.access(SERVER, os.X_OK):
         sys.exit("no release build: run scripts/build (scripts/bench does)")
 
+    loop_seconds = python_loop_seconds()
     runs = []
     work = tempfile.mkdtemp(prefix="cm-bench-db-")
     try:
@@ -331,6 +345,10 @@ def main():
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print()
+    print(f"The machine: a Python loop of 10^7 additions {loop_seconds:.2f} s; `GET /api/health/live` "
+          "(no database), wrk -t2 -c16: "
+          + ours(lambda f: f"{f['live'][0]:,.0f} req/s") + ".")
 
 
 if __name__ == "__main__":

@@ -634,6 +634,11 @@ impl RenderHtml for AnyView {
     fn into_owned(self) -> Self::Owned {
         self
     }
+
+    // Patched (see vendor/README.md): already owned, so the vector is too.
+    fn vec_into_owned(items: Vec<Self>) -> Vec<Self> {
+        items
+    }
 }
 
 impl Mountable for AnyViewState {

@@ -415,9 +415,8 @@ where
     }
 
     fn into_owned(self) -> Self::Owned {
-        self.into_iter()
-            .map(RenderHtml::into_owned)
-            .collect::<Vec<_>>()
+        // Patched (see vendor/README.md).
+        T::vec_into_owned(self)
     }
 }
 
@@ -694,11 +693,8 @@ where
     }
 
     fn into_owned(self) -> Self::Owned {
-        self.0
-            .into_iter()
-            .map(RenderHtml::into_owned)
-            .collect::<Vec<_>>()
-            .into()
+        // Patched (see vendor/README.md).
+        T::vec_into_owned(self.0).into()
     }
 }
 

@@ -336,6 +336,18 @@ where
 
     /// Convert into the equivalent value that is `'static`.
     fn into_owned(self) -> Self::Owned;
+
+    /// Patched (see vendor/README.md): converts a vector of these into the equivalent
+    /// `'static` values. For types that are their own owned form (`AnyView`) it hands the
+    /// vector back as it is, where mapping each item through `into_owned` moved every one
+    /// (with `erase_components`, each element's children on each `into_any`).
+    #[doc(hidden)]
+    fn vec_into_owned(items: Vec<Self>) -> Vec<Self::Owned>
+    where
+        Self: Sized,
+    {
+        items.into_iter().map(RenderHtml::into_owned).collect()
+    }
 }
 
 /// Allows a type to be mounted to the DOM.
