@@ -31,6 +31,9 @@ use metrics_util::MetricKindMask;
 use crate::config::Secret;
 
 const REQUESTS: &str = "http_requests_total";
+/// The `route` label of requests no route matched: files of the site, and the rest.
+const STATIC_FILE_ROUTE: &str = "static file";
+const UNMATCHED_ROUTE: &str = "unmatched";
 const REQUEST_DURATION: &str = "http_request_duration_seconds";
 /// From half a millisecond (a cached read) to ten seconds (an RSA-4096 CA being made).
 const DURATION_BUCKETS: &[f64] = &[
@@ -181,12 +184,21 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
         Method::OPTIONS => "OPTIONS",
         _ => "other",
     };
-    let route = request
+    let matched = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+        .map(|path| path.as_str().to_owned());
     let response = next.run(request).await;
+    // Without a route, the portal's fallback answered: with one of the site's files (the
+    // browser bundle, styles, icons) when it succeeded, else a path nothing serves.
+    let route = matched.unwrap_or_else(|| {
+        let status = response.status();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            STATIC_FILE_ROUTE.to_owned()
+        } else {
+            UNMATCHED_ROUTE.to_owned()
+        }
+    });
     let status = response.status().as_u16().to_string();
     metrics::histogram!(REQUEST_DURATION, "method" => method, "route" => route.clone())
         .record(started.elapsed().as_secs_f64());

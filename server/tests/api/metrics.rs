@@ -12,6 +12,54 @@ on_both_backends!(
     metrics_token_guards_the_scrape
 );
 
+/// Requests no route matched are labelled by what answered them: one of the site's files, or
+/// nothing (a 404), never by their path.
+#[tokio::test]
+async fn metrics_label_site_files_apart_from_unknown_paths() {
+    let site = std::env::temp_dir().join(format!(
+        "cm-metrics-site-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/style.css"), b"body{}").unwrap();
+    let app = spawn_with(
+        Backend::Sqlite,
+        &[("LEPTOS_SITE_ROOT", site.to_str().unwrap())],
+    )
+    .await;
+    let _turn = SCRAPING.lock().await;
+    let file = [
+        ("method", "GET"),
+        ("route", "static file"),
+        ("status", "200"),
+    ];
+    let unknown = [("method", "GET"), ("route", "unmatched"), ("status", "404")];
+    let before = Scrape::of(&app, None).await;
+
+    let response = app.get("/pkg/style.css").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/pkg/missing.css").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/no-such-page").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let after = Scrape::of(&app, None).await;
+    let counted = |scrape: &Scrape, labels: &[(&str, &str)]| {
+        scrape.value("http_requests_total", labels).unwrap_or(0.0)
+    };
+    assert!(counted(&after, &file) >= counted(&before, &file) + 1.0);
+    assert!(counted(&after, &unknown) >= counted(&before, &unknown) + 2.0);
+    assert!(!after.0.iter().any(|s| s
+        .label("route")
+        .is_some_and(|r| r.contains("style.css") || r.contains("no-such-page"))));
+    let _ = std::fs::remove_dir_all(site);
+}
+
 /// The process has one metrics recorder, shared by every test server; the per-environment
 /// gauges are set from the scraping server's database. The tests that scrape take turns, so
 /// that a gauge read is the one its own scrape set.
