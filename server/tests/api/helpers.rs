@@ -270,6 +270,14 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A new directory under the system's temporary one, named for the test and unique to it.
+pub fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("cm-{name}-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The server binary in a process of its own on a new SQLite database, started as a deployment
 /// starts it: for what only the process shows (its log) and what one process must not share with
 /// the tests beside it (the global log subscriber).

@@ -16,11 +16,7 @@ on_both_backends!(
 /// nothing (a 404), never by their path.
 #[tokio::test]
 async fn metrics_label_site_files_apart_from_unknown_paths() {
-    let site = std::env::temp_dir().join(format!(
-        "cm-metrics-site-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
+    let site = tempfile_dir("metrics-site");
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/style.css"), b"body{}").unwrap();
     let app = spawn_with(

@@ -662,10 +662,3 @@ async fn assets_go_out_compressed_when_the_browser_accepts_it() {
     }
     let _ = std::fs::remove_dir_all(site);
 }
-
-fn tempfile_dir(name: &str) -> std::path::PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("cm-{name}-{}-{}", std::process::id(), free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
