@@ -32,15 +32,26 @@ def _ordered(port):
     return port
 
 
-@schemathesis.hook("map_body")
-def endpoint_values_that_pass_the_rules(ctx, body):
-    value = body.get("value") if isinstance(body, dict) else None
-    if not isinstance(value, dict):
-        return body
+def _fix(value):
     address = value.get("address")
     if isinstance(address, str):
         value["address"] = _network(address)
     ports = value.get("ports")
     if isinstance(ports, list) and all(isinstance(port, str) for port in ports):
         value["ports"] = [_ordered(port) for port in ports]
+
+
+@schemathesis.hook("map_body")
+def endpoint_values_that_pass_the_rules(ctx, body):
+    if not isinstance(body, dict):
+        return body
+    # An endpoint item's `value`, or the entries of MCM v3's egress document (`ipList`).
+    value = body.get("value")
+    if isinstance(value, dict):
+        _fix(value)
+    entries = body.get("ipList")
+    if isinstance(entries, list):
+        for entry in entries:
+            if isinstance(entry, dict):
+                _fix(entry)
     return body

@@ -60,12 +60,23 @@ impl Principal {
         groups: Vec<String>,
         names: &RoleGroups,
     ) -> Self {
+        // Keycloak names groups by their path, `/Application/PTA`; MCM v3 drops the slash.
+        let groups: Vec<String> = groups
+            .into_iter()
+            .map(|g| g.strip_prefix('/').map(str::to_owned).unwrap_or(g))
+            .collect();
         let holds = |group: &str| groups.iter().any(|g| g == group);
         let mut roles = Vec::new();
         if holds(&names.hub_operator) {
             roles.push(Role::HubOperator);
         }
-        if holds(&names.dfsp_operator) {
+        // A DFSP's own group (`Application/DFSP:<id>`) makes its holder that DFSP's operator,
+        // as in MCM v3: the service account of a DFSP's client (client credentials) holds only
+        // that group.
+        let holds_dfsp_group = groups
+            .iter()
+            .any(|g| g.starts_with(crate::dfsps::SECURITY_GROUP_PREFIX));
+        if holds(&names.dfsp_operator) || holds_dfsp_group {
             roles.push(Role::DfspOperator);
         }
         if !roles.is_empty() || holds(&names.everyone) {
@@ -176,6 +187,24 @@ mod tests {
             p.ensure_hub_operator("create environments").unwrap_err(),
             DomainError::Forbidden("Only a hub operator may create environments".into())
         );
+    }
+
+    #[test]
+    fn a_dfsp_group_alone_makes_a_dfsp_operator_as_in_mcm_v3() {
+        let names = RoleGroups::default();
+        // A DFSP client's service account, as Keycloak names its group.
+        let client = Principal::from_groups(
+            "service-account-dfsp1",
+            vec!["/Application/DFSP:DFSP1".into()],
+            &names,
+        );
+        assert_eq!(client.roles, [Role::DfspOperator, Role::Everyone]);
+        assert!(client.may_act_for_dfsp("Application/DFSP:DFSP1"));
+        assert!(!client.may_act_for_dfsp("Application/DFSP:DFSP2"));
+        assert!(client.ensure_hub_operator("create DFSPs").is_err());
+        // Another group does not.
+        let other = Principal::from_groups("x", vec!["BankOneOps".into()], &names);
+        assert!(other.roles.is_empty());
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub struct ServiceParts {
     pub(crate) public_url: Option<String>,
     /// The lists that clients poll, each read once for all who ask at the same moment.
     pub(crate) polled: PolledLists,
+    /// `V3_ENVIRONMENT`: the environment (id or name) that the MCM v3 paths, which have no
+    /// environment, act in. `None`: the only one, when there is exactly one.
+    pub(crate) v3_environment: Option<String>,
+    /// `SWITCH_ID`: what the Hub's own JWS key is listed under in MCM v3's list of keys.
+    pub(crate) hub_participant_id: Option<String>,
+    /// `CLIENT_CSR_PARAMETERS`: what the Hub's CSR for a DFSP created on the v3 path says.
+    pub(crate) client_csr_parameters: Option<crate::enrollments::outbound::CsrParameters>,
 }
 
 /// The reads that automation and every portal page repeat most, shared while in flight
@@ -88,6 +95,9 @@ impl Services {
             crl_validity: DEFAULT_CRL_VALIDITY,
             public_url: None,
             polled,
+            v3_environment: None,
+            hub_participant_id: None,
+            client_csr_parameters: None,
         };
         Services {
             shared: Arc::new(parts),
@@ -110,6 +120,34 @@ impl Services {
     /// reach this server) in the certificates the CA issues.
     pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
         self.parts_mut().public_url = public_url;
+        self
+    }
+
+    /// The same services, with the MCM v3 paths acting in the environment `setting` names (its
+    /// id or its name), or in the only one when `None`.
+    pub fn with_v3_environment(mut self, setting: Option<String>) -> Self {
+        self.parts_mut().v3_environment = setting;
+        self
+    }
+
+    /// The same services, listing the Hub's JWS key under `id` (`SWITCH_ID`).
+    pub fn with_hub_participant_id(mut self, id: Option<String>) -> Self {
+        self.parts_mut().hub_participant_id = id;
+        self
+    }
+
+    /// What the Hub's JWS key is listed under (`SWITCH_ID`), when it is set.
+    pub fn hub_participant_id(&self) -> Option<&str> {
+        self.hub_participant_id.as_deref()
+    }
+
+    /// The same services, making the Hub's CSR for a DFSP created on the v3 path from
+    /// `parameters` (`CLIENT_CSR_PARAMETERS`).
+    pub fn with_client_csr_parameters(
+        mut self,
+        parameters: Option<crate::enrollments::outbound::CsrParameters>,
+    ) -> Self {
+        self.parts_mut().client_csr_parameters = parameters;
         self
     }
 
@@ -184,6 +222,14 @@ impl Services {
 
     pub fn dfsp_cas(&self) -> DfspCaService<'_> {
         DfspCaService { services: self }
+    }
+
+    pub fn reported_states(&self) -> crate::onboarding::reported::ReportedStateService<'_> {
+        crate::onboarding::reported::ReportedStateService { services: self }
+    }
+
+    pub fn jws_keys(&self) -> crate::pki::jws_keys::JwsKeyService<'_> {
+        crate::pki::jws_keys::JwsKeyService { services: self }
     }
 
     pub fn certificate_sets(&self) -> CertificateSetService<'_> {

@@ -43,6 +43,14 @@ const USERS = {
   guest: { password: "guest-password", name: "Gus Guest", groups: [] },
 };
 
+/// Service accounts (the client credentials grant), as Keycloak gives each DFSP's client (its
+/// PM4ML's mcm-client) and automation: client id -> secret and groups.
+export const SERVICE_ACCOUNTS = {
+  "dfsp-DFSP1": { secret: "dfsp-DFSP1-secret", groups: ["/Application/DFSP:DFSP1"] },
+  "dfsp-DFSP2": { secret: "dfsp-DFSP2-secret", groups: ["/Application/DFSP:DFSP2"] },
+  "hub-automation": { secret: "hub-automation-secret", groups: ["Application/PTA"] },
+};
+
 const server = http.createServer();
 await new Promise((resolve) => server.listen(Number(args.port), "127.0.0.1", resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -59,6 +67,13 @@ const provider = new Provider(issuer, {
       grant_types: ["authorization_code"],
       response_types: ["code"],
     },
+    ...Object.entries(SERVICE_ACCOUNTS).map(([id, account]) => ({
+      client_id: id,
+      client_secret: account.secret,
+      redirect_uris: [],
+      grant_types: ["client_credentials"],
+      response_types: [],
+    })),
     {
       client_id: AUTOMATION_CLIENT_ID,
       client_secret: "automation-secret",
@@ -85,6 +100,7 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   features: {
     devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
     rpInitiatedLogout: {
       enabled: true,
       async logoutSource(ctx, form) {
@@ -110,6 +126,10 @@ const provider = new Provider(issuer, {
   },
   async extraTokenClaims(_ctx, token) {
     if (token.kind === "AccessToken") return { groups: USERS[token.accountId]?.groups ?? [] };
+    // A service account's token names it, as Keycloak's do.
+    if (token.kind === "ClientCredentials") {
+      return { sub: token.clientId, groups: SERVICE_ACCOUNTS[token.clientId]?.groups ?? [] };
+    }
     return undefined;
   },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -85,6 +85,15 @@ pub struct Config {
     pub alert_webhook_url: Option<String>,
     /// `EXPIRY_CHECK_INTERVAL` (default `1h`): how often certificates are checked for alerts.
     pub expiry_check_interval: std::time::Duration,
+    /// `V3_ENVIRONMENT`: the environment (id or name) that the MCM v3 paths act in; `None`:
+    /// the only one, when there is exactly one.
+    pub v3_environment: Option<String>,
+    /// `SWITCH_ID` (default `switch`): what the Hub's JWS key is listed under for MCM v3's
+    /// clients.
+    pub switch_id: Option<String>,
+    /// `CLIENT_CSR_PARAMETERS`: a JSON file of `CSRParameters` (subject, extensions) for the
+    /// Hub's client CSR that creating a DFSP on the v3 path makes, as in MCM v3.
+    pub client_csr_parameters: Option<PathBuf>,
 }
 
 /// How users are known when authentication is on: the OpenID Connect provider, this
@@ -329,6 +338,13 @@ impl Config {
                 }
                 None => None,
             },
+            client_csr_parameters: var("CLIENT_CSR_PARAMETERS").map(PathBuf::from),
+            switch_id: var("SWITCH_ID")
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty()),
+            v3_environment: var("V3_ENVIRONMENT")
+                .map(|setting| setting.trim().to_owned())
+                .filter(|setting| !setting.is_empty()),
             expiry_check_interval: match var("EXPIRY_CHECK_INTERVAL") {
                 None => std::time::Duration::from_secs(3600),
                 Some(text) => match domain::pki::ca::parse_duration(&text) {
@@ -459,6 +475,13 @@ impl Config {
                         None => "logged (no ALERT_WEBHOOK_URL)".to_owned(),
                     }
                 ),
+            ),
+            (
+                "v3 paths",
+                match &self.v3_environment {
+                    Some(setting) => format!("act in environment '{setting}' (V3_ENVIRONMENT)"),
+                    None => "act in the only environment (V3_ENVIRONMENT not set)".to_owned(),
+                },
             ),
             (
                 "CRL validity",

@@ -116,11 +116,31 @@ impl Application {
                  (a long random secret that seals the CAs' private keys)"
             );
         }
+        let client_csr_parameters: Option<domain::enrollments::outbound::CsrParameters> =
+            match config.client_csr_parameters.as_deref() {
+                Some(path) => Some(read_json(
+                    "the Hub's client CSR parameters",
+                    Some(path),
+                    "",
+                )?),
+                None => {
+                    tracing::info!(
+                        "CLIENT_CSR_PARAMETERS is not set: the Hub's CSR made with each DFSP \
+                         created on the v3 path (POST /api/dfsps) is named after its \
+                         environment's default DN, which has no emailAddress; outbound \
+                         validation asks for CN, OU, O, L, ST, C and emailAddress"
+                    );
+                    None
+                }
+            };
         let services = Services::new(db, clock.clone())
+            .with_client_csr_parameters(client_csr_parameters)
             .with_passphrase(passphrase)
             .with_expiry_warnings(config.expiry_warnings.clone())
             .with_crl_validity(config.crl_validity)
             .with_public_url(config.public_url.clone())
+            .with_v3_environment(config.v3_environment.clone())
+            .with_hub_participant_id(config.switch_id.clone())
             .with_second_factor(second_factor.then(|| TotpNaming {
                 issuer: config.auth.totp_issuer.clone(),
                 label: config.auth.totp_label.clone(),

@@ -118,9 +118,10 @@ fn link_of(env: EnvironmentId, event: &AuditEvent) -> Option<String> {
         (SecondFactorConfirm | SecondFactorLock | SecondFactorReset, _) => return None,
         (EnvironmentCreate, _) => urls::environment(env),
         (DfspCreate | DfspUpdate, Some(dfsp)) => urls::dfsp(env, dfsp),
-        (EndpointCreate | EndpointUpdate | EndpointDelete | EndpointConfirm, Some(dfsp)) => {
-            urls::dfsp_endpoints(env, dfsp)
-        }
+        (
+            EndpointCreate | EndpointUpdate | EndpointDelete | EndpointConfirm | EndpointReplace,
+            Some(dfsp),
+        ) => urls::dfsp_endpoints(env, dfsp),
         (EndpointCreate | EndpointUpdate | EndpointDelete, None) => urls::network(env),
         (CaCreate | HubCaCreate | HubCaDelete, _) => urls::certificate_authorities(env),
         (DfspCaUpload, Some(dfsp)) => urls::dfsp_ca(env, dfsp),
@@ -135,7 +136,10 @@ fn link_of(env: EnvironmentId, event: &AuditEvent) -> Option<String> {
             urls::dfsp_server_certificate(env, dfsp)
         }
         (ServerCertificateStore | ServerCertificateDelete, None) => urls::server_certificates(env),
-        (JwsCertificateStore | JwsCertificateDelete, Some(dfsp)) => urls::dfsp_jws(env, dfsp),
+        (JwsCertificateStore | JwsCertificateDelete | JwsKeyStore, Some(dfsp)) => {
+            urls::dfsp_jws(env, dfsp)
+        }
+        (OnboardingReport, Some(dfsp)) => urls::dfsp(env, dfsp),
         (JwsCertificateStore | JwsCertificateDelete, None) => urls::hub_jws(env),
         _ => return None,
     })

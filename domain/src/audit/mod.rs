@@ -67,6 +67,15 @@ pub enum AuditAction {
     JwsCertificateStore,
     #[serde(rename = "jws_certificate.delete")]
     JwsCertificateDelete,
+    /// MCM v3: a DFSP's bare JWS public key stored.
+    #[serde(rename = "jws_key.store")]
+    JwsKeyStore,
+    /// MCM v3: a DFSP's ingress URL or egress addresses set as one document.
+    #[serde(rename = "endpoint.replace")]
+    EndpointReplace,
+    /// MCM v3: the DFSP-side client reported a change in its onboarding progress.
+    #[serde(rename = "onboarding.report")]
+    OnboardingReport,
     #[serde(rename = "certificate.revoke")]
     CertificateRevoke,
     #[serde(rename = "session.sign_in")]
@@ -82,7 +91,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::EnvironmentCreate,
         AuditAction::EnvironmentDelete,
         AuditAction::DfspCreate,
@@ -106,6 +115,9 @@ impl AuditAction {
         AuditAction::ServerCertificateDelete,
         AuditAction::JwsCertificateStore,
         AuditAction::JwsCertificateDelete,
+        AuditAction::JwsKeyStore,
+        AuditAction::EndpointReplace,
+        AuditAction::OnboardingReport,
         AuditAction::CertificateRevoke,
         AuditAction::SignIn,
         AuditAction::SignOut,
@@ -139,6 +151,9 @@ impl AuditAction {
             AuditAction::ServerCertificateDelete => "server_certificate.delete",
             AuditAction::JwsCertificateStore => "jws_certificate.store",
             AuditAction::JwsCertificateDelete => "jws_certificate.delete",
+            AuditAction::JwsKeyStore => "jws_key.store",
+            AuditAction::EndpointReplace => "endpoint.replace",
+            AuditAction::OnboardingReport => "onboarding.report",
             AuditAction::CertificateRevoke => "certificate.revoke",
             AuditAction::SignIn => "session.sign_in",
             AuditAction::SignOut => "session.sign_out",

@@ -118,6 +118,44 @@ impl DfspService<'_> {
         })
     }
 
+    /// Creates a DFSP and the Hub's client CSR for it, as MCM v3's `POST /dfsps` does: an
+    /// outbound enrollment in `CSR_LOADED` with an RSA key made and sealed here, which the
+    /// DFSP-side client signs with the DFSP's CA. The CSR says what `CLIENT_CSR_PARAMETERS`
+    /// says, else the environment's default DN. Without a pass phrase to seal the key nothing
+    /// is made (503); should the CSR fail otherwise, the DFSP is removed again.
+    pub async fn create_with_hub_csr(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        input: &NewDfsp,
+    ) -> DomainResult<Dfsp> {
+        if self.services.passphrase.is_none() {
+            return Err(DomainError::Unavailable(
+                "This server cannot make the Hub's CSR for a new DFSP: set P12_PASS_PHRASE (a \
+                 long random secret that seals the keys it makes)"
+                    .into(),
+            ));
+        }
+        let environment = self.services.environments().get(who, env_id).await?;
+        let dfsp = self.create(who, env_id, input).await?;
+        let csr = match &self.services.client_csr_parameters {
+            Some(configured) => configured.clone(),
+            None => csr_from_default_dn(environment.default_dn),
+        };
+        let made = self
+            .services
+            .outbound_enrollments()
+            .create_csr(who, env_id, &dfsp.id, &csr)
+            .await;
+        if let Err(error) = made {
+            if let Err(cleanup) = self.delete(who, env_id, &dfsp.id).await {
+                tracing::error!(dfsp = %dfsp.id, error = %cleanup, "a DFSP whose CSR failed could not be removed");
+            }
+            return Err(error);
+        }
+        Ok(dfsp)
+    }
+
     /// Changes only the fields given; returns the DFSP as stored afterwards.
     pub async fn update(
         &self,
@@ -208,5 +246,37 @@ impl DfspService<'_> {
             repository::list_in_zone(conn, &scope, zone).await
         }
         .await)
+    }
+}
+
+/// The Hub's client CSR when `CLIENT_CSR_PARAMETERS` is not set: the environment's default DN,
+/// its CN (else `hub`) also its DNS name.
+fn csr_from_default_dn(
+    name: crate::environments::DistinguishedName,
+) -> crate::enrollments::outbound::CsrParameters {
+    use crate::enrollments::outbound::{
+        CsrExtensionsInput, CsrParameters, CsrSubjectInput, SubjectAltNameInput,
+    };
+    let cn = name
+        .cn
+        .clone()
+        .filter(|cn| !cn.trim().is_empty())
+        .unwrap_or_else(|| "hub".to_owned());
+    CsrParameters {
+        subject: Some(CsrSubjectInput {
+            cn: Some(cn.clone()),
+            o: name.o,
+            ou: name.ou,
+            c: name.c,
+            st: name.st,
+            l: name.l,
+            email_address: None,
+        }),
+        extensions: Some(CsrExtensionsInput {
+            subject_alt_name: Some(SubjectAltNameInput {
+                dns: Some(vec![cn]),
+                ips: None,
+            }),
+        }),
     }
 }

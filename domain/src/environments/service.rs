@@ -21,6 +21,13 @@ impl EnvironmentService<'_> {
         self.services.polled.environments.read((), list).await
     }
 
+    /// The environment that the MCM v3 paths act in: the one `V3_ENVIRONMENT` names (by id or
+    /// by name), else the only one there is. A clear 409 when that is not one environment.
+    pub async fn v3_environment(&self) -> DomainResult<EnvironmentId> {
+        let all = db_read!(self.services.db, |conn| repository::list(conn).await)?;
+        v3_environment(self.services.v3_environment.as_deref(), &all)
+    }
+
     pub async fn get(&self, who: &Principal, id: EnvironmentId) -> DomainResult<Environment> {
         who.ensure_can_read()?;
         db_read!(self.services.db, |conn| repository::find(conn, id).await)?
@@ -79,5 +86,104 @@ impl EnvironmentService<'_> {
         } else {
             Err(not_found(id))
         }
+    }
+}
+
+/// Which of `all` the setting `V3_ENVIRONMENT` names (see [`EnvironmentService::v3_environment`]).
+fn v3_environment(setting: Option<&str>, all: &[Environment]) -> DomainResult<EnvironmentId> {
+    use crate::DomainError::Conflict;
+    match setting.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(setting) => {
+            if let Some(env) = all.iter().find(|e| e.id.0.to_string() == setting) {
+                return Ok(env.id);
+            }
+            let named: Vec<&Environment> = all.iter().filter(|e| e.name == setting).collect();
+            match named.as_slice() {
+                [env] => Ok(env.id),
+                [] => Err(Conflict(format!(
+                    "V3_ENVIRONMENT is '{setting}', but no environment has that id or name: \
+                     create it (POST /api/environments) or set V3_ENVIRONMENT to one of {}",
+                    names(all)
+                ))),
+                _ => Err(Conflict(format!(
+                    "V3_ENVIRONMENT is '{setting}', which {} environments are named: set it to \
+                     the id of one of them ({})",
+                    named.len(),
+                    named
+                        .iter()
+                        .map(|e| e.id.0.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            }
+        }
+        None => match all {
+            [env] => Ok(env.id),
+            [] => Err(Conflict(
+                "The v3 paths (without /environments/{envId}) act in one environment, and \
+                 there is none yet: create it (POST /api/environments)"
+                    .into(),
+            )),
+            _ => Err(Conflict(format!(
+                "The v3 paths (without /environments/{{envId}}) act in one environment, and \
+                 there are {}: set V3_ENVIRONMENT to the id or name of one of {}",
+                all.len(),
+                names(all)
+            ))),
+        },
+    }
+}
+
+fn names(all: &[Environment]) -> String {
+    if all.is_empty() {
+        return "the environments (there are none yet)".into();
+    }
+    all.iter()
+        .map(|e| format!("{} ('{}')", e.id.0, e.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::environments::DistinguishedName;
+    use crate::DomainError;
+
+    fn env(id: i64, name: &str) -> Environment {
+        Environment {
+            id: EnvironmentId(id),
+            name: name.into(),
+            default_dn: DistinguishedName::default(),
+        }
+    }
+
+    #[test]
+    fn v3_paths_act_in_the_named_or_the_only_environment() {
+        let one = [env(4, "PROD")];
+        assert_eq!(v3_environment(None, &one).unwrap(), EnvironmentId(4));
+        let two = [env(1, "DEV"), env(2, "PROD")];
+        assert_eq!(
+            v3_environment(Some("PROD"), &two).unwrap(),
+            EnvironmentId(2)
+        );
+        assert_eq!(v3_environment(Some("1"), &two).unwrap(), EnvironmentId(1));
+        let Err(DomainError::Conflict(message)) = v3_environment(None, &two) else {
+            panic!("two environments without the setting are a conflict");
+        };
+        assert!(
+            message.contains("V3_ENVIRONMENT") && message.contains("'PROD'"),
+            "{message}"
+        );
+        let Err(DomainError::Conflict(message)) = v3_environment(Some("QA"), &two) else {
+            panic!("a setting that names nothing is a conflict");
+        };
+        assert!(message.contains("'QA'"), "{message}");
+        assert!(v3_environment(None, &[]).is_err());
+        let twins = [env(1, "HUB"), env(2, "HUB")];
+        let Err(DomainError::Conflict(message)) = v3_environment(Some("HUB"), &twins) else {
+            panic!("a name two environments share is a conflict");
+        };
+        assert!(message.contains("1, 2"), "{message}");
     }
 }

@@ -10,6 +10,7 @@ use crate::dfsps::DfspId;
 use crate::environments::EnvironmentId;
 use crate::error::{DomainError, DomainResult, FieldErrors};
 
+pub mod documents;
 #[cfg(feature = "server")]
 mod repository;
 #[cfg(feature = "server")]

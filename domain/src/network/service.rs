@@ -335,6 +335,119 @@ impl NetworkService<'_> {
         Ok(item)
     }
 
+    /// MCM v3's endpoint document of a DFSP: its items of `kind`, as one document; 404 when
+    /// it has none.
+    pub async fn dfsp_document(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        kind: Kind,
+    ) -> DomainResult<super::documents::EndpointDocument> {
+        let party = Party::Dfsp(dfsp_id.clone());
+        let items = self.list(who, env_id, &party, Some(kind), None).await?;
+        super::documents::EndpointDocument::of(dfsp_id, kind, &items)
+            .ok_or_else(|| super::documents::missing(dfsp_id, kind))
+    }
+
+    /// MCM v3's ingress document: the DFSP's ingress URL becomes this one (see
+    /// [`Self::replace_dfsp_document`]).
+    pub async fn set_dfsp_ingress(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        input: &super::documents::IngressDocumentInput,
+    ) -> DomainResult<super::documents::EndpointDocument> {
+        DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?;
+        let values = input.validate()?;
+        self.replace_dfsp_document(who, env_id, dfsp_id, Kind::IngressUrl, &values)
+            .await
+    }
+
+    /// MCM v3's egress document: the DFSP's egress addresses become this list (see
+    /// [`Self::replace_dfsp_document`]).
+    pub async fn set_dfsp_egress(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        input: &super::documents::EgressDocumentInput,
+    ) -> DomainResult<super::documents::EndpointDocument> {
+        DfspScope::authorize(&self.services.db, who, env_id, dfsp_id).await?;
+        let values = input.validate()?;
+        self.replace_dfsp_document(who, env_id, dfsp_id, Kind::EgressIp, &values)
+            .await
+    }
+
+    /// Sets the DFSP's items of `kind` to exactly `values` (MCM v3's endpoint documents), in
+    /// one transaction: items whose value stays are kept as they are (a confirmed one stays
+    /// confirmed), the others are removed, the new values added as `NEW` for the Hub to
+    /// confirm. One audit event says what changed; a document that changes nothing records
+    /// none.
+    async fn replace_dfsp_document(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+        kind: Kind,
+        values: &[Value],
+    ) -> DomainResult<super::documents::EndpointDocument> {
+        let party = Party::Dfsp(dfsp_id.clone());
+        let at = to_db(self.services.clock.now());
+        let changed = db_write!(self.services.db, |conn| async {
+            let scope = WriteScope::check(conn, who, env_id, &party).await?;
+            let items = repository::list(conn, &scope.reader(), Some(kind), None).await?;
+            let mut removed = Vec::new();
+            for item in &items {
+                if !values.contains(&item.value)
+                    && repository::delete(conn, &scope.writer(), item.id, Some(kind)).await?
+                {
+                    removed.push(item.value.display());
+                }
+            }
+            let mut added = Vec::new();
+            for value in values {
+                if !items.iter().any(|item| &item.value == value) {
+                    let row = NewRow {
+                        direction: kind.direction(),
+                        value_type: kind.value_type(),
+                        value,
+                        at: &at,
+                        by: &who.subject,
+                    };
+                    repository::insert(conn, &scope.writer(), row).await?;
+                    added.push(value.display());
+                }
+            }
+            if added.is_empty() && removed.is_empty() {
+                return Ok(false);
+            }
+            let mut summary = format!(
+                "{} of {} set",
+                capitalized(kind.label()),
+                party_label(&party)
+            );
+            if !added.is_empty() {
+                summary.push_str(&format!("; added {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                summary.push_str(&format!("; removed {}", removed.join(", ")));
+            }
+            Audit::new(AuditAction::EndpointReplace, summary)
+                .env(env_id)
+                .dfsp(dfsp_id)
+                .record(conn, &who.subject, &at)
+                .await?;
+            Ok(true)
+        }
+        .await)?;
+        if changed {
+            tracing::info!(environment = %env_id, dfsp = %dfsp_id, kind = kind.label(), by = %who.subject, "endpoint document set");
+        }
+        self.dfsp_document(who, env_id, dfsp_id, kind).await
+    }
+
     /// Changes an item. A different value, direction or type makes a confirmed item `NEW`
     /// again; a change that alters nothing leaves it as it is.
     pub async fn update(

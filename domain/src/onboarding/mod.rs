@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dfsps::DfspId;
 
+pub mod reported;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]

@@ -19,6 +19,7 @@ pub mod chain;
 pub mod crl;
 pub mod dfsp_cas;
 pub mod hub_cas;
+pub mod jws_keys;
 #[cfg(feature = "server")]
 pub mod keys;
 #[cfg(feature = "server")]

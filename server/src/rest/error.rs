@@ -262,6 +262,10 @@ error_set!(
     ReadErrors: 403, 404
 );
 error_set!(
+    /// Reading at a v3 path, which may find the v3 API bound to no environment (409).
+    V3ReadErrors: 403, 404, 409
+);
+error_set!(
     /// Reading a list in an environment with a query filter.
     QueryErrors: 400, 403, 404
 );

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use domain::dfsps::DfspId;
 use domain::environments::EnvironmentId;
-use domain::{DomainError, Principal};
+use domain::{DomainError, Principal, Services};
 use serde::de::DeserializeOwned;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
@@ -212,17 +212,43 @@ fn path_parameter(name: &str, description: &str) -> Parameter {
 const ENV_ID_DESCRIPTION: &str = "ID of environment";
 const DFSP_ID_DESCRIPTION: &str = "ID of the DFSP (URL-encoded: `DFSP%20Bob`)";
 
-/// The environment of a path with `{envId}`. An id that is not one of ours is a 404.
+/// The environment of a path with `{envId}`. An id that is not one of ours is a 404. At a v3
+/// path (no `{envId}`), the environment the v3 API is bound to (`V3_ENVIRONMENT`).
 pub struct EnvPath(pub EnvironmentId);
 
-impl<S: Send + Sync> FromRequestParts<S> for EnvPath {
+impl FromRequestParts<Services> for EnvPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        services: &Services,
+    ) -> Result<Self, Self::Rejection> {
         let params = path_params(parts).await?;
-        Ok(EnvPath(EnvironmentId::parse(param(&params, "envId")?)?))
+        Ok(EnvPath(environment(&params, parts, services).await?))
     }
 }
+
+/// The environment a request is about: the path's `{envId}`, or at a v3 path the one the v3
+/// API is bound to (resolved once per request).
+async fn environment(
+    params: &HashMap<String, String>,
+    parts: &mut Parts,
+    services: &Services,
+) -> Result<EnvironmentId, ApiError> {
+    if let Some(raw) = params.get("envId") {
+        return Ok(EnvironmentId::parse(raw)?);
+    }
+    if let Some(V3Environment(id)) = parts.extensions.get::<V3Environment>() {
+        return Ok(*id);
+    }
+    let id = services.environments().v3_environment().await?;
+    parts.extensions.insert(V3Environment(id));
+    Ok(id)
+}
+
+/// The environment a v3 request was resolved to.
+#[derive(Clone, Copy)]
+struct V3Environment(EnvironmentId);
 
 impl IntoParams for EnvPath {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
@@ -233,12 +259,15 @@ impl IntoParams for EnvPath {
 /// The DFSP of a path with `{envId}` and `{dfspId}`.
 pub struct DfspPath(pub EnvironmentId, pub DfspId);
 
-impl<S: Send + Sync> FromRequestParts<S> for DfspPath {
+impl FromRequestParts<Services> for DfspPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        services: &Services,
+    ) -> Result<Self, Self::Rejection> {
         let params = path_params(parts).await?;
-        let env_id = EnvironmentId::parse(param(&params, "envId")?)?;
+        let env_id = environment(&params, parts, services).await?;
         let dfsp_id = DfspId::parse(env_id, param(&params, "dfspId")?)?;
         Ok(DfspPath(env_id, dfsp_id))
     }

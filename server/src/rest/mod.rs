@@ -19,6 +19,7 @@ mod onboarding;
 mod revocations;
 mod routing;
 mod second_factors;
+mod v3;
 
 use axum::http::{Method, Uri};
 use axum::response::IntoResponse;
@@ -66,6 +67,7 @@ pub mod body_limits {
         (name = "onboarding", description = "Where each DFSP's onboarding stands, step by step"),
         (name = "audit", description = "The audit log: every change, who made it and when"),
         (name = "second-factors", description = "Users' second factors after sign-in (AUTH_2FA_ENABLED), which hub operators reset"),
+        (name = "v3", description = "MCM v3's paths, without /environments/{envId}: every operation on one environment, in the environment V3_ENVIRONMENT names (or the only one), and what v3 added (JWS public keys, endpoint documents, progress reports of the DFSP-side client)"),
         (name = "login", description = "MCM's login operations, for automation written against it (people sign in to the portal through the identity provider)"),
     )
 )]
@@ -96,6 +98,7 @@ impl Api {
             .merge(login::routes())
             .merge(second_factors::routes())
             .merge(audit::routes())
+            .merge(v3::routes())
             .split(ApiDoc::openapi());
         let routes = routes
             .route("/api", any(unknown_path))

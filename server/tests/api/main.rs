@@ -33,3 +33,4 @@ mod sign_in;
 mod smoke;
 mod startup;
 mod uploaded_cas;
+mod v3;

@@ -114,17 +114,20 @@ pub(super) async fn set_certificate(
     certificate: &str,
     at: &str,
     by: &str,
+    replace_validated: bool,
 ) -> Outcome<bool> {
     let result = sqlx::query(
         "UPDATE outbound_enrollments SET certificate = ?, state = 'CERT_SIGNED', \
          certificate_at = ?, certificate_by = ? \
-         WHERE dfsp_key = ? AND id = ? AND state IN ('CSR_LOADED', 'CERT_SIGNED')",
+         WHERE dfsp_key = ? AND id = ? \
+         AND (state IN ('CSR_LOADED', 'CERT_SIGNED') OR (? = 1 AND state = 'VALIDATED'))",
     )
     .bind(certificate.as_bytes())
     .bind(at)
     .bind(by)
     .bind(scope.key().0)
     .bind(id)
+    .bind(i32::from(replace_validated))
     .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected() == 1)

@@ -207,7 +207,9 @@ impl OutboundService<'_> {
     }
 
     /// Stores the certificate the DFSP's CA signed for the Hub's CSR. It must certify the CSR's
-    /// key; it may replace an earlier one until the Hub validated it.
+    /// key. It replaces an earlier one until the Hub validated it, and a validated one that no
+    /// longer passes its checks; while the stored one passes them, another for the same CSR
+    /// (or the same again) succeeds and changes nothing.
     pub async fn upload_certificate(
         &self,
         who: &Principal,
@@ -233,6 +235,26 @@ impl OutboundService<'_> {
                 ))
             }
         };
+        // MCM v3's DFSP-side client signs the Hub's CSR again and returns the new certificate
+        // on every cycle. While the one stored passes every check against the DFSP's current
+        // CA, another for the same CSR is acknowledged and changes nothing; once it no longer
+        // does (the DFSP changed its CA, or it expired), the new one replaces it, and a
+        // validated enrollment awaits the Hub's validation again.
+        let stored = self.get(who, env_id, dfsp_id, id).await?;
+        let stored_holds = stored.certificate.is_some()
+            && stored.validation_state == validations::ValidationState::Valid
+            && matches!(
+                stored.state,
+                OutboundState::CertSigned | OutboundState::Validated
+            );
+        if stored_holds {
+            let csr = crate::enrollments::stored::csr(id, &stored.csr)?;
+            let same = validations::csr_cert_same_public_key(Some(&csr), Some(&certificate));
+            if same.result == validations::ValidationResult::Valid {
+                return Ok(stored);
+            }
+        }
+        let replace_validated = stored.state == OutboundState::Validated && !stored_holds;
         let at = to_db(self.services.clock.now());
         db_write!(self.services.db, |conn| {
             async {
@@ -240,6 +262,10 @@ impl OutboundService<'_> {
                 let row = repository::find(conn, &scope, id)
                     .await?
                     .ok_or_else(|| not_found(dfsp_id, id))?;
+                // The same certificate again is no change, whatever the state.
+                if row.certificate.as_deref() == Some(certificate.pem.as_str()) {
+                    return Ok(());
+                }
                 let csr = crate::enrollments::stored::csr(row.id, &row.csr)?;
                 let same = validations::csr_cert_same_public_key(Some(&csr), Some(&certificate));
                 if same.result != validations::ValidationResult::Valid {
@@ -250,7 +276,7 @@ impl OutboundService<'_> {
                     )
                     .into());
                 }
-                if !repository::set_certificate(conn, &scope, id, &certificate.pem, &at, &who.subject).await? {
+                if !repository::set_certificate(conn, &scope, id, &certificate.pem, &at, &who.subject, replace_validated).await? {
                     return Err(DomainError::Conflict(format!(
                         "Enrollment {id} of DFSP '{dfsp_id}' is validated already; its certificate is not replaced"
                     ))

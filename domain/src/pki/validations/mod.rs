@@ -49,6 +49,11 @@ pub enum ValidationCode {
     CsrCertSameCn,
     #[serde(rename = "CSR_CERT_PUBLIC_PRIVATE_KEY_MATCH")]
     CsrCertPublicPrivateKeyMatch,
+    /// MCM v3's one check of a bare JWS public key (v3 reuses the JWS certificates' code list
+    /// for it): here, that it is an RSA key of 2048 bits or more, or an EC key on P-256,
+    /// P-384 or P-521, as JWS (RS256, ES256...) signs with.
+    #[serde(rename = "JWS_PUBLIC_KEY")]
+    JwsPublicKey,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +114,67 @@ impl Validation {
     fn with_details(mut self, details: impl Into<String>) -> Self {
         self.details = Some(serde_json::Value::String(details.into()));
         self
+    }
+}
+
+/// MCM v3's check of a DFSP's bare JWS public key (PEM): one that cannot be read, or that JWS
+/// cannot sign with safely, is `INVALID` with a message that says why.
+#[cfg(feature = "server")]
+pub fn jws_public_key(pem: &str) -> Validation {
+    use openssl::pkey::{Id, PKey};
+    let code = ValidationCode::JwsPublicKey;
+    let key = match PKey::public_key_from_pem(pem.trim().as_bytes()) {
+        Ok(key) => key,
+        Err(_) => {
+            return Validation::new(
+                code,
+                ValidationResult::Invalid,
+                "The JWS public key cannot be read: give a PEM public key \
+                 (-----BEGIN PUBLIC KEY-----), RSA or EC",
+            )
+        }
+    };
+    match key.id() {
+        Id::RSA if key.bits() >= 2048 => Validation::new(
+            code,
+            ValidationResult::Valid,
+            format!("An RSA public key of {} bits", key.bits()),
+        ),
+        Id::RSA => Validation::new(
+            code,
+            ValidationResult::Invalid,
+            format!(
+                "The RSA key has {} bits; JWS needs 2048 bits or more",
+                key.bits()
+            ),
+        ),
+        Id::EC => {
+            let curve = key
+                .ec_key()
+                .ok()
+                .and_then(|ec| ec.group().curve_name())
+                .and_then(|nid| nid.short_name().ok().map(str::to_owned));
+            match curve.as_deref() {
+                Some(name @ ("prime256v1" | "secp384r1" | "secp521r1")) => Validation::new(
+                    code,
+                    ValidationResult::Valid,
+                    format!("An EC public key on {name}"),
+                ),
+                other => Validation::new(
+                    code,
+                    ValidationResult::Invalid,
+                    format!(
+                        "The EC key is on {}; JWS signs on P-256, P-384 or P-521",
+                        other.unwrap_or("an unnamed curve")
+                    ),
+                ),
+            }
+        }
+        _ => Validation::new(
+            code,
+            ValidationResult::Invalid,
+            "The key is neither RSA nor EC, the kinds JWS signs with in Mojaloop",
+        ),
     }
 }
 

@@ -1,0 +1,61 @@
+//! MCM v3's JWS keys: each DFSP's JWS public key as the DFSP-side client (`@mojaloop/mcm-client`)
+//! uploads it, a bare PEM public key with the unix time it was made (`createdAt`), and the list
+//! of every participant's key that each client pulls to verify its peers' signatures.
+//!
+//! The keys of DFSPs that gave a JWS certificate instead (MCM 2020's shape, `pki::certificate_sets`)
+//! are in that list too, taken from their certificates, and so is the Hub's.
+
+use serde::{Deserialize, Serialize};
+
+use super::validations::{Validation, ValidationState};
+use crate::dfsps::DfspId;
+
+#[cfg(feature = "server")]
+mod repository;
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub use service::JwsKeyService;
+
+/// What the Hub's own JWS key is listed under in `GET /dfsps/jwscerts` (MCM v3's `SWITCH_ID`),
+/// unless the server is told otherwise.
+pub const DEFAULT_HUB_ID: &str = "switch";
+
+/// A JWS public key to store (MCM v3's `BaseJWSCert`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = BaseJWSKey))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JwsKeyInput {
+    /// The JWS public key, PEM (`-----BEGIN PUBLIC KEY-----`), RSA or EC. Required. A key that
+    /// cannot be read is stored `INVALID`, with the reason, as MCM v3 does.
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// When the key was made, in unix seconds; the time of the upload when absent. Clients
+    /// compare it to tell a rotated key from the one they have.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<f64>, example = 1733650000))]
+    pub created_at: Option<serde_json::Number>,
+}
+
+/// A participant's JWS public key (MCM v3's `DFSPJWSCert`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = DFSPJWSKey))]
+#[serde(rename_all = "camelCase")]
+pub struct JwsKey {
+    /// The DFSP (or the Hub, as `SWITCH_ID`) whose signatures the key verifies.
+    #[cfg_attr(feature = "server", schema(value_type = String, example = "DFSP1"))]
+    pub dfsp_id: DfspId,
+    /// PEM.
+    pub public_key: String,
+    /// When the key was made, in unix seconds.
+    #[cfg_attr(feature = "server", schema(example = 1733650000))]
+    pub created_at: i64,
+    pub validations: Vec<Validation>,
+    pub validation_state: ValidationState,
+    /// How the key was given: `publicKey` (uploaded as a key), `certificate` (taken from the
+    /// DFSP's JWS certificate) or `hub` (the Hub's own JWS certificate). An addition to v3.
+    #[cfg_attr(feature = "server", schema(example = "publicKey"))]
+    pub source: String,
+}

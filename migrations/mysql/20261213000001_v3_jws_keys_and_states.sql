@@ -1,0 +1,27 @@
+-- MCM v3: a DFSP's JWS public key as the DFSP-side client uploads it (a bare key with the time
+-- it was made, `createdAt` in unix seconds), one per DFSP, replaced by each upload.
+CREATE TABLE dfsp_jws_keys (
+    id          BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    dfsp_key    BIGINT NOT NULL,
+    public_key  LONGBLOB NOT NULL,
+    created_at  BIGINT NOT NULL,
+    updated_at  VARCHAR(24) NOT NULL,
+    updated_by  VARCHAR(512) NULL,
+    CONSTRAINT dfsp_jws_keys_dfsp_unique UNIQUE (dfsp_key),
+    CONSTRAINT dfsp_jws_keys_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- MCM v3: the onboarding progress the DFSP-side client reports, one row per DFSP and state
+-- (HUB_CA, DFSP_CA, ...), so that a report of some states leaves the others as they were.
+CREATE TABLE dfsp_reported_states (
+    dfsp_key          BIGINT NOT NULL,
+    state             VARCHAR(32) COLLATE utf8mb4_bin NOT NULL,
+    status            VARCHAR(16) NOT NULL,
+    state_description VARCHAR(1024) NULL,
+    error_description VARCHAR(1024) NULL,
+    last_updated      VARCHAR(40) NOT NULL,
+    reported_at       VARCHAR(24) NOT NULL,
+    reported_by       VARCHAR(512) NULL,
+    PRIMARY KEY (dfsp_key, state),
+    CONSTRAINT dfsp_reported_states_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
