@@ -501,6 +501,30 @@ impl FormFeedback {
         let error = self.error;
         Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
     }
+
+    /// The messages for a list field and its items (`fxpCurrencies`, `fxpCurrencies[1]`),
+    /// joined: one input holds the whole list.
+    pub fn list_field(&self, name: &'static str) -> Signal<Option<String>> {
+        let error = self.error;
+        Signal::derive(move || {
+            let error = error.get()?;
+            let PortalError::Domain(error) = error else {
+                return None;
+            };
+            let messages: Vec<&str> = error
+                .field_errors()
+                .iter()
+                .filter(|f| {
+                    f.field == name
+                        || f.field
+                            .strip_prefix(name)
+                            .is_some_and(|rest| rest.starts_with('['))
+                })
+                .map(|f| f.message.as_str())
+                .collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
+        })
+    }
 }
 
 /// The view `build` makes, built when it is shown: for what a `Suspend` gives once its data are

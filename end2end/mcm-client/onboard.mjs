@@ -89,7 +89,9 @@ if (hubCa.status === 404) {
   await hubOk("POST", "/cas", { csr: { hosts: ["hub.example.com"], key: { algo: "rsa", size: 2048 } } });
 }
 check("the v3 paths answer for the environment (GET /hub/ca, POST /cas)");
-await hubOk("POST", "/dfsps", { dfspId, name: `Bank ${dfspId}`, monetaryZoneId: "EUR" });
+// An interscheme proxy, so that its client also gives the Hub the other scheme's DFSPs' keys
+// (UPLOAD_PEER_JWS), the one state a plain DFSP's client leaves pending.
+await hubOk("POST", "/dfsps", { dfspId, name: `Bank ${dfspId}`, monetaryZoneId: "EUR", isProxy: true });
 const outbound = await hubOk("GET", `/dfsps/${encodeURIComponent(dfspId)}/enrollments/outbound`);
 assert.equal(outbound.length, 1, "creating a DFSP on the v3 path makes the Hub's client CSR");
 assert.equal(outbound[0].state, "CSR_LOADED");
@@ -256,8 +258,8 @@ check("the client started and reached the Hub");
 // ---- The Hub answers what the client asks of it, until every state is completed --------------
 
 const path = `/dfsps/${encodeURIComponent(dfspId)}`;
-// The states mcm-client 4.1.2 completes for a DFSP that is not a proxy: it never sends
-// HUB_CLIENT_CERT, and UPLOAD_PEER_JWS only acting for a proxy.
+// The states mcm-client 4.1.2 completes on its own (it never sends HUB_CLIENT_CERT);
+// UPLOAD_PEER_JWS follows when the proxy's other side hands it keys, below.
 const expected = [
   "PEER_JWS",
   "DFSP_JWS",
@@ -305,6 +307,28 @@ try {
   assert.ok(expected.every((state) => still.includes(state)), JSON.stringify(reported));
   check("five cycles later every state is still completed, none in error");
 
+  // The proxy's side in the other scheme hands the client that scheme's DFSPs' keys, as a
+  // proxy's Payment Manager does through its control server: the client gives them to the Hub.
+  const external = forge.pki.rsa.generateKeyPair(2048);
+  machine.sendEvent({
+    type: "UPLOAD_PEER_JWS",
+    data: [{ dfspId: "OTHER-SCHEME-DFSP", publicKey: forge.pki.publicKeyToPem(external.publicKey), createdAt: 1765000000 }],
+  });
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`UPLOAD_PEER_JWS not completed: ${JSON.stringify(reported)}`);
+    const all = await hubOk("GET", "/dfsps/states-status");
+    reported = all.dfsps.find((d) => d.dfspId === dfspId)?.statesStatus ?? [];
+    if (reported.some((s) => s.state === "UPLOAD_PEER_JWS" && s.status === "completed")) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const keys = await hubOk("GET", "/dfsps/jwscerts");
+  const given = keys.find((k) => k.dfspId === "OTHER-SCHEME-DFSP");
+  assert.ok(given?.external, `the other scheme's DFSP's key is listed as external: ${JSON.stringify(given)}`);
+  if (args["client-id"]) assert.equal(given.sourceDfspId, dfspId, "given by the proxy that signed in");
+  check("the proxy's client gave the other scheme's DFSP's JWS key, listed as external");
+  assert.ok(reported.length >= 9 && reported.every((s) => s.status === "completed"), JSON.stringify(reported));
+  check(`every state the client reports is completed (${reported.map((s) => s.state).join(", ")})`);
+
   // What the Hub holds now, as the client put it there.
   const ca = await hubOk("GET", `${path}/ca`);
   const lines = (pem) => pem.replace(/\r\n/g, "\n").trim();
@@ -345,7 +369,8 @@ try {
     const [environment] = (await hubOk("GET", "/environments")).filter((e) => e.name === "HUB");
     const audit = await hubOk("GET", `/environments/${environment.id}/audit?dfspId=${encodeURIComponent(dfspId)}&limit=200`);
     const byClient = audit.events.filter((e) => e.subject === args["client-id"]).map((e) => e.action);
-    for (const action of ["dfsp_ca.upload", "inbound.create", "outbound.certificate_upload", "jws_key.store", "endpoint.replace", "onboarding.report"]) {
+    for (const action of ["dfsp_ca.upload", "inbound.create", "outbound.certificate_upload", "jws_key.store",
+      "endpoint.replace", "onboarding.report", "external_jws_key.store"]) {
       assert.ok(byClient.includes(action), `${action} by ${args["client-id"]}: ${JSON.stringify(byClient)}`);
     }
     check(`the client acted as ${args["client-id"]}, the DFSP's service account (audit log)`);

@@ -25,3 +25,35 @@ CREATE TABLE dfsp_reported_states (
     PRIMARY KEY (dfsp_key, state),
     CONSTRAINT dfsp_reported_states_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts (in the
+-- order given), each once.
+ALTER TABLE dfsps ADD COLUMN is_proxy SMALLINT NOT NULL DEFAULT 0;
+
+CREATE TABLE dfsp_fx_currencies (
+    dfsp_key    BIGINT NOT NULL,
+    currency_id VARCHAR(3) COLLATE utf8mb4_bin NOT NULL,
+    position    INT NOT NULL,
+    PRIMARY KEY (dfsp_key, currency_id),
+    INDEX dfsp_fx_currencies_currency (currency_id),
+    CONSTRAINT dfsp_fx_currencies_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE,
+    CONSTRAINT dfsp_fx_currencies_currency_fk FOREIGN KEY (currency_id) REFERENCES currencies (currency_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- MCM v3: the JWS keys of another scheme's DFSPs, which an interscheme proxy (or a hub
+-- operator) gives the Hub so that this scheme's DFSPs verify their signatures. One per
+-- external DFSP id and environment; `source_dfsp_key` is the proxy that gave it (NULL: a hub
+-- operator), taken from who signed in.
+CREATE TABLE external_jws_keys (
+    id              BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    env_id          BIGINT NOT NULL,
+    dfsp_id         VARCHAR(256) COLLATE utf8mb4_bin NOT NULL,
+    source_dfsp_key BIGINT NULL,
+    public_key      LONGBLOB NOT NULL,
+    created_at      BIGINT NOT NULL,
+    updated_at      VARCHAR(24) NOT NULL,
+    updated_by      VARCHAR(512) NULL,
+    CONSTRAINT external_jws_keys_one_each UNIQUE (env_id, dfsp_id),
+    CONSTRAINT external_jws_keys_env_fk FOREIGN KEY (env_id) REFERENCES environments (id) ON DELETE CASCADE,
+    CONSTRAINT external_jws_keys_source_fk FOREIGN KEY (source_dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -22,3 +22,31 @@ CREATE TABLE dfsp_reported_states (
     reported_by       TEXT,
     PRIMARY KEY (dfsp_key, state)
 );
+
+-- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts (in the
+-- order given), each once.
+ALTER TABLE dfsps ADD COLUMN is_proxy INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE dfsp_fx_currencies (
+    dfsp_key    INTEGER NOT NULL REFERENCES dfsps (id) ON DELETE CASCADE,
+    currency_id TEXT NOT NULL REFERENCES currencies (currency_id),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (dfsp_key, currency_id)
+);
+CREATE INDEX dfsp_fx_currencies_currency ON dfsp_fx_currencies (currency_id);
+
+-- MCM v3: the JWS keys of another scheme's DFSPs, which an interscheme proxy (or a hub
+-- operator) gives the Hub so that this scheme's DFSPs verify their signatures. One per
+-- external DFSP id and environment; `source_dfsp_key` is the proxy that gave it (NULL: a hub
+-- operator), taken from who signed in.
+CREATE TABLE external_jws_keys (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    env_id          INTEGER NOT NULL REFERENCES environments (id) ON DELETE CASCADE,
+    dfsp_id         TEXT NOT NULL,
+    source_dfsp_key INTEGER REFERENCES dfsps (id) ON DELETE CASCADE,
+    public_key      BLOB NOT NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT,
+    CONSTRAINT external_jws_keys_one_each UNIQUE (env_id, dfsp_id)
+);

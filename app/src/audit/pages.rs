@@ -140,6 +140,7 @@ fn link_of(env: EnvironmentId, event: &AuditEvent) -> Option<String> {
             urls::dfsp_jws(env, dfsp)
         }
         (OnboardingReport, Some(dfsp)) => urls::dfsp(env, dfsp),
+        (ExternalJwsKeyStore | ExternalJwsKeyDelete, _) => urls::hub_jws(env),
         (JwsCertificateStore | JwsCertificateDelete, None) => urls::hub_jws(env),
         _ => return None,
     })

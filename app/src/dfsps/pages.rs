@@ -91,6 +91,11 @@ fn DfspTable(
             {list.into_iter().map(|dfsp| {
                 let href = urls::dfsp(dfsp.env_id, &dfsp.id);
                 let zone = zone_label(&zones, dfsp.monetary_zone_id.as_deref());
+                let proxy = dfsp.is_proxy.then(|| view! { <ProxyBadge/> });
+                let fx = (!dfsp.fxp_currencies.is_empty()).then(|| {
+                    let codes = dfsp.fxp_currencies.join(", ");
+                    view! { <div class="text-xs text-slate-600" data-testid="fxp-currencies">"FX: "{codes}</div> }
+                });
                 let warning = format!("Delete DFSP {}? {DELETE_WARNING}", dfsp.id);
                 let delete_label = format!("Delete {}", dfsp.id);
                 let delete_id = dfsp.id.to_string();
@@ -98,9 +103,10 @@ fn DfspTable(
                     <tr class="hover:bg-slate-50">
                         <td class="whitespace-nowrap px-4 py-3 font-mono text-xs">
                             <A href=href.clone() attr:class=LINK_CLASS>{dfsp.id.to_string()}</A>
+                            {proxy}
                         </td>
                         <td class="max-w-48 truncate px-4 py-3" title=dfsp.name.clone()>{dfsp.name.clone()}</td>
-                        <td class="px-4 py-3 text-slate-700">{or_dash(zone)}</td>
+                        <td class="px-4 py-3 text-slate-700">{or_dash(zone)}{fx}</td>
                         <td class="max-w-56 truncate px-4 py-3 font-mono text-xs text-slate-600" title=dfsp.security_group.clone()>
                             {dfsp.security_group.clone()}
                         </td>
@@ -125,6 +131,43 @@ fn DfspTable(
                 }
             }).collect_view()}
         </Table>
+    }
+}
+
+/// Marks an interscheme proxy.
+#[component]
+fn ProxyBadge() -> impl IntoView {
+    view! {
+        <span class="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 font-sans text-xs text-indigo-800" data-testid="proxy-badge"
+            title="Interscheme proxy: it relays between this scheme and another">"proxy"</span>
+    }
+}
+
+/// The scheme roles a DFSP may have besides a plain participant's (MCM v3): interscheme proxy
+/// and foreign-exchange provider.
+#[component]
+fn SchemeRoleFields(
+    #[prop(optional)] is_proxy: bool,
+    #[prop(optional)] fxp_currencies: Vec<String>,
+    #[prop(into)] proxy_error: Signal<Option<String>>,
+    #[prop(into)] currencies_error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="flex items-start gap-3">
+            <input id="field-is_proxy" type="checkbox" name="form[is_proxy]" value="true" checked=is_proxy
+                class="mt-1 h-4 w-4 rounded border-slate-300 text-sky-700 focus:ring-sky-600"
+                aria-describedby="field-is_proxy-hint"/>
+            <div>
+                <label for="field-is_proxy" class="text-sm font-medium text-slate-700">"Interscheme proxy"</label>
+                <p id="field-is_proxy-hint" class="text-xs text-slate-500">
+                    "A participant of this scheme and another, relaying between them. It may give the Hub the JWS keys of the other scheme's DFSPs."
+                </p>
+                {move || proxy_error.get().map(|e| view! { <p class="mt-1 text-sm text-red-700" data-testid="field-error">{e}</p> })}
+            </div>
+        </div>
+        <TextField label="FX currencies (optional)" name="form[fxp_currencies]" value=fxp_currencies.join(" ")
+            placeholder="USD EUR" hint="For a foreign-exchange provider: the currencies it converts, ISO 4217 codes separated by spaces or commas."
+            error=currencies_error/>
     }
 }
 
@@ -216,6 +259,7 @@ fn AddDfspCard(create: ServerAction<CreateDfsp>, zones: Vec<MonetaryZone>) -> im
                         maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")/>
                     <p class="mt-1 text-xs text-slate-500" data-testid="default-group">{default_group}</p>
                 </div>
+                <SchemeRoleFields proxy_error=field_error("isProxy") currencies_error=feedback.list_field("fxpCurrencies")/>
                 <div class="md:col-span-2">
                     <SubmitButton label="Add DFSP" pending_label="Adding…" pending=create.pending()/>
                 </div>
@@ -280,12 +324,15 @@ fn DfspDetails(
         name,
         monetary_zone_id,
         security_group,
+        is_proxy,
+        fxp_currencies,
     } = dfsp;
     let tabs_id = id.clone();
     let id = id.to_string();
     let title = format!("DFSP {id}");
     let details = {
         let (id, name, security_group) = (id.clone(), name.clone(), security_group.clone());
+        let fx_list = (!fxp_currencies.is_empty()).then(|| fxp_currencies.join(", "));
         view! {
         <dl class="divide-y divide-slate-100" data-testid="dfsp-details">
             <Detail term="DFSP id"><span class="font-mono">{id}</span></Detail>
@@ -295,6 +342,8 @@ fn DfspDetails(
                 <span class="font-mono">{security_group}</span>
                 {is_default_group.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">"default"</span> })}
             </Detail>
+            <Detail term="Interscheme proxy">{if is_proxy { "Yes" } else { "No" }}</Detail>
+            <Detail term="FX currencies">{or_dash(fx_list)}</Detail>
         </dl>
         }
     };
@@ -315,6 +364,8 @@ fn DfspDetails(
             <TextField label="Security group" name="form[security_group]" value=security_group
                 maxlength=domain::dfsps::SECURITY_GROUP.max_chars error=field_error("securityGroup")
                 hint=format!("Leave empty to restore the default, {}.", default_security_group(&id))/>
+            <SchemeRoleFields is_proxy fxp_currencies=fxp_currencies.clone()
+                proxy_error=field_error("isProxy") currencies_error=feedback.list_field("fxpCurrencies")/>
             <SubmitButton label="Save changes" pending_label="Saving…" pending=update.pending()/>
         </ActionForm>
         }

@@ -30,6 +30,32 @@ pub struct DfspForm {
     pub monetary_zone_id: Option<String>,
     #[serde(default)]
     pub security_group: Option<String>,
+    /// The checkbox: present (`true`) when checked.
+    #[serde(default)]
+    pub is_proxy: Option<String>,
+    /// Currency codes separated by spaces or commas; case does not matter.
+    #[serde(default)]
+    pub fxp_currencies: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl DfspForm {
+    fn is_proxy(&self) -> bool {
+        self.is_proxy
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "false")
+    }
+
+    /// The FX currencies typed in one field (`usd, EUR`), as codes (`USD`, `EUR`).
+    fn fxp_currencies(&self) -> Vec<String> {
+        self.fxp_currencies
+            .as_deref()
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|code| !code.is_empty())
+            .map(str::to_uppercase)
+            .collect()
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "dfsps/create", output = crate::codec::JsonAnswer)]
@@ -40,9 +66,12 @@ pub async fn create_dfsp(
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
     let (services, who, reply) = crate::server::context()?;
+    let (is_proxy, fxp_currencies) = (form.is_proxy(), form.fxp_currencies());
     let input = domain::dfsps::NewDfsp {
         dfsp_id: Some(dfsp_id),
         name: Some(form.name),
+        is_proxy: Some(is_proxy),
+        fxp_currencies: Some(fxp_currencies),
         monetary_zone_id: blank_to_none(form.monetary_zone_id),
         security_group: blank_to_none(form.security_group),
     };
@@ -59,8 +88,11 @@ pub async fn update_dfsp(
 ) -> Result<Dfsp, PortalError> {
     use domain::text::blank_to_none;
     let (services, who, reply) = crate::server::context()?;
+    let (is_proxy, fxp_currencies) = (form.is_proxy(), form.fxp_currencies());
     let changes = domain::dfsps::DfspChanges {
         name: Some(Some(form.name)),
+        is_proxy: Some(Some(is_proxy)),
+        fxp_currencies: Some(Some(fxp_currencies)),
         monetary_zone_id: Some(blank_to_none(form.monetary_zone_id)),
         security_group: Some(blank_to_none(form.security_group)),
     };

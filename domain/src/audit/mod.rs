@@ -70,6 +70,12 @@ pub enum AuditAction {
     /// MCM v3: a DFSP's bare JWS public key stored.
     #[serde(rename = "jws_key.store")]
     JwsKeyStore,
+    /// MCM v3: another scheme's DFSPs' JWS keys given by a proxy or a hub operator.
+    #[serde(rename = "external_jws_key.store")]
+    ExternalJwsKeyStore,
+    /// MCM v3: another scheme's DFSP's JWS key removed.
+    #[serde(rename = "external_jws_key.delete")]
+    ExternalJwsKeyDelete,
     /// MCM v3: a DFSP's ingress URL or egress addresses set as one document.
     #[serde(rename = "endpoint.replace")]
     EndpointReplace,
@@ -91,7 +97,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::EnvironmentCreate,
         AuditAction::EnvironmentDelete,
         AuditAction::DfspCreate,
@@ -116,6 +122,8 @@ impl AuditAction {
         AuditAction::JwsCertificateStore,
         AuditAction::JwsCertificateDelete,
         AuditAction::JwsKeyStore,
+        AuditAction::ExternalJwsKeyStore,
+        AuditAction::ExternalJwsKeyDelete,
         AuditAction::EndpointReplace,
         AuditAction::OnboardingReport,
         AuditAction::CertificateRevoke,
@@ -152,6 +160,8 @@ impl AuditAction {
             AuditAction::JwsCertificateStore => "jws_certificate.store",
             AuditAction::JwsCertificateDelete => "jws_certificate.delete",
             AuditAction::JwsKeyStore => "jws_key.store",
+            AuditAction::ExternalJwsKeyStore => "external_jws_key.store",
+            AuditAction::ExternalJwsKeyDelete => "external_jws_key.delete",
             AuditAction::EndpointReplace => "endpoint.replace",
             AuditAction::OnboardingReport => "onboarding.report",
             AuditAction::CertificateRevoke => "certificate.revoke",

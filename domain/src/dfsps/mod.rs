@@ -108,7 +108,19 @@ pub struct Dfsp {
     /// The group a DFSP operator must hold to act for this DFSP.
     #[cfg_attr(feature = "server", schema(example = "Application/DFSP:DFSP1"))]
     pub security_group: String,
+    /// An interscheme proxy: a participant of this scheme and of another, relaying between
+    /// them (MCM v3). It may give the Hub the JWS keys of the other scheme's DFSPs.
+    #[serde(default)]
+    pub is_proxy: bool,
+    /// The currencies a foreign-exchange provider (FXP) converts, ISO 4217 codes (MCM v3);
+    /// empty for a DFSP that is no FXP.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(example = json!(["USD", "EUR"])))]
+    pub fxp_currencies: Vec<String>,
 }
+
+/// The largest number of FX currencies one DFSP may list.
+pub const MAX_FXP_CURRENCIES: usize = 64;
 
 /// The request to create a DFSP (MCM's `DFSPCreate`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +147,14 @@ pub struct NewDfsp {
     #[serde(default)]
     #[cfg_attr(feature = "server", schema(schema_with = schema::security_group))]
     pub security_group: Option<String>,
+    /// An interscheme proxy (MCM v3). Default `false`.
+    #[serde(default)]
+    pub is_proxy: Option<bool>,
+    /// For a foreign-exchange provider: the currencies it converts, ISO 4217 codes, each once
+    /// (MCM v3).
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(example = json!(["USD", "EUR"])))]
+    pub fxp_currencies: Option<Vec<String>>,
 }
 
 /// A partial update of a DFSP (MCM's `DFSPUpdate`): absent fields stay as they are.
@@ -167,6 +187,23 @@ pub struct DfspChanges {
     )]
     #[cfg_attr(feature = "server", schema(schema_with = schema::security_group))]
     pub security_group: Option<Option<String>>,
+    /// Whether the DFSP is an interscheme proxy.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "server", schema(value_type = Option<bool>))]
+    pub is_proxy: Option<Option<bool>>,
+    /// The FX currencies, replacing the ones before; `[]` for none. MCM v3 could set them
+    /// only when the DFSP was created.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<String>>, example = json!(["USD"])))]
+    pub fxp_currencies: Option<Option<Vec<String>>>,
 }
 
 /// A `NewDfsp` that passed validation. The zone's existence is checked by the service.
@@ -176,6 +213,9 @@ pub struct ValidDfsp {
     pub name: String,
     pub monetary_zone_id: Option<String>,
     pub security_group: String,
+    pub is_proxy: bool,
+    /// Codes of three capital letters, each once; whether they are known is the service's check.
+    pub fxp_currencies: Vec<String>,
 }
 
 /// The validated changes; `None` means "leave as is".
@@ -185,6 +225,8 @@ pub struct ValidChanges {
     pub monetary_zone_id: Option<Option<String>>,
     /// `Some(None)`: back to the default group.
     pub security_group: Option<Option<String>>,
+    pub is_proxy: Option<bool>,
+    pub fxp_currencies: Option<Vec<String>>,
 }
 
 /// MCM's default owner group: `Application/DFSP:` and the id with spaces as dashes.
@@ -207,6 +249,36 @@ fn check_zone(errors: &mut FieldErrors, zone: Option<&str>) -> Option<String> {
     }
 }
 
+/// Checks a list of FX currencies: ISO 4217 codes of three capital letters, each once, at most
+/// [`MAX_FXP_CURRENCIES`].
+fn check_fxp_currencies(errors: &mut FieldErrors, codes: &[String]) -> Vec<String> {
+    if codes.len() > MAX_FXP_CURRENCIES {
+        errors.push(
+            "fxpCurrencies",
+            format!(
+                "lists {} currencies; at most {MAX_FXP_CURRENCIES} fit",
+                codes.len()
+            ),
+        );
+        return Vec::new();
+    }
+    let mut valid: Vec<String> = Vec::with_capacity(codes.len());
+    for (index, code) in codes.iter().enumerate() {
+        let field = format!("fxpCurrencies[{index}]");
+        if !is_currency_code(code) {
+            errors.push(
+                &field,
+                format!("must be an ISO 4217 currency code of three capital letters, such as USD (got '{code}')"),
+            );
+        } else if valid.contains(code) {
+            errors.push(&field, format!("'{code}' is in the list twice"));
+        } else {
+            valid.push(code.clone());
+        }
+    }
+    valid
+}
+
 impl NewDfsp {
     pub fn validate(&self) -> DomainResult<ValidDfsp> {
         let mut errors = FieldErrors::default();
@@ -219,6 +291,10 @@ impl NewDfsp {
                 SECURITY_GROUP.optional(self.security_group.as_deref()),
             )
             .flatten();
+        let fxp_currencies = check_fxp_currencies(
+            &mut errors,
+            self.fxp_currencies.as_deref().unwrap_or_default(),
+        );
         errors.finish("DFSP")?;
         let dfsp_id = DfspId(dfsp_id.unwrap_or_default());
         Ok(ValidDfsp {
@@ -227,6 +303,8 @@ impl NewDfsp {
             dfsp_id,
             name: name.unwrap_or_default(),
             monetary_zone_id,
+            is_proxy: self.is_proxy.unwrap_or(false),
+            fxp_currencies,
         })
     }
 }
@@ -251,11 +329,29 @@ impl DfspChanges {
                 .check("securityGroup", SECURITY_GROUP.optional(group.as_deref()))
                 .flatten()
         });
+        let is_proxy = match self.is_proxy {
+            None => None,
+            Some(None) => {
+                errors.push("isProxy", "must be true or false, not null");
+                None
+            }
+            Some(Some(flag)) => Some(flag),
+        };
+        let fxp_currencies = match &self.fxp_currencies {
+            None => None,
+            Some(None) => {
+                errors.push("fxpCurrencies", "must be a list, not null: [] for none");
+                None
+            }
+            Some(Some(codes)) => Some(check_fxp_currencies(&mut errors, codes)),
+        };
         errors.finish("DFSP update")?;
         Ok(ValidChanges {
             name,
             monetary_zone_id,
             security_group,
+            is_proxy,
+            fxp_currencies,
         })
     }
 }
@@ -285,6 +381,7 @@ mod tests {
             name: Some("DFSP 1".into()),
             monetary_zone_id: Some("EUR".into()),
             security_group: Some("Application/Bank-One".into()),
+            ..Default::default()
         }
         .validate()
         .unwrap();
@@ -299,6 +396,7 @@ mod tests {
             name: Some(" ".into()),
             monetary_zone_id: Some("eur".into()),
             security_group: Some("".into()),
+            ..Default::default()
         }
         .validate()
         .unwrap_err();
@@ -311,6 +409,38 @@ mod tests {
             fields,
             ["dfspId", "name", "monetaryZoneId", "securityGroup"]
         );
+    }
+
+    #[test]
+    fn fx_currencies_are_codes_each_once() {
+        let dfsp = |codes: &[&str]| NewDfsp {
+            dfsp_id: Some("FXP1".into()),
+            name: Some("FX One".into()),
+            fxp_currencies: Some(codes.iter().map(|c| c.to_string()).collect()),
+            ..Default::default()
+        };
+        let valid = dfsp(&["USD", "EUR"]).validate().unwrap();
+        assert_eq!(valid.fxp_currencies, ["USD", "EUR"]);
+        assert!(!valid.is_proxy);
+        let err = dfsp(&["USD", "usd", "USD"]).validate().unwrap_err();
+        assert!(err
+            .field_message("fxpCurrencies[1]")
+            .unwrap()
+            .contains("'usd'"));
+        assert!(err
+            .field_message("fxpCurrencies[2]")
+            .unwrap()
+            .contains("twice"));
+        let changes: DfspChanges =
+            serde_json::from_str(r#"{"isProxy": true, "fxpCurrencies": []}"#).unwrap();
+        let valid = changes.validate().unwrap();
+        assert_eq!(valid.is_proxy, Some(true));
+        assert_eq!(valid.fxp_currencies, Some(vec![]));
+        let nulls: DfspChanges =
+            serde_json::from_str(r#"{"isProxy": null, "fxpCurrencies": null}"#).unwrap();
+        let err = nulls.validate().unwrap_err();
+        assert!(err.field_message("isProxy").is_some());
+        assert!(err.field_message("fxpCurrencies").is_some());
     }
 
     #[test]

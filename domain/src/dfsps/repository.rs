@@ -11,35 +11,92 @@ use crate::environments::EnvironmentId;
 
 #[derive(FromRow)]
 struct DfspRow {
+    id: i64,
     env_id: i64,
     dfsp_id: String,
     name: String,
     monetary_zone_id: Option<String>,
     security_group: String,
+    is_proxy: i32,
 }
 
-impl From<DfspRow> for Dfsp {
-    fn from(row: DfspRow) -> Self {
+impl DfspRow {
+    fn into_dfsp(self, fxp_currencies: Vec<String>) -> Dfsp {
         Dfsp {
-            env_id: EnvironmentId(row.env_id),
-            id: DfspId(row.dfsp_id),
-            name: row.name,
-            monetary_zone_id: row.monetary_zone_id,
-            security_group: row.security_group,
+            env_id: EnvironmentId(self.env_id),
+            id: DfspId(self.dfsp_id),
+            name: self.name,
+            monetary_zone_id: self.monetary_zone_id,
+            security_group: self.security_group,
+            is_proxy: self.is_proxy != 0,
+            fxp_currencies,
         }
     }
 }
 
-const COLUMNS: &str = "env_id, dfsp_id, name, monetary_zone_id, security_group";
+const COLUMNS: &str = "id, env_id, dfsp_id, name, monetary_zone_id, security_group, is_proxy";
+
+/// How many DFSP keys one `IN (...)` of the FX currencies' query holds.
+const KEYS_PER_QUERY: usize = 500;
+
+/// The DFSPs of `rows`, each with its FX currencies (in the order they were given).
+async fn with_currencies(conn: &mut Conn<'_>, rows: Vec<DfspRow>) -> Outcome<Vec<Dfsp>> {
+    let mut currencies: std::collections::HashMap<i64, Vec<String>> =
+        std::collections::HashMap::new();
+    for keys in rows.chunks(KEYS_PER_QUERY) {
+        let placeholders = vec!["?"; keys.len()].join(", ");
+        let sql = format!(
+            "SELECT dfsp_key, currency_id FROM dfsp_fx_currencies \
+             WHERE dfsp_key IN ({placeholders}) ORDER BY dfsp_key, position"
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for row in keys {
+            query = query.bind(row.id);
+        }
+        for (key, currency) in query.fetch_all(&mut *conn).await? {
+            currencies.entry(key).or_default().push(currency);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let codes = currencies.remove(&row.id).unwrap_or_default();
+            row.into_dfsp(codes)
+        })
+        .collect())
+}
+
+/// Replaces the DFSP's FX currencies with `codes` (inside the caller's transaction).
+pub(super) async fn set_currencies(
+    conn: &mut Conn<'_>,
+    key: DfspKey,
+    codes: &[String],
+) -> Outcome<()> {
+    sqlx::query("DELETE FROM dfsp_fx_currencies WHERE dfsp_key = ?")
+        .bind(key.0)
+        .execute(&mut *conn)
+        .await?;
+    for (position, code) in codes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO dfsp_fx_currencies (dfsp_key, currency_id, position) VALUES (?, ?, ?)",
+        )
+        .bind(key.0)
+        .bind(code)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
 
 pub(super) async fn list(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<Dfsp>> {
     let rows: Vec<DfspRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? ORDER BY id"
     ))
     .bind(scope.env_id().get())
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(Dfsp::from).collect())
+    with_currencies(conn, rows).await
 }
 
 /// The DFSPs, in every environment, whose security group is one of `groups`.
@@ -55,8 +112,8 @@ pub(super) async fn list_owned_by(conn: &mut Conn<'_>, groups: &[String]) -> Out
     for group in groups {
         query = query.bind(group);
     }
-    let rows = query.fetch_all(conn).await?;
-    Ok(rows.into_iter().map(Dfsp::from).collect())
+    let rows = query.fetch_all(&mut *conn).await?;
+    with_currencies(conn, rows).await
 }
 
 /// The ids of the environment's DFSPs whose security group is among `groups`.
@@ -84,14 +141,17 @@ pub(super) async fn list_in_zone(
     scope: &EnvScope,
     zone: &str,
 ) -> Outcome<Vec<Dfsp>> {
+    // A foreign-exchange provider is in the zone of each currency it converts, too.
     let rows: Vec<DfspRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? AND monetary_zone_id = ? ORDER BY id"
+        "SELECT {COLUMNS} FROM dfsps WHERE env_id = ? AND (monetary_zone_id = ? \
+         OR id IN (SELECT dfsp_key FROM dfsp_fx_currencies WHERE currency_id = ?)) ORDER BY id"
     ))
     .bind(scope.env_id().get())
     .bind(zone)
-    .fetch_all(conn)
+    .bind(zone)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(Dfsp::from).collect())
+    with_currencies(conn, rows).await
 }
 
 pub(super) async fn find(
@@ -104,9 +164,11 @@ pub(super) async fn find(
     ))
     .bind(scope.env_id().get())
     .bind(dfsp_id.as_str())
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(Dfsp::from))
+    Ok(with_currencies(conn, row.into_iter().collect())
+        .await?
+        .pop())
 }
 
 /// The row key and security group of a DFSP, for the access checks that make scopes.
@@ -124,7 +186,8 @@ pub(crate) async fn find_key(
     Ok(row.map(|(key, group)| (DfspKey(key), group)))
 }
 
-/// Inserts the DFSP; `Ok(false)` when its id is taken in the environment.
+/// Inserts the DFSP with its FX currencies; `Ok(false)` when its id is taken in the
+/// environment.
 pub(super) async fn insert(
     conn: &mut Conn<'_>,
     scope: &HubScope,
@@ -132,22 +195,30 @@ pub(super) async fn insert(
     created_at: &str,
 ) -> Outcome<bool> {
     let result = sqlx::query(
-        "INSERT INTO dfsps (env_id, dfsp_id, name, monetary_zone_id, security_group, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO dfsps (env_id, dfsp_id, name, monetary_zone_id, security_group, is_proxy, \
+         created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(scope.env_id().get())
     .bind(dfsp.dfsp_id.as_str())
     .bind(&dfsp.name)
     .bind(&dfsp.monetary_zone_id)
     .bind(&dfsp.security_group)
+    .bind(i32::from(dfsp.is_proxy))
     .bind(created_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await;
     match result {
-        Ok(_) => Ok(true),
-        Err(e) if crate::db::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e.into()),
+        Ok(_) => {}
+        Err(e) if crate::db::is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e.into()),
     }
+    if !dfsp.fxp_currencies.is_empty() {
+        let (key, _) = find_key(conn, scope.env_id(), &dfsp.dfsp_id)
+            .await?
+            .ok_or_else(|| crate::DomainError::Internal("a DFSP vanished as it was made".into()))?;
+        set_currencies(conn, key, &dfsp.fxp_currencies).await?;
+    }
+    Ok(true)
 }
 
 /// Writes only the fields that `changes` sets, in one statement, so that two concurrent
@@ -167,7 +238,8 @@ pub(super) async fn update(
         "UPDATE dfsps SET \
            name = CASE WHEN ? = 1 THEN ? ELSE name END, \
            monetary_zone_id = CASE WHEN ? = 1 THEN ? ELSE monetary_zone_id END, \
-           security_group = CASE WHEN ? = 1 THEN ? ELSE security_group END \
+           security_group = CASE WHEN ? = 1 THEN ? ELSE security_group END, \
+           is_proxy = CASE WHEN ? = 1 THEN ? ELSE is_proxy END \
          WHERE id = ?",
     )
     .bind(i32::from(changes.name.is_some()))
@@ -176,9 +248,14 @@ pub(super) async fn update(
     .bind(zone.and_then(|zone| zone.as_deref()))
     .bind(i32::from(group.is_some()))
     .bind(group)
+    .bind(i32::from(changes.is_proxy.is_some()))
+    .bind(i32::from(changes.is_proxy.unwrap_or(false)))
     .bind(scope.key().0)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if let Some(codes) = &changes.fxp_currencies {
+        set_currencies(conn, scope.key(), codes).await?;
+    }
     Ok(())
 }
 

@@ -28,6 +28,30 @@ async fn ensure_zone(conn: &mut Conn<'_>, zone: Option<&str>) -> Outcome<()> {
     }
 }
 
+/// FX currencies that are not known currency codes are bad input (400), named one by one.
+async fn ensure_currencies(conn: &mut Conn<'_>, codes: &[String]) -> Outcome<()> {
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; codes.len()].join(", ");
+    let sql = format!("SELECT currency_id FROM currencies WHERE currency_id IN ({placeholders})");
+    let mut query = sqlx::query_scalar::<_, String>(&sql);
+    for code in codes {
+        query = query.bind(code);
+    }
+    let known = query.fetch_all(&mut *conn).await?;
+    let mut errors = crate::error::FieldErrors::default();
+    for (index, code) in codes.iter().enumerate() {
+        if !known.contains(code) {
+            errors.push(
+                &format!("fxpCurrencies[{index}]"),
+                format!("'{code}' is not a known ISO 4217 currency code"),
+            );
+        }
+    }
+    Ok(errors.finish("DFSP")?)
+}
+
 impl DfspService<'_> {
     /// Every reader sees all of an environment's DFSPs, so reads of the same environment at
     /// the same moment share one statement.
@@ -89,10 +113,21 @@ impl DfspService<'_> {
         db_write!(self.services.db, |conn| async {
             let scope = HubScope::check(conn, who, env_id, "create DFSPs").await?;
             ensure_zone(conn, valid.monetary_zone_id.as_deref()).await?;
+            ensure_currencies(conn, &valid.fxp_currencies).await?;
             if repository::insert(conn, &scope, &valid, &created_at).await? {
                 Audit::new(
                     AuditAction::DfspCreate,
-                    format!("DFSP '{}' ({}) added", valid.dfsp_id, valid.name),
+                    format!(
+                        "DFSP '{}' ({}) added{}{}",
+                        valid.dfsp_id,
+                        valid.name,
+                        if valid.is_proxy { ", a proxy" } else { "" },
+                        if valid.fxp_currencies.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", FX currencies {}", valid.fxp_currencies.join(" "))
+                        }
+                    ),
                 )
                 .env(env_id)
                 .dfsp(&valid.dfsp_id)
@@ -115,6 +150,8 @@ impl DfspService<'_> {
             name: valid.name,
             monetary_zone_id: valid.monetary_zone_id,
             security_group: valid.security_group,
+            is_proxy: valid.is_proxy,
+            fxp_currencies: valid.fxp_currencies,
         })
     }
 
@@ -173,6 +210,9 @@ impl DfspService<'_> {
             if let Some(zone) = &valid.monetary_zone_id {
                 ensure_zone(conn, zone.as_deref()).await?;
             }
+            if let Some(codes) = &valid.fxp_currencies {
+                ensure_currencies(conn, codes).await?;
+            }
             repository::update(
                 conn,
                 &scope,
@@ -186,9 +226,15 @@ impl DfspService<'_> {
             Audit::new(
                 AuditAction::DfspUpdate,
                 format!(
-                    "DFSP '{dfsp_id}' changed: name '{}', monetary zone {}",
+                    "DFSP '{dfsp_id}' changed: name '{}', monetary zone {}{}{}",
                     dfsp.name,
-                    dfsp.monetary_zone_id.as_deref().unwrap_or("none")
+                    dfsp.monetary_zone_id.as_deref().unwrap_or("none"),
+                    if dfsp.is_proxy { ", proxy" } else { "" },
+                    if dfsp.fxp_currencies.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", FX currencies {}", dfsp.fxp_currencies.join(" "))
+                    }
                 ),
             )
             .env(env_id)

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{values, EndpointItem, Kind, State, Value};
 use crate::dfsps::DfspId;
-use crate::error::{DomainError, DomainResult, FieldErrors};
+#[cfg(feature = "server")]
+use crate::error::DomainError;
+use crate::error::{DomainResult, FieldErrors};
 
 /// The largest egress list one document may hold.
 pub const MAX_EGRESS_ENTRIES: usize = 100;
@@ -200,6 +202,7 @@ impl EndpointDocument {
     }
 }
 
+#[cfg(feature = "server")]
 pub(crate) fn missing(dfsp_id: &DfspId, kind: Kind) -> DomainError {
     DomainError::NotFound(format!(
         "DFSP '{dfsp_id}' has no {} endpoint yet",

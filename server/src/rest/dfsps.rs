@@ -63,6 +63,8 @@ pub struct DfspUpdated {
     monetary_zone_id: Option<String>,
     #[schema(example = "Application/DFSP:DFSP1")]
     security_group: String,
+    is_proxy: bool,
+    fxp_currencies: Vec<String>,
 }
 
 /// Returns the DFSPs of the environment
@@ -160,6 +162,8 @@ async fn update_dfsp(
         name: dfsp.name,
         monetary_zone_id: dfsp.monetary_zone_id,
         security_group: dfsp.security_group,
+        is_proxy: dfsp.is_proxy,
+        fxp_currencies: dfsp.fxp_currencies,
     }))
 }
 

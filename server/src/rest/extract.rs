@@ -31,19 +31,60 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let essence = content_type.split(';').next().unwrap_or_default().trim();
-        if !(essence == "application/json" || essence.ends_with("+json")) {
-            return Err(ApiError::unsupported_media_type(
-                "Send the request body as JSON, with the header Content-Type: application/json",
+        read_json(req, state, Some(b'{')).await.map(ApiJson)
+    }
+}
+
+/// A JSON request body that is an array (MCM v3's `POST /external-dfsps/jwscerts`). Read as
+/// any JSON at first, and made into the items by [`ApiJsonArray::items`] once the caller is
+/// authorized: what the body holds tells a caller who may not act nothing.
+pub struct ApiJsonArray(serde_json::Value);
+
+impl<S> FromRequest<S> for ApiJsonArray
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_json(req, state, None).await.map(ApiJsonArray)
+    }
+}
+
+impl ApiJsonArray {
+    /// The items, or a 400 that names the one at fault.
+    pub fn items<T: DeserializeOwned>(self) -> Result<Vec<T>, ApiError> {
+        if !self.0.is_array() {
+            return Err(ApiError::bad_request(
+                "The request body must be a JSON array ([...])",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+        serde_path_to_error::deserialize(self.0).map_err(|e| {
+            let path = e.path().to_string();
+            ApiError::bad_request(format!("Invalid JSON body at '{path}': {}", e.into_inner()))
+        })
+    }
+}
+
+/// Reads a JSON body; one that does not open with `opening` (`{` for an object) is a 400.
+async fn read_json<S, T>(req: Request, state: &S, opening: Option<u8>) -> Result<T, ApiError>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !(essence == "application/json" || essence.ends_with("+json")) {
+        return Err(ApiError::unsupported_media_type(
+            "Send the request body as JSON, with the header Content-Type: application/json",
+        ));
+    }
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large(
                     "The request body is larger than this operation accepts; send only the fields it documents",
@@ -52,34 +93,33 @@ where
                 ApiError::bad_request(format!("Could not read the request body: {e}"))
             }
         })?;
-        // Every body of this API is an object. serde would also accept an array for a struct
-        // (by field position), which no client means.
-        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-            None => {
-                return Err(ApiError::bad_request(
-                    "The request body is empty; send a JSON object",
-                ))
-            }
-            Some(b'{') => {}
-            Some(_) => {
-                return Err(ApiError::bad_request(
-                    "The request body must be a JSON object ({...})",
-                ))
-            }
+    // Every body of this API is an object, but one list. serde would also accept an array
+    // for a struct (by field position), which no client means.
+    match (bytes.iter().find(|b| !b.is_ascii_whitespace()), opening) {
+        (None, _) => {
+            return Err(ApiError::bad_request(
+                "The request body is empty; send a JSON object",
+            ))
         }
-        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let location = if path == "." {
-                String::new()
-            } else {
-                format!(" at '{path}'")
-            };
-            ApiError::bad_request(format!("Invalid JSON body{location}: {inner}"))
-        })?;
-        Ok(ApiJson(value))
+        (Some(first), Some(opening)) if *first != opening => {
+            return Err(ApiError::bad_request(
+                "The request body must be a JSON object ({...})",
+            ))
+        }
+        _ => {}
     }
+    let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
+    let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let location = if path == "." {
+            String::new()
+        } else {
+            format!(" at '{path}'")
+        };
+        ApiError::bad_request(format!("Invalid JSON body{location}: {inner}"))
+    })?;
+    Ok(value)
 }
 
 /// Path parameters, percent-decoded (`DFSP%20Bob` is `DFSP Bob`).

@@ -11,14 +11,20 @@ use domain::network::documents::{EgressDocumentInput, EndpointDocument, IngressD
 use domain::network::Kind;
 use domain::onboarding::reported::{AllDfspStates, ReportOutcome, StatesReport};
 use domain::pki::certificate_sets::{JwsCert, JwsCertInput, Write};
-use domain::pki::jws_keys::{JwsKey, JwsKeyInput, DEFAULT_HUB_ID};
+use domain::pki::jws_keys::{
+    ExternalJwsKeyInput, ExternalWrite, JwsKey, JwsKeyInput, DEFAULT_HUB_ID, MAX_EXTERNAL_KEYS,
+};
 use domain::Services;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::{ApiError, KeyMakingErrors, V3ReadErrors, WriteErrors};
-use super::extract::{Acting, ApiJson, DfspPath, EnvPath};
+use super::error::{ActionErrors, ApiError, KeyMakingErrors, V3ReadErrors, WriteErrors};
+use super::extract::{Acting, ApiJson, ApiJsonArray, ApiPath, DfspPath, EnvPath};
 use super::routing::{routes, ApiRouter};
+
+/// A request of external DFSPs' keys holds up to `MAX_EXTERNAL_KEYS` PEM keys (an RSA-4096
+/// public key is about 800 bytes).
+const EXTERNAL_KEYS_BODY_LIMIT: usize = MAX_EXTERNAL_KEYS * 2 * 1024;
 
 pub fn routes() -> ApiRouter {
     let records = ApiRouter::new()
@@ -32,7 +38,13 @@ pub fn routes() -> ApiRouter {
     let keys = ApiRouter::new()
         .routes(routes!(get_all_dfsp_jws_keys))
         .routes(routes!(create_dfsp_jws_key, get_dfsp_jws_key))
-        .body_limit(super::body_limits::CERTIFICATES);
+        .routes(routes!(
+            create_external_jws_keys,
+            replace_external_jws_keys,
+            get_external_jws_keys
+        ))
+        .routes(routes!(delete_external_jws_key))
+        .body_limit(EXTERNAL_KEYS_BODY_LIMIT);
     records.merge(keys)
 }
 
@@ -346,4 +358,115 @@ async fn get_dfsps_states_status(
     EnvPath(env_id): EnvPath,
 ) -> Result<Json<AllDfspStates>, ApiError> {
     Ok(Json(services.reported_states().all(&who, env_id).await?))
+}
+
+/// Gives the JWS keys of another scheme's DFSPs
+///
+/// For interscheme proxies: the proxy's client (signed in as the proxy's operator) or a hub
+/// operator gives the keys of the other scheme's DFSPs, which this scheme's DFSPs then find in
+/// `GET /dfsps/jwscerts` (`external: true`, `sourceDfspId` the proxy). Each key given replaces
+/// the one before of that DFSP; the others stay. The source is who signed in (MCM v3 read an
+/// `X-DFSP-ID` header, and never did). Ids of this scheme's DFSPs are refused (v3 dropped
+/// them silently), and so is a key another proxy gave (409).
+#[utoipa::path(
+    post, path = "/api/external-dfsps/jwscerts", tag = "v3", operation_id = "createDfspExternalJWSCerts",
+    request_body(content = Vec<ExternalJwsKeyInput>, description = "The external DFSPs' keys"),
+    responses(
+        (status = 200, description = "The keys as stored, with their validation", body = [JwsKey]),
+        WriteErrors,
+    )
+)]
+async fn create_external_jws_keys(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    body: ApiJsonArray,
+) -> Result<Json<Vec<JwsKey>>, ApiError> {
+    services.jws_keys().may_give_external(&who, env_id).await?;
+    let items: Vec<ExternalJwsKeyInput> = body.items()?;
+    Ok(Json(
+        services
+            .jws_keys()
+            .store_external(&who, env_id, &items, ExternalWrite::Upsert)
+            .await?,
+    ))
+}
+
+/// Replaces the giver's whole set of external DFSPs' keys
+///
+/// As `POST`, and the keys the same giver (this proxy, or the hub operators) gave before and
+/// that are not in the list are removed: for a DFSP that left the other scheme. An empty list
+/// removes them all. An addition to MCM v3.
+#[utoipa::path(
+    put, path = "/api/external-dfsps/jwscerts", tag = "v3", operation_id = "replaceDfspExternalJWSCerts",
+    request_body(content = Vec<ExternalJwsKeyInput>, description = "The giver's external DFSPs' keys, all of them"),
+    responses(
+        (status = 200, description = "The keys as stored", body = [JwsKey]),
+        WriteErrors,
+    )
+)]
+async fn replace_external_jws_keys(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    body: ApiJsonArray,
+) -> Result<Json<Vec<JwsKey>>, ApiError> {
+    services.jws_keys().may_give_external(&who, env_id).await?;
+    let items: Vec<ExternalJwsKeyInput> = body.items()?;
+    Ok(Json(
+        services
+            .jws_keys()
+            .store_external(&who, env_id, &items, ExternalWrite::ReplaceSet)
+            .await?,
+    ))
+}
+
+/// Lists the external DFSPs' keys
+///
+/// Every one for a hub operator; a proxy's operator sees the ones the proxy gave. An addition
+/// to MCM v3.
+#[utoipa::path(
+    get, path = "/api/external-dfsps/jwscerts", tag = "v3", operation_id = "getDfspExternalJWSCerts",
+    responses(
+        (status = 200, description = "The external DFSPs' keys, by id", body = [JwsKey]),
+        V3ReadErrors,
+    )
+)]
+async fn get_external_jws_keys(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+) -> Result<Json<Vec<JwsKey>>, ApiError> {
+    Ok(Json(services.jws_keys().external(&who, env_id).await?))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalDfspPath {
+    external_dfsp_id: String,
+}
+
+/// Removes an external DFSP's key
+///
+/// A hub operator's: for a DFSP that left the other scheme. An addition to MCM v3, which kept
+/// such keys forever.
+#[utoipa::path(
+    delete, path = "/api/external-dfsps/{externalDfspId}/jwscerts", tag = "v3", operation_id = "deleteDfspExternalJWSCerts",
+    params(("externalDfspId" = String, Path, description = "The external DFSP's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        ActionErrors,
+    )
+)]
+async fn delete_external_jws_key(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    EnvPath(env_id): EnvPath,
+    ApiPath(ExternalDfspPath { external_dfsp_id }): ApiPath<ExternalDfspPath>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    services
+        .jws_keys()
+        .delete_external(&who, env_id, &external_dfsp_id)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -94,6 +94,9 @@ const ACTIONS: &[(&str, Result<&str, &str>)] = &[
     ("createDFSPIngressV3", Ok("endpoint.replace")),
     ("createDFSPEgressV3", Ok("endpoint.replace")),
     ("uploadDfspStatesStatus", Ok("onboarding.report")),
+    ("createDfspExternalJWSCerts", Ok("external_jws_key.store")),
+    ("replaceDfspExternalJWSCerts", Ok("external_jws_key.store")),
+    ("deleteDfspExternalJWSCerts", Ok("external_jws_key.delete")),
     ("updateHubJWSCerts", Ok("jws_certificate.store")),
     ("deleteHubJWSCerts", Ok("jws_certificate.delete")),
     (
@@ -684,6 +687,29 @@ async fn every_change_appends_exactly_one_event(backend: Backend) {
         Some(
             json!({"DFSP_CA": {"status": "completed", "lastUpdated": "2026-12-08T10:00:00.000Z"}}),
         ),
+    )
+    .await;
+
+    let external = |id: &str| json!([{"dfspId": id, "publicKey": String::from_utf8(rsa(2048).public_key_to_pem().unwrap()).unwrap()}]);
+    walk.step(
+        "createDfspExternalJWSCerts",
+        M::POST,
+        "/api/external-dfsps/jwscerts",
+        Some(external("EXT1")),
+    )
+    .await;
+    walk.step(
+        "replaceDfspExternalJWSCerts",
+        M::PUT,
+        "/api/external-dfsps/jwscerts",
+        Some(external("EXT2")),
+    )
+    .await;
+    walk.step(
+        "deleteDfspExternalJWSCerts",
+        M::DELETE,
+        "/api/external-dfsps/EXT2/jwscerts",
+        None,
     )
     .await;
 

@@ -173,6 +173,12 @@ const RULES: &[(&str, Rule)] = &[
     ("uploadDfspStatesStatus", Rule::OwnDfsp),
     // Every participant; a DFSP operator sees their own DFSPs' rows.
     ("handleGetDfspsStatesStatus", Rule::Participants),
+    // Other schemes' DFSPs' JWS keys: hub operators, and the operators of an interscheme
+    // proxy (the fixture's DFSPs are none: server/tests/api/v3.rs tests a proxy's).
+    ("createDfspExternalJWSCerts", Rule::Hub),
+    ("replaceDfspExternalJWSCerts", Rule::Hub),
+    ("getDfspExternalJWSCerts", Rule::Hub),
+    ("deleteDfspExternalJWSCerts", Rule::Hub),
 ];
 
 /// The environment the v3 paths act in, in this test (`V3_ENVIRONMENT`).

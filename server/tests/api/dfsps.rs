@@ -95,7 +95,8 @@ async fn dfsp_lifecycle_with_spaces_in_the_id(backend: Backend) {
 
     let bob = json!({
         "envId": env, "id": "DFSP Bob", "name": "Bob's bank",
-        "monetaryZoneId": "EUR", "securityGroup": "Application/DFSP:DFSP-Bob"
+        "monetaryZoneId": "EUR", "securityGroup": "Application/DFSP:DFSP-Bob",
+        "isProxy": false, "fxpCurrencies": []
     });
     let path = format!("/api/environments/{env}/dfsps/DFSP%20Bob");
     assert_eq!(expect_json(app.get(&path).await, StatusCode::OK).await, bob);
@@ -117,7 +118,7 @@ async fn dfsp_lifecycle_with_spaces_in_the_id(backend: Backend) {
     .await;
     assert_eq!(
         updated,
-        json!({"dfspId": "DFSP Bob", "name": "Bob Bank", "monetaryZoneId": "XOF", "securityGroup": "Application/DFSP:DFSP-Bob"})
+        json!({"dfspId": "DFSP Bob", "name": "Bob Bank", "monetaryZoneId": "XOF", "securityGroup": "Application/DFSP:DFSP-Bob", "isProxy": false, "fxpCurrencies": []})
     );
 
     // A zone-less DFSP has no monetaryZoneId key at all, and a given security group is kept.
@@ -134,8 +135,8 @@ async fn dfsp_lifecycle_with_spaces_in_the_id(backend: Backend) {
     assert_eq!(
         list,
         json!([
-            {"envId": env, "id": "DFSP Bob", "name": "Bob Bank", "monetaryZoneId": "XOF", "securityGroup": "Application/DFSP:DFSP-Bob"},
-            {"envId": env, "id": "DFSP2", "name": "Two", "securityGroup": "Application/Two"}
+            {"envId": env, "id": "DFSP Bob", "name": "Bob Bank", "monetaryZoneId": "XOF", "securityGroup": "Application/DFSP:DFSP-Bob", "isProxy": false, "fxpCurrencies": []},
+            {"envId": env, "id": "DFSP2", "name": "Two", "securityGroup": "Application/Two", "isProxy": false, "fxpCurrencies": []}
         ])
     );
 
@@ -370,7 +371,7 @@ async fn dfsps_by_monetary_zone(backend: Backend) {
     let eur = expect_json(app.get(&zone_path("EUR")).await, StatusCode::OK).await;
     assert_eq!(
         eur,
-        json!([{"envId": env, "id": "E1", "name": "Euro one", "monetaryZoneId": "EUR", "securityGroup": "Application/DFSP:E1"}])
+        json!([{"envId": env, "id": "E1", "name": "Euro one", "monetaryZoneId": "EUR", "securityGroup": "Application/DFSP:E1", "isProxy": false, "fxpCurrencies": []}])
     );
     let message = expect_error(
         app.get(&zone_path("QQQ")).await,

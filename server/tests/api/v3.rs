@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use crate::certs::{ca, ec, rsa, sign_csr};
 use crate::helpers::*;
+use crate::identity_provider::TestProvider;
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -19,6 +20,8 @@ on_both_backends!(
     endpoint_documents_are_the_dfsps_endpoint_items,
     progress_reports_update_the_states_sent,
     the_same_certificate_returned_again_changes_nothing,
+    proxies_and_fx_providers_are_dfsps_with_flags,
+    a_proxy_gives_other_schemes_jws_keys,
 );
 
 const PASS: &str = "a v3 test pass phrase";
@@ -772,4 +775,298 @@ async fn the_same_certificate_returned_again_changes_nothing(backend: Backend) {
     )
     .await;
     assert_eq!(validated["state"], "VALIDATED");
+}
+
+async fn proxies_and_fx_providers_are_dfsps_with_flags(backend: Backend) {
+    let app = spawn_with(backend, &[("P12_PASS_PHRASE", PASS)]).await;
+    let env = app.create_environment("HUB").await;
+    expect_json(
+        app.post_json(
+            "/api/dfsps",
+            &json!({"dfspId": "FXP1", "name": "FX One", "monetaryZoneId": "EUR",
+                    "fxpCurrencies": ["USD", "XOF"], "isProxy": false}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.create_dfsp(
+        env,
+        json!({"dfspId": "PROXY1", "name": "Proxy One", "isProxy": true}),
+    )
+    .await;
+    app.create_dfsp(env, json!({"dfspId": "DFSP1", "name": "Plain One"}))
+        .await;
+    let list = expect_json(app.get("/api/dfsps").await, StatusCode::OK).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list[0]["fxpCurrencies"], json!(["USD", "XOF"]));
+    assert_eq!(list[0]["isProxy"], false);
+    assert_eq!(list[1]["isProxy"], true);
+    assert_eq!(list[1]["fxpCurrencies"], json!([]));
+    assert_eq!(
+        list[2]["isProxy"], false,
+        "a real boolean, false by default"
+    );
+
+    // Bad codes name themselves; nothing is written.
+    for (codes, expected) in [
+        (json!(["usd"]), "fxpCurrencies[0]"),
+        (json!(["USD", "USD"]), "twice"),
+        (
+            json!(["XYZ"]),
+            "'XYZ' is not a known ISO 4217 currency code",
+        ),
+    ] {
+        let message = expect_error(
+            app.post_json(
+                "/api/dfsps",
+                &json!({"dfspId": "BAD", "name": "Bad", "fxpCurrencies": codes}),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        )
+        .await;
+        assert!(message.contains(expected), "{codes}: {message}");
+    }
+    expect_error(
+        app.get("/api/dfsps/BAD").await,
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+    )
+    .await;
+    let outbound = expect_json(
+        app.get(&format!("/api/environments/{env}/dfsps")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(outbound.as_array().unwrap().len(), 3);
+
+    // Changed by PUT, which v3 could not; the rest stays.
+    let updated = expect_json(
+        app.put_json(
+            "/api/dfsps/FXP1",
+            &json!({"fxpCurrencies": ["MAD"], "isProxy": true}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(updated["fxpCurrencies"], json!(["MAD"]));
+    assert_eq!(updated["isProxy"], true);
+    assert_eq!(updated["monetaryZoneId"], "EUR");
+    let one = expect_json(app.get("/api/dfsps/FXP1").await, StatusCode::OK).await;
+    assert_eq!(one["fxpCurrencies"], json!(["MAD"]));
+    let message = expect_error(
+        app.put_json("/api/dfsps/FXP1", &json!({"fxpCurrencies": null}))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "ValidationError",
+    )
+    .await;
+    assert!(message.contains("fxpCurrencies"), "{message}");
+    // An FXP is listed in the zone of each currency it converts.
+    let in_mad = expect_json(
+        app.get(&format!("/api/environments/{env}/monetaryzones/MAD/dfsps"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(in_mad[0]["id"], "FXP1");
+    let cleared = expect_json(
+        app.put_json("/api/dfsps/FXP1", &json!({"fxpCurrencies": []}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(cleared["fxpCurrencies"], json!([]));
+}
+
+async fn a_proxy_gives_other_schemes_jws_keys(backend: Backend) {
+    use reqwest::Method as M;
+    let provider = TestProvider::start().await;
+    let mut settings = provider.settings();
+    settings.push(("P12_PASS_PHRASE", PASS.into()));
+    let app = spawn_with(backend, &borrowed(&settings)).await;
+    let hub = provider.hub_operator();
+    let env = app.create_environment_as(&hub, "HUB").await;
+    for (dfsp, proxy) in [("PROXY1", true), ("PROXY2", true), ("DFSP1", false)] {
+        let created = app
+            .request_as(
+                M::POST,
+                &format!("/api/environments/{env}/dfsps"),
+                &hub,
+                Some(json!({"dfspId": dfsp, "name": dfsp, "isProxy": proxy})),
+            )
+            .await;
+        expect_json(created, StatusCode::OK).await;
+    }
+    let proxy1 = provider.dfsp_operator("PROXY1");
+    // A DFSP's client service account: only the DFSP's group, as Keycloak names it.
+    let proxy2 = provider.token("service-account-proxy2", &["/Application/DFSP:PROXY2"]);
+    let plain = provider.dfsp_operator("DFSP1");
+    let key = |id: &str, at: i64| json!({"dfspId": id, "publicKey": public_key_pem(&rsa(2048)), "createdAt": at});
+    let path = "/api/external-dfsps/jwscerts";
+
+    // Not a proxy: refused, whatever it sends.
+    for body in [json!([key("EXT1", 1)]), json!({}), json!("x")] {
+        expect_error(
+            app.request_as(M::POST, path, &plain, Some(body)).await,
+            StatusCode::FORBIDDEN,
+            "ForbiddenError",
+        )
+        .await;
+    }
+    // Bad bodies are 400s that say what is wrong.
+    for (body, expected) in [
+        (json!([]), "at least one key"),
+        (json!({"dfspId": "EXT1"}), "JSON array"),
+        (json!([{"dfspId": "EXT1"}]), "[0].publicKey: is required"),
+        (json!([key("EXT1", 1), key("EXT1", 2)]), "twice"),
+        (json!([key("DFSP1", 1)]), "'DFSP1' is a DFSP of this scheme"),
+        (
+            json!([key("PROXY1", 1)]),
+            "'PROXY1' is a DFSP of this scheme",
+        ),
+    ] {
+        let message = expect_error(
+            app.request_as(M::POST, path, &proxy1, Some(body.clone()))
+                .await,
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        )
+        .await;
+        assert!(message.contains(expected), "{body}: {message}");
+    }
+
+    // The proxy gives two; the source is who signed in (a header says nothing).
+    let given = expect_json(
+        app.client
+            .post(app.url(path))
+            .bearer_auth(&proxy1)
+            .header("X-DFSP-ID", "PROXY2")
+            .json(&json!([key("EXT1", 10), {"dfspId": "EXT2", "publicKey": "not a key"}]))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(given[0]["sourceDfspId"], "PROXY1");
+    assert_eq!(given[0]["external"], true);
+    assert_eq!(given[1]["createdAt"], 0);
+    assert_eq!(given[1]["validationState"], "INVALID");
+    // Another proxy may not change them; its own it may.
+    let message = expect_error(
+        app.request_as(M::POST, path, &proxy2, Some(json!([key("EXT1", 11)])))
+            .await,
+        StatusCode::CONFLICT,
+        "ConflictError",
+    )
+    .await;
+    assert!(message.contains("proxy 'PROXY1'"), "{message}");
+    expect_json(
+        app.request_as(M::POST, path, &proxy2, Some(json!([key("EXT3", 5)])))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // Every participant sees them beside the DFSPs' own, marked.
+    let all = expect_json(
+        app.request_as(M::GET, "/api/dfsps/jwscerts", &plain, None)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let external: Vec<(&str, &str)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["external"] == true)
+        .map(|k| {
+            (
+                k["dfspId"].as_str().unwrap(),
+                k["sourceDfspId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        external,
+        [("EXT1", "PROXY1"), ("EXT2", "PROXY1"), ("EXT3", "PROXY2")]
+    );
+
+    // A proxy replaces its set: EXT2 left the other scheme.
+    expect_json(
+        app.request_as(M::PUT, path, &proxy1, Some(json!([key("EXT1", 12)])))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let own = expect_json(
+        app.request_as(M::GET, path, &proxy1, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    let ids: Vec<&str> = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["dfspId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["EXT1"]);
+    assert_eq!(own[0]["createdAt"], 12);
+    // The Hub sees all, and removes one; a proxy may not.
+    let listed = expect_json(
+        app.request_as(M::GET, path, &hub, None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    expect_error(
+        app.request_as(
+            M::DELETE,
+            "/api/external-dfsps/EXT3/jwscerts",
+            &proxy2,
+            None,
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "ForbiddenError",
+    )
+    .await;
+    let gone = app
+        .request_as(M::DELETE, "/api/external-dfsps/EXT3/jwscerts", &hub, None)
+        .await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    expect_error(
+        app.request_as(M::DELETE, "/api/external-dfsps/EXT3/jwscerts", &hub, None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+    )
+    .await;
+    let audit = expect_json(
+        app.request_as(
+            M::GET,
+            &format!("/api/environments/{env}/audit?action=external_jws_key.store"),
+            &hub,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let summaries: Vec<&str> = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.contains("proxy 'PROXY1'") && s.contains("removed EXT2")),
+        "{summaries:?}"
+    );
 }

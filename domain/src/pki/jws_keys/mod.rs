@@ -15,7 +15,7 @@ mod repository;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
-pub use service::JwsKeyService;
+pub use service::{ExternalWrite, JwsKeyService};
 
 /// What the Hub's own JWS key is listed under in `GET /dfsps/jwscerts` (MCM v3's `SWITCH_ID`),
 /// unless the server is told otherwise.
@@ -55,7 +55,36 @@ pub struct JwsKey {
     pub validations: Vec<Validation>,
     pub validation_state: ValidationState,
     /// How the key was given: `publicKey` (uploaded as a key), `certificate` (taken from the
-    /// DFSP's JWS certificate) or `hub` (the Hub's own JWS certificate). An addition to v3.
+    /// DFSP's JWS certificate), `hub` (the Hub's own JWS certificate) or `external` (another
+    /// scheme's DFSP, given by a proxy). An addition to v3.
     #[cfg_attr(feature = "server", schema(example = "publicKey"))]
     pub source: String,
+    /// Another scheme's DFSP, reached through an interscheme proxy. An addition to v3, which
+    /// listed them without telling them apart.
+    pub external: bool,
+    /// For an external DFSP's key: the proxy that gave it; absent when a hub operator did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, example = "PROXY1"))]
+    pub source_dfsp_id: Option<DfspId>,
+}
+
+/// The largest number of external DFSPs' keys one request may give.
+pub const MAX_EXTERNAL_KEYS: usize = 1000;
+
+/// Another scheme's DFSP's JWS key (MCM v3's `DFSPJWSCertInput`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = DFSPJWSKeyInput))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExternalJwsKeyInput {
+    /// The external DFSP's id, as its own scheme names it. Required; not one of this
+    /// environment's DFSPs.
+    #[cfg_attr(feature = "server", schema(example = "EXTDFSP1"))]
+    pub dfsp_id: Option<String>,
+    /// Its JWS public key, PEM. Required.
+    pub public_key: Option<String>,
+    /// When the key was made, unix seconds; 0 when absent, as in MCM v3.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<f64>, example = 1733650000))]
+    pub created_at: Option<serde_json::Number>,
 }
