@@ -237,12 +237,14 @@ mod tests {
         assert_eq!(reader.roles, [Role::Everyone]);
         assert!(!reader.may_act_for_some_dfsp());
 
-        let nobody = Principal::from_groups("x", groups(&["Application/DFSP:DFSP1"]), &names);
+        // A security group of another form than MCM's default is no role on its own (a DFSP's
+        // default group is: see a_dfsp_group_alone_makes_a_dfsp_operator_as_in_mcm_v3).
+        let nobody = Principal::from_groups("x", groups(&["Bank-One-Operators"]), &names);
         assert!(nobody.roles.is_empty());
         assert!(nobody.ensure_can_read().is_err());
         assert!(
-            !nobody.may_act_for_dfsp("Application/DFSP:DFSP1"),
-            "a group alone is no role"
+            !nobody.may_act_for_dfsp("Bank-One-Operators"),
+            "a custom group alone is no role"
         );
 
         let custom = RoleGroups {

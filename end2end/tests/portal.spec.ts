@@ -78,6 +78,27 @@ test("an environment and its DFSPs, from creation to deletion", async ({ page })
   await open(page, `${envUrl}/dfsps/BANK1`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bank One Ltd");
 
+  // Its roles in the scheme (MCM v3): an interscheme proxy and an FX provider. A code that is
+  // none is named next to the field; lower case is fine.
+  await edit.getByLabel("Interscheme proxy").check();
+  await edit.getByLabel("FX currencies (optional)").fill("usd, EURO");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit.getByTestId("field-error")).toContainText("(got 'EURO')");
+  await shot(page, "06b-dfsp-fx-currency-refused");
+  await edit.getByLabel("FX currencies (optional)").fill("usd xof");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit.getByTestId("success")).toHaveText("Changes saved.");
+  await expect(page.getByTestId("dfsp-details")).toContainText(/Interscheme proxy\s*Yes/);
+  await expect(page.getByTestId("dfsp-details")).toContainText("USD, XOF");
+  await shot(page, "06c-dfsp-proxy-and-fxp");
+  await page.getByRole("link", { name: "← All DFSPs" }).click();
+  const listed = page.getByTestId("dfsps-table").getByRole("row").filter({ hasText: "BANK1" });
+  await expect(listed.getByTestId("proxy-badge")).toHaveText("proxy");
+  await expect(listed.getByTestId("fxp-currencies")).toHaveText("FX: USD, XOF");
+  await shot(page, "06d-dfsps-with-roles");
+  await listed.getByRole("link", { name: "Edit" }).click();
+  await expect(page).toHaveURL(`${envUrl}/dfsps/BANK1`);
+
   // Delete it, after confirming.
   await page.getByText("Delete BANK1…").click();
   await expect(page.getByText("This deletes the DFSP with its endpoints").last()).toBeVisible();

@@ -26,14 +26,15 @@ CREATE TABLE dfsp_reported_states (
     CONSTRAINT dfsp_reported_states_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
--- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts (in the
--- order given), each once.
+-- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts, each once.
 ALTER TABLE dfsps ADD COLUMN is_proxy SMALLINT NOT NULL DEFAULT 0;
+-- The FX currencies again, space-separated in the given order, so that the DFSP lists that clients
+-- poll read one table; dfsp_fx_currencies below keeps them known and finds an FXP by currency.
+ALTER TABLE dfsps ADD COLUMN fxp_currencies VARCHAR(320) NOT NULL DEFAULT '';
 
 CREATE TABLE dfsp_fx_currencies (
     dfsp_key    BIGINT NOT NULL,
     currency_id VARCHAR(3) COLLATE utf8mb4_bin NOT NULL,
-    position    INT NOT NULL,
     PRIMARY KEY (dfsp_key, currency_id),
     INDEX dfsp_fx_currencies_currency (currency_id),
     CONSTRAINT dfsp_fx_currencies_dfsp_fk FOREIGN KEY (dfsp_key) REFERENCES dfsps (id) ON DELETE CASCADE,

@@ -23,14 +23,15 @@ CREATE TABLE dfsp_reported_states (
     PRIMARY KEY (dfsp_key, state)
 );
 
--- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts (in the
--- order given), each once.
+-- MCM v3: interscheme proxies, and the currencies a foreign-exchange provider converts, each once.
 ALTER TABLE dfsps ADD COLUMN is_proxy INTEGER NOT NULL DEFAULT 0;
+-- The FX currencies again, space-separated in the given order, so that the DFSP lists that clients
+-- poll read one table; dfsp_fx_currencies below keeps them known and finds an FXP by currency.
+ALTER TABLE dfsps ADD COLUMN fxp_currencies TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE dfsp_fx_currencies (
     dfsp_key    INTEGER NOT NULL REFERENCES dfsps (id) ON DELETE CASCADE,
     currency_id TEXT NOT NULL REFERENCES currencies (currency_id),
-    position    INTEGER NOT NULL,
     PRIMARY KEY (dfsp_key, currency_id)
 );
 CREATE INDEX dfsp_fx_currencies_currency ON dfsp_fx_currencies (currency_id);

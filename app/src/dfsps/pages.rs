@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::*;
 use crate::dfsps::rpc::*;
 use crate::error::PortalError;
-use crate::onboarding::pages::{dfsp_onboarding_resource, OnboardingChecklist};
+use crate::onboarding::pages::{dfsp_onboarding_resource, OnboardingChecklist, ReportedStates};
 use crate::scope::{use_environment_id, EnvironmentPageHeader};
 use crate::urls;
 
@@ -295,7 +295,7 @@ pub fn DfspPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let all_zones = zones.await.unwrap_or_default();
                 match dfsp.await {
-                    Ok(dfsp) => built_once(move || view! { <DfspDetails dfsp zones=all_zones update delete hub onboarding/> }).into_any(),
+                    Ok(dfsp) => built_once(move || view! { <DfspDetails dfsp zones=all_zones update delete hub onboarding env_memo=env_id dfsp_memo=dfsp_id/> }).into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -312,6 +312,9 @@ fn DfspDetails(
     /// Whether the user is a hub operator, who alone edits and deletes DFSP records.
     hub: bool,
     onboarding: Resource<Result<Option<domain::onboarding::DfspOnboarding>, PortalError>>,
+    /// The page's environment and DFSP id, for what loads on its own (the client's reports).
+    env_memo: Memo<Option<domain::environments::EnvironmentId>>,
+    dfsp_memo: Memo<String>,
 ) -> impl IntoView {
     let result = update.value();
     let feedback = FormFeedback::new(result);
@@ -391,9 +394,12 @@ fn DfspDetails(
             <Card title="Details">{details}</Card>
             {hub.then(|| view! { <Card title="Edit">{edit_form}</Card> })}
         </div>
-        <div class="mt-6">
+        <div class="mt-6 grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
             <Card title="Onboarding" description="Each step of the DFSP's onboarding, and who is awaited.">
                 <OnboardingChecklist env=env_id onboarding/>
+            </Card>
+            <Card title="Reported by the DFSP's client" description="What the DFSP's Payment Manager says of its side of the onboarding, in its own words.">
+                <ReportedStates env=env_memo dfsp_id=dfsp_memo/>
             </Card>
         </div>
         {hub.then(|| view! {

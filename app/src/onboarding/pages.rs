@@ -217,3 +217,72 @@ pub fn OnboardingChecklist(
         </Transition>
     }
 }
+
+/// The states the DFSP's own client (Payment Manager's `mcm-client`) reports, beside what the
+/// Hub computes: what it is doing, and what went wrong on its side.
+#[component]
+pub fn ReportedStates(env: Memo<Option<EnvironmentId>>, dfsp_id: Memo<String>) -> impl IntoView {
+    use domain::onboarding::reported::ReportedStatus;
+    let reported = Resource::new(
+        move || (env.get(), dfsp_id.get()),
+        |(env, id)| async move {
+            let Some(env) = env else {
+                return Ok(Vec::new());
+            };
+            let Ok(dfsp) = DfspId::parse(env, &id) else {
+                return Ok(Vec::new());
+            };
+            crate::onboarding::rpc::load_reported_states(env, dfsp).await
+        },
+    );
+    let badge = |status: ReportedStatus| match status {
+        ReportedStatus::Completed => (
+            "✓ Completed",
+            "bg-emerald-50 text-emerald-800 ring-emerald-600/30",
+        ),
+        ReportedStatus::InProgress => (
+            "In progress",
+            "bg-amber-50 text-amber-900 ring-amber-600/30",
+        ),
+        ReportedStatus::Pending => ("Pending", "bg-slate-50 text-slate-700 ring-slate-500/30"),
+        ReportedStatus::InError => ("✕ Error", "bg-red-50 text-red-800 ring-red-600/30"),
+    };
+    view! {
+        <Transition fallback=|| view! { <Loading what="the client's reports"/> }>
+            {move || Suspend::new(async move {
+                match reported.await {
+                    Ok(states) if states.is_empty() => view! {
+                        <p class="text-sm text-slate-600" data-testid="reported-states-empty">
+                            "The DFSP's client has not reported yet. A Payment Manager reports its progress every minute once it reaches the Hub (MCM v3's API, "
+                            <code class="font-mono text-xs">"/api/dfsps/{id}/states"</code>")."
+                        </p>
+                    }.into_any(),
+                    Ok(states) => built_once(move || view! {
+                        <ol class="divide-y divide-slate-100" data-testid="reported-states">
+                            {states.into_iter().map(|state| {
+                                let (text, class) = badge(state.status);
+                                let when = state.last_updated.replace('T', " ").trim_end_matches('Z').chars().take(19).collect::<String>();
+                                view! {
+                                    <li class="flex flex-wrap items-start justify-between gap-2 py-2" data-state=state.state.clone()>
+                                        <div class="min-w-0">
+                                            <p class="font-mono text-sm text-slate-900">{state.state.clone()}</p>
+                                            <p class="text-xs text-slate-600">
+                                                {state.state_description.clone().unwrap_or_default()}
+                                                {format!(" · since {when} UTC")}
+                                            </p>
+                                            {state.error_description.clone().map(|error| view! {
+                                                <p class="text-xs text-red-800 [overflow-wrap:anywhere]">{error}</p>
+                                            })}
+                                        </div>
+                                        <span class=format!("{BADGE} {class}")>{text}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }).into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -23,3 +23,13 @@ pub async fn load_dfsp_onboarding(
     let (services, who, reply) = crate::server::context()?;
     reply.answer(services.onboarding().dfsp(&who, env, &dfsp).await)
 }
+
+/// What the DFSP's client (MCM v3's `@mojaloop/mcm-client`) last reported of its onboarding.
+#[server(prefix = "/rpc", endpoint = "onboarding/reported", output = crate::codec::JsonAnswer)]
+pub async fn load_reported_states(
+    env: EnvironmentId,
+    dfsp: DfspId,
+) -> Result<Vec<domain::onboarding::reported::ReportedState>, PortalError> {
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.reported_states().of_dfsp(&who, env, &dfsp).await)
+}

@@ -11,60 +11,36 @@ use crate::environments::EnvironmentId;
 
 #[derive(FromRow)]
 struct DfspRow {
-    id: i64,
     env_id: i64,
     dfsp_id: String,
     name: String,
     monetary_zone_id: Option<String>,
     security_group: String,
     is_proxy: i32,
+    fxp_currencies: String,
 }
 
-impl DfspRow {
-    fn into_dfsp(self, fxp_currencies: Vec<String>) -> Dfsp {
+impl From<DfspRow> for Dfsp {
+    fn from(row: DfspRow) -> Self {
         Dfsp {
-            env_id: EnvironmentId(self.env_id),
-            id: DfspId(self.dfsp_id),
-            name: self.name,
-            monetary_zone_id: self.monetary_zone_id,
-            security_group: self.security_group,
-            is_proxy: self.is_proxy != 0,
-            fxp_currencies,
+            env_id: EnvironmentId(row.env_id),
+            id: DfspId(row.dfsp_id),
+            name: row.name,
+            monetary_zone_id: row.monetary_zone_id,
+            security_group: row.security_group,
+            is_proxy: row.is_proxy != 0,
+            fxp_currencies: row
+                .fxp_currencies
+                .split(' ')
+                .filter(|code| !code.is_empty())
+                .map(str::to_owned)
+                .collect(),
         }
     }
 }
 
-const COLUMNS: &str = "id, env_id, dfsp_id, name, monetary_zone_id, security_group, is_proxy";
-
-/// How many DFSP keys one `IN (...)` of the FX currencies' query holds.
-const KEYS_PER_QUERY: usize = 500;
-
-/// The DFSPs of `rows`, each with its FX currencies (in the order they were given).
-async fn with_currencies(conn: &mut Conn<'_>, rows: Vec<DfspRow>) -> Outcome<Vec<Dfsp>> {
-    let mut currencies: std::collections::HashMap<i64, Vec<String>> =
-        std::collections::HashMap::new();
-    for keys in rows.chunks(KEYS_PER_QUERY) {
-        let placeholders = vec!["?"; keys.len()].join(", ");
-        let sql = format!(
-            "SELECT dfsp_key, currency_id FROM dfsp_fx_currencies \
-             WHERE dfsp_key IN ({placeholders}) ORDER BY dfsp_key, position"
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
-        for row in keys {
-            query = query.bind(row.id);
-        }
-        for (key, currency) in query.fetch_all(&mut *conn).await? {
-            currencies.entry(key).or_default().push(currency);
-        }
-    }
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let codes = currencies.remove(&row.id).unwrap_or_default();
-            row.into_dfsp(codes)
-        })
-        .collect())
-}
+const COLUMNS: &str =
+    "env_id, dfsp_id, name, monetary_zone_id, security_group, is_proxy, fxp_currencies";
 
 /// Replaces the DFSP's FX currencies with `codes` (inside the caller's transaction).
 pub(super) async fn set_currencies(
@@ -72,19 +48,21 @@ pub(super) async fn set_currencies(
     key: DfspKey,
     codes: &[String],
 ) -> Outcome<()> {
+    sqlx::query("UPDATE dfsps SET fxp_currencies = ? WHERE id = ?")
+        .bind(codes.join(" "))
+        .bind(key.0)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM dfsp_fx_currencies WHERE dfsp_key = ?")
         .bind(key.0)
         .execute(&mut *conn)
         .await?;
-    for (position, code) in codes.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO dfsp_fx_currencies (dfsp_key, currency_id, position) VALUES (?, ?, ?)",
-        )
-        .bind(key.0)
-        .bind(code)
-        .bind(position as i64)
-        .execute(&mut *conn)
-        .await?;
+    for code in codes {
+        sqlx::query("INSERT INTO dfsp_fx_currencies (dfsp_key, currency_id) VALUES (?, ?)")
+            .bind(key.0)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -96,7 +74,7 @@ pub(super) async fn list(conn: &mut Conn<'_>, scope: &EnvScope) -> Outcome<Vec<D
     .bind(scope.env_id().get())
     .fetch_all(&mut *conn)
     .await?;
-    with_currencies(conn, rows).await
+    Ok(rows.into_iter().map(Dfsp::from).collect())
 }
 
 /// The DFSPs, in every environment, whose security group is one of `groups`.
@@ -113,7 +91,7 @@ pub(super) async fn list_owned_by(conn: &mut Conn<'_>, groups: &[String]) -> Out
         query = query.bind(group);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    with_currencies(conn, rows).await
+    Ok(rows.into_iter().map(Dfsp::from).collect())
 }
 
 /// The ids of the environment's DFSPs whose security group is among `groups`.
@@ -151,7 +129,7 @@ pub(super) async fn list_in_zone(
     .bind(zone)
     .fetch_all(&mut *conn)
     .await?;
-    with_currencies(conn, rows).await
+    Ok(rows.into_iter().map(Dfsp::from).collect())
 }
 
 pub(super) async fn find(
@@ -166,9 +144,7 @@ pub(super) async fn find(
     .bind(dfsp_id.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(with_currencies(conn, row.into_iter().collect())
-        .await?
-        .pop())
+    Ok(row.map(Dfsp::from))
 }
 
 /// The row key and security group of a DFSP, for the access checks that make scopes.

@@ -159,3 +159,89 @@ pub struct DfspOnboarding {
     /// Every step, in [`OnboardingStep::ALL`]'s order.
     pub steps: Vec<StepStatus>,
 }
+
+/// A phase of MCM v3's `GET /dfsps/{dfspId}/status` (its `DfspStatus`), computed from the
+/// board's steps (v3's was a stub that only ever completed the id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(as = DfspStatus))]
+pub struct PhaseStatus {
+    /// `BUSINESS_SETUP` or `TECHNICAL_SETUP`.
+    #[cfg_attr(feature = "server", schema(example = "TECHNICAL_SETUP"))]
+    pub phase: String,
+    pub steps: Vec<PhaseStep>,
+}
+
+/// One step of a phase: `identifier` (`ID_GENERATION`, `ENDPOINTS`, `CSR_EXCHANGE`,
+/// `CERTIFICATE_AUTHORITY`, `SERVER_CERTIFICATES_EXCHANGE`, `JWS_CERTIFICATES`) and `status`
+/// (`NOT_STARTED`, `IN_PROGRESS`, `COMPLETED`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PhaseStep {
+    #[cfg_attr(feature = "server", schema(example = "CSR_EXCHANGE"))]
+    pub identifier: String,
+    #[cfg_attr(feature = "server", schema(example = "IN_PROGRESS"))]
+    pub status: String,
+}
+
+impl DfspOnboarding {
+    /// MCM v3's phases and steps: a v3 step is `COMPLETED` when every board step it stands for
+    /// is done, `IN_PROGRESS` when some is done or fails a check, `NOT_STARTED` otherwise.
+    pub fn v3_phases(&self) -> Vec<PhaseStatus> {
+        use OnboardingStep as S;
+        let status = |board: &[OnboardingStep]| {
+            let states: Vec<StepState> = self
+                .steps
+                .iter()
+                .filter(|s| board.contains(&s.step))
+                .map(|s| s.state)
+                .collect();
+            let status = if !states.is_empty() && states.iter().all(|s| *s == StepState::Done) {
+                "COMPLETED"
+            } else if states
+                .iter()
+                .any(|s| matches!(s, StepState::Done | StepState::Failing))
+            {
+                "IN_PROGRESS"
+            } else {
+                "NOT_STARTED"
+            };
+            status.to_owned()
+        };
+        let step = |identifier: &str, status: String| PhaseStep {
+            identifier: identifier.to_owned(),
+            status,
+        };
+        vec![
+            PhaseStatus {
+                phase: "BUSINESS_SETUP".into(),
+                steps: vec![step("ID_GENERATION", "COMPLETED".into())],
+            },
+            PhaseStatus {
+                phase: "TECHNICAL_SETUP".into(),
+                steps: vec![
+                    step(
+                        "ENDPOINTS",
+                        status(&[S::EndpointsSubmitted, S::EndpointsConfirmed]),
+                    ),
+                    step(
+                        "CSR_EXCHANGE",
+                        status(&[
+                            S::InboundCsrSubmitted,
+                            S::InboundCertificateSigned,
+                            S::OutboundCsrCreated,
+                            S::OutboundCertificateReturned,
+                            S::OutboundValidated,
+                        ]),
+                    ),
+                    step("CERTIFICATE_AUTHORITY", status(&[S::DfspCaUploaded])),
+                    step(
+                        "SERVER_CERTIFICATES_EXCHANGE",
+                        status(&[S::ServerCertificate]),
+                    ),
+                    step("JWS_CERTIFICATES", status(&[S::JwsCertificate])),
+                ],
+            },
+        ]
+    }
+}

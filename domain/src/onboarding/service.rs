@@ -52,12 +52,13 @@ impl OnboardingService<'_> {
         let services = self.services;
         let id = &dfsp.id;
         let party = Party::Dfsp(id.clone());
-        let (network, dfsp_cas, inbound_enrollments, outbound_enrollments, sets) = (
+        let (network, dfsp_cas, inbound_enrollments, outbound_enrollments, sets, jws_keys) = (
             services.network(),
             services.dfsp_cas(),
             services.inbound_enrollments(),
             services.outbound_enrollments(),
             services.certificate_sets(),
+            services.jws_keys(),
         );
         // Six independent reads: at once, so that a row costs one database round trip of
         // time rather than six.
@@ -67,7 +68,8 @@ impl OnboardingService<'_> {
             inbound_enrollments.statuses(who, env_id, id),
             outbound_enrollments.list(who, env_id, id, None),
             sets.find_server(who, env_id, crate::pki::certificate_sets::Owner::Dfsp(id)),
-            sets.find_jws(who, env_id, id),
+            // The key MCM v3's client uploads, else the key of a 2020 JWS certificate.
+            jws_keys.find(who, env_id, id),
         )?;
         let facts = Facts {
             endpoints: endpoints.len(),

@@ -244,7 +244,7 @@ pub const V3_TAG: &str = "v3";
 /// 2020 operation's links (they name `envId`). Each may answer 409 when the v3 API is bound
 /// to no environment.
 fn describe_aliases(document: &mut OpenApi, aliases: &[Alias]) {
-    use utoipa::openapi::path::{Operation, PathItem};
+    use utoipa::openapi::path::Operation;
     for alias in aliases {
         let Some(from) = document.paths.paths.get(&alias.from).cloned() else {
             continue;
@@ -253,7 +253,7 @@ fn describe_aliases(document: &mut OpenApi, aliases: &[Alias]) {
             .paths
             .paths
             .remove(&alias.to)
-            .unwrap_or_else(PathItem::default);
+            .unwrap_or_default();
         for method in &alias.methods {
             let operation: Option<&Operation> = match method {
                 HttpMethod::Get => from.get.as_ref(),

@@ -10,6 +10,7 @@ use domain::dfsps::{DfspId, NewDfsp};
 use domain::network::documents::{EgressDocumentInput, EndpointDocument, IngressDocumentInput};
 use domain::network::Kind;
 use domain::onboarding::reported::{AllDfspStates, ReportOutcome, StatesReport};
+use domain::onboarding::PhaseStatus;
 use domain::pki::certificate_sets::{JwsCert, JwsCertInput, Write};
 use domain::pki::jws_keys::{
     ExternalJwsKeyInput, ExternalWrite, JwsKey, JwsKeyInput, DEFAULT_HUB_ID, MAX_EXTERNAL_KEYS,
@@ -32,6 +33,7 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(get_hub_ca_v3))
         .routes(routes!(get_dfsps_states_status))
         .routes(routes!(upload_dfsp_states_status))
+        .routes(routes!(get_dfsp_status))
         .routes(routes!(get_dfsp_ingress, create_dfsp_ingress))
         .routes(routes!(get_dfsp_egress, create_dfsp_egress))
         .body_limit(super::body_limits::RECORDS);
@@ -469,4 +471,27 @@ async fn delete_external_jws_key(
         .delete_external(&who, env_id, &external_dfsp_id)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Where the DFSP's onboarding stands, by MCM v3's phases and steps
+///
+/// Computed from what the Hub holds, as the onboarding board is (v3's answer was a stub that
+/// never moved past `ID_GENERATION`): each step is `COMPLETED` when everything it stands for
+/// is done, `IN_PROGRESS` when part of it is (or fails a check), `NOT_STARTED` otherwise.
+/// `GET /api/environments/{envId}/onboarding` has the detail.
+#[utoipa::path(
+    get, path = "/api/dfsps/{dfspId}/status", tag = "v3", operation_id = "getDfspStatus",
+    params(("dfspId" = String, Path, description = "ID of the DFSP")),
+    responses(
+        (status = 200, description = "The phases and their steps", body = [PhaseStatus]),
+        V3ReadErrors,
+    )
+)]
+async fn get_dfsp_status(
+    State(services): State<Services>,
+    Acting(who): Acting,
+    DfspPath(env_id, dfsp_id): DfspPath,
+) -> Result<Json<Vec<PhaseStatus>>, ApiError> {
+    let row = services.onboarding().dfsp(&who, env_id, &dfsp_id).await?;
+    Ok(Json(row.v3_phases()))
 }

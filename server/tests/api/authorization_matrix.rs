@@ -173,6 +173,7 @@ const RULES: &[(&str, Rule)] = &[
     ("uploadDfspStatesStatus", Rule::OwnDfsp),
     // Every participant; a DFSP operator sees their own DFSPs' rows.
     ("handleGetDfspsStatesStatus", Rule::Participants),
+    ("getDfspStatus", Rule::OwnDfsp),
     // Other schemes' DFSPs' JWS keys: hub operators, and the operators of an interscheme
     // proxy (the fixture's DFSPs are none: server/tests/api/v3.rs tests a proxy's).
     ("createDfspExternalJWSCerts", Rule::Hub),

@@ -544,6 +544,9 @@ async fn forms_work_without_javascript(backend: Backend) {
         ("form[name]", "Uno"),
         ("form[monetary_zone_id]", ""),
         ("form[security_group]", "Custom/Group"),
+        // The checkbox as a browser sends it when checked, and codes in any case.
+        ("form[is_proxy]", "true"),
+        ("form[fxp_currencies]", "usd, xof"),
     ];
     post_form(&app, "dfsps/update", &format!("{dfsps}/DFSP1"), &update).await;
     let dfsp = expect_json(
@@ -554,8 +557,23 @@ async fn forms_work_without_javascript(backend: Backend) {
     .await;
     assert_eq!(
         dfsp,
-        json!({"envId": env, "id": "DFSP1", "name": "Uno", "securityGroup": "Custom/Group"})
+        json!({"envId": env, "id": "DFSP1", "name": "Uno", "securityGroup": "Custom/Group",
+               "isProxy": true, "fxpCurrencies": ["USD", "XOF"]})
     );
+    // An unchecked checkbox is not sent: not a proxy.
+    let unchecked: Vec<(&str, &str)> = update
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != "form[is_proxy]")
+        .collect();
+    post_form(&app, "dfsps/update", &format!("{dfsps}/DFSP1"), &unchecked).await;
+    let dfsp = expect_json(
+        app.get(&format!("/api/environments/{env}/dfsps/DFSP1"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(dfsp["isProxy"], false);
 
     let location = post_form(
         &app,

@@ -22,6 +22,7 @@ on_both_backends!(
     the_same_certificate_returned_again_changes_nothing,
     proxies_and_fx_providers_are_dfsps_with_flags,
     a_proxy_gives_other_schemes_jws_keys,
+    the_status_of_a_dfsp_is_computed_from_what_the_hub_holds,
 );
 
 const PASS: &str = "a v3 test pass phrase";
@@ -1069,4 +1070,97 @@ async fn a_proxy_gives_other_schemes_jws_keys(backend: Backend) {
             .any(|s| s.contains("proxy 'PROXY1'") && s.contains("removed EXT2")),
         "{summaries:?}"
     );
+}
+
+async fn the_status_of_a_dfsp_is_computed_from_what_the_hub_holds(backend: Backend) {
+    let app = spawn_with(backend, &[("P12_PASS_PHRASE", PASS)]).await;
+    let env = app.create_environment("HUB").await;
+    expect_json(
+        app.post_json(
+            "/api/dfsps",
+            &json!({"dfspId": "DFSP1", "name": "Bank One"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let status = |app: &TestApp| {
+        let url = app.url("/api/dfsps/DFSP1/status");
+        let client = app.client.clone();
+        async move {
+            let answer = expect_json(client.get(url).send().await.unwrap(), StatusCode::OK).await;
+            let mut steps = Vec::new();
+            for phase in answer.as_array().unwrap() {
+                for step in phase["steps"].as_array().unwrap() {
+                    steps.push(format!(
+                        "{} {}",
+                        step["identifier"].as_str().unwrap(),
+                        step["status"].as_str().unwrap()
+                    ));
+                }
+            }
+            steps
+        }
+    };
+    assert_eq!(
+        status(&app).await,
+        [
+            "ID_GENERATION COMPLETED",
+            "ENDPOINTS NOT_STARTED",
+            // The Hub's CSR is made with the DFSP.
+            "CSR_EXCHANGE IN_PROGRESS",
+            "CERTIFICATE_AUTHORITY NOT_STARTED",
+            "SERVER_CERTIFICATES_EXCHANGE NOT_STARTED",
+            "JWS_CERTIFICATES NOT_STARTED",
+        ]
+    );
+    expect_json(
+        app.post_json(
+            "/api/dfsps/DFSP1/jwscerts",
+            &json!({"publicKey": public_key_pem(&rsa(2048)), "createdAt": 1}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_json(
+        app.post_json(
+            "/api/dfsps/DFSP1/endpoints/ingress",
+            &json!({"url": "https://dfsp1.example.com"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let steps = status(&app).await;
+    assert!(
+        steps.contains(&"JWS_CERTIFICATES COMPLETED".to_owned()),
+        "{steps:?}"
+    );
+    // Given, not yet confirmed by the Hub.
+    assert!(
+        steps.contains(&"ENDPOINTS IN_PROGRESS".to_owned()),
+        "{steps:?}"
+    );
+    // The board counts the uploaded key as the DFSP's JWS step, too.
+    let board = expect_json(
+        app.get(&format!("/api/environments/{env}/onboarding"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let jws = board[0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "jwsCertificate")
+        .unwrap()
+        .clone();
+    assert_eq!(jws["state"], "done", "{jws}");
+    expect_error(
+        app.get("/api/dfsps/NOPE/status").await,
+        StatusCode::NOT_FOUND,
+        "NotFoundError",
+    )
+    .await;
 }

@@ -92,26 +92,34 @@ impl JwsKeyService<'_> {
         env_id: EnvironmentId,
         dfsp_id: &DfspId,
     ) -> DomainResult<JwsKey> {
+        self.find(who, env_id, dfsp_id).await?.ok_or_else(|| {
+            DomainError::NotFound(format!(
+                "DFSP '{dfsp_id}' has no JWS key or certificate yet"
+            ))
+        })
+    }
+
+    /// As [`Self::get`], with `None` when the DFSP has neither.
+    pub async fn find(
+        &self,
+        who: &Principal,
+        env_id: EnvironmentId,
+        dfsp_id: &DfspId,
+    ) -> DomainResult<Option<JwsKey>> {
         let key = db_read!(self.services.db, |conn| async {
             let scope = DfspScope::check(conn, who, env_id, dfsp_id).await?;
             repository::find(conn, &scope).await
         }
         .await)?;
         if let Some(key) = key {
-            return Ok(view(dfsp_id.clone(), key, "publicKey"));
+            return Ok(Some(view(dfsp_id.clone(), key, "publicKey")));
         }
         let certificate = self
             .services
             .certificate_sets()
             .find_jws(who, env_id, dfsp_id)
             .await?;
-        certificate
-            .and_then(|c| from_certificate(dfsp_id.clone(), &c, "certificate"))
-            .ok_or_else(|| {
-                DomainError::NotFound(format!(
-                    "DFSP '{dfsp_id}' has no JWS key or certificate yet"
-                ))
-            })
+        Ok(certificate.and_then(|c| from_certificate(dfsp_id.clone(), &c, "certificate")))
     }
 
     /// Every participant's JWS public key, for every participant (each verifies the others'
