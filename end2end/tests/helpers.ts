@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, Page } from "@playwright/test";
 
 /** Opens a page and waits until it is hydrated, so that the enhanced forms are tested. */
@@ -29,3 +30,33 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Every page, at desktop width and at 390 px: a screenshot for people to look at, and an
+ * axe-core check (WCAG 2.1 AA and best practices) that must find nothing.
+ */
+const widths = [
+  { name: "desktop", width: 1366, height: 900 },
+  { name: "mobile", width: 390, height: 844 },
+];
+
+export async function check(page: Page, path: string, name: string) {
+  // A page that fails to hydrate (a mismatch panics in the browser) may still look right.
+  const errors = collectPageErrors(page);
+  for (const { name: size, width, height } of widths) {
+    await page.setViewportSize({ width, height });
+    await page.goto(path);
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.screenshot({ path: `screenshots/pages/${name}-${size}.png`, fullPage: true });
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+      .analyze();
+    const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(found, `${path} at ${size}`).toEqual([]);
+    // Nothing is wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} at ${size} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  expect(errors, `${path}: errors in the browser`).toEqual([]);
+}
+

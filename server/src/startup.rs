@@ -155,6 +155,7 @@ impl Application {
             config.data_configuration_file.as_deref(),
             BUILTIN_DATA_CONFIGURATION,
         )?;
+        let currency_ids: Vec<String> = currencies.iter().map(|c| c.currency_id.clone()).collect();
         let report = services
             .monetary_zones()
             .load_initial_data(&currencies, &data_configuration)
@@ -237,6 +238,7 @@ impl Application {
         let api = match routes.await {
             Ok(api) => api.configured(
                 &report.active_zones,
+                &currency_ids,
                 matches!(authentication, crate::auth::Authentication::Enabled(_)),
             ),
             Err(error) => std::panic::resume_unwind(error.into_panic()),

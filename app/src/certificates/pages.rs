@@ -327,7 +327,74 @@ pub fn HubJwsPage() -> impl IntoView {
                     _ => view! { <EmptyState title="No previous certificate" body="One is kept here when the current certificate is replaced."/> }.into_any(),
                 }}/>
             </section>
+            <HubOnly>
+                <ExternalJwsKeys/>
+            </HubOnly>
         </div>
+    }
+}
+
+/// Other schemes' DFSPs' JWS keys (MCM v3): what interscheme proxies gave, which this scheme's
+/// DFSPs verify those DFSPs' messages with. Hub operators see them all and remove those of
+/// DFSPs that left the other scheme.
+#[component]
+fn ExternalJwsKeys() -> impl IntoView {
+    let env_id = use_environment_id();
+    let remove = ServerAction::<DeleteExternalJwsKey>::new();
+    let keys = Resource::new(
+        move || (env_id.get(), remove.version().get()),
+        |(env, _)| async move {
+            match env {
+                Some(env) => list_external_jws_keys(env).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <section aria-labelledby="external-jws-title" class="space-y-4">
+            <div>
+                <h2 id="external-jws-title" class="text-lg font-semibold text-slate-900">"Other schemes' DFSPs"</h2>
+                <p class="mt-0.5 text-sm text-slate-600">"The JWS keys of DFSPs in other schemes, which interscheme proxies give the Hub. Every DFSP here receives them with its peers' keys."</p>
+            </div>
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorPanel error/> })}
+            <AsyncPanel what="the other schemes' keys" resource=keys render={move |list: Vec<domain::pki::jws_keys::JwsKey>| {
+                if list.is_empty() {
+                    return view! {
+                        <EmptyState title="No other scheme's keys"
+                            body="An interscheme proxy's client gives them (POST /api/external-dfsps/jwscerts): mark the proxy's DFSP as an interscheme proxy on its page."/>
+                    }.into_any();
+                }
+                let env = env_id.get().map(|env| env.get()).unwrap_or_default();
+                view! {
+                    <Table testid="external-jws-keys" columns=&["DFSP", "Given by", "Made", "State"] stack_narrow=true>
+                        {list.into_iter().map(|key| {
+                            let id = key.dfsp_id.to_string();
+                            let given_by = key.source_dfsp_id.as_ref().map_or_else(|| "A hub operator".to_owned(), |proxy| format!("Proxy {proxy}"));
+                            let made = key.made_at();
+                            let warning = format!("Remove the JWS key of {id}? The DFSPs here can no longer verify its messages.");
+                            let label = format!("Remove {id}");
+                            view! {
+                                <tr class=format!("{STACKED_ROW} align-top hover:bg-slate-50") data-testid="external-jws-row">
+                                    <td class=format!("{STACKED_FIRST} px-4 py-3 font-mono text-xs text-slate-900")>{id.clone()}</td>
+                                    <td class="px-4 py-3 text-sm text-slate-700">{given_by}</td>
+                                    <td class="px-4 py-3 text-sm text-slate-700">{made}</td>
+                                    <td class="px-4 py-3"><StateBadge state=key.validation_state/></td>
+                                    <td class=format!("{STACKED_LAST} whitespace-nowrap px-4 py-3 text-right")>
+                                        <ConfirmDelete label="Remove" warning>
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="env_id" value=env/>
+                                                <input type="hidden" name="dfsp_id" value=id.clone()/>
+                                                <SubmitButton label pending_label="Removing…" pending=remove.pending() danger=true/>
+                                            </ActionForm>
+                                        </ConfirmDelete>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </Table>
+                }.into_any()
+            }}/>
+        </section>
     }
 }
 

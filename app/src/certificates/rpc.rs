@@ -299,3 +299,27 @@ mod tests {
         }
     }
 }
+
+/// Other schemes' DFSPs' JWS keys, which interscheme proxies give the Hub (MCM v3).
+#[server(prefix = "/rpc", endpoint = "jws/external", output = crate::codec::JsonAnswer)]
+pub async fn list_external_jws_keys(
+    env_id: EnvironmentId,
+) -> Result<Vec<domain::pki::jws_keys::JwsKey>, PortalError> {
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(services.jws_keys().external(&who, env_id).await)
+}
+
+/// Removes an external DFSP's key (a DFSP that left the other scheme).
+#[server(prefix = "/rpc", endpoint = "jws/external/delete", output = crate::codec::JsonAnswer)]
+pub async fn delete_external_jws_key(
+    env_id: EnvironmentId,
+    dfsp_id: String,
+) -> Result<(), PortalError> {
+    let (services, who, reply) = crate::server::context()?;
+    reply.answer(
+        services
+            .jws_keys()
+            .delete_external(&who, env_id, &dfsp_id)
+            .await,
+    )
+}

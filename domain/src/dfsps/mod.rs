@@ -42,6 +42,15 @@ mod schema {
     pub fn zone() -> Object {
         pattern(super::ZONE_PATTERN, 3, true, "EUR")
     }
+    /// FX currencies: codes of three capital letters, each once (the server's document lists
+    /// the codes it knows, see `rest::dfsps::document_zones`).
+    pub fn fxp_currencies() -> utoipa::openapi::schema::Array {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(pattern(super::ZONE_PATTERN, 3, false, "USD"))
+            .unique_items(true)
+            .max_items(Some(super::MAX_FXP_CURRENCIES))
+            .build()
+    }
 }
 
 /// The id of a DFSP (`dfspId`): chosen by the Hub operator, unique in its environment, used in
@@ -153,7 +162,7 @@ pub struct NewDfsp {
     /// For a foreign-exchange provider: the currencies it converts, ISO 4217 codes, each once
     /// (MCM v3).
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(example = json!(["USD", "EUR"])))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::fxp_currencies))]
     pub fxp_currencies: Option<Vec<String>>,
 }
 
@@ -193,7 +202,7 @@ pub struct DfspChanges {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "server", schema(value_type = Option<bool>))]
+    #[cfg_attr(feature = "server", schema(value_type = bool))]
     pub is_proxy: Option<Option<bool>>,
     /// The FX currencies, replacing the ones before; `[]` for none. MCM v3 could set them
     /// only when the DFSP was created.
@@ -202,7 +211,7 @@ pub struct DfspChanges {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<String>>, example = json!(["USD"])))]
+    #[cfg_attr(feature = "server", schema(schema_with = schema::fxp_currencies))]
     pub fxp_currencies: Option<Option<Vec<String>>>,
 }
 

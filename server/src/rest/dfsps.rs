@@ -24,7 +24,7 @@ pub fn routes() -> ApiRouter {
 /// The zones a DFSP may name are reference data, loaded at start-up from the server's
 /// configuration, so the document lists them (plus `null`, no zone) where a DFSP names one:
 /// clients and Swagger UI can offer them, and schema-driven tests send zones that exist.
-pub(super) fn document_zones(api: &mut OpenApi, zones: &[String]) {
+pub(super) fn document_zones(api: &mut OpenApi, zones: &[String], currencies: &[String]) {
     let Some(components) = api.components.as_mut() else {
         return;
     };
@@ -35,6 +35,17 @@ pub(super) fn document_zones(api: &mut OpenApi, zones: &[String]) {
         if let Some(RefOr::T(Schema::Object(zone))) = dfsp.properties.get_mut("monetaryZoneId") {
             let values = zones.iter().map(|z| serde_json::Value::from(z.as_str()));
             zone.enum_values = Some(values.chain([serde_json::Value::Null]).collect());
+        }
+        // An FX currency is one of the currencies the server knows (CURRENCY_CODES).
+        if let Some(RefOr::T(Schema::Array(list))) = dfsp.properties.get_mut("fxpCurrencies") {
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(item) = &mut list.items {
+                if let RefOr::T(Schema::Object(code)) = item.as_mut() {
+                    let values = currencies
+                        .iter()
+                        .map(|c| serde_json::Value::from(c.as_str()));
+                    code.enum_values = Some(values.collect());
+                }
+            }
         }
     }
 }

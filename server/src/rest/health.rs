@@ -15,12 +15,20 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(get_liveness))
 }
 
+/// MCM v3's health answer (2020's had `status` and `database` only).
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "healthy")]
     status: HealthStatus,
+    /// When the server answered, RFC 3339, UTC.
+    #[schema(example = "2026-12-08T10:00:00Z")]
+    timestamp: String,
     #[schema(example = "connected")]
     database: DatabaseStatus,
+    /// What is wrong, when unhealthy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "The database cannot be reached")]
+    error: Option<&'static str>,
 }
 
 #[derive(Serialize, ToSchema, PartialEq)]
@@ -48,12 +56,18 @@ pub enum DatabaseStatus {
     )
 )]
 async fn get_health(State(services): State<Services>) -> (StatusCode, Json<Health>) {
+    let timestamp = services
+        .now()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     if services.db().is_reachable().await {
         (
             StatusCode::OK,
             Json(Health {
                 status: HealthStatus::Healthy,
+                timestamp,
                 database: DatabaseStatus::Connected,
+                error: None,
             }),
         )
     } else {
@@ -61,7 +75,9 @@ async fn get_health(State(services): State<Services>) -> (StatusCode, Json<Healt
             StatusCode::SERVICE_UNAVAILABLE,
             Json(Health {
                 status: HealthStatus::Unhealthy,
+                timestamp,
                 database: DatabaseStatus::Disconnected,
+                error: Some("The database cannot be reached"),
             }),
         )
     }

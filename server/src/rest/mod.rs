@@ -112,15 +112,21 @@ impl Api {
         api
     }
 
-    /// What the document says of this server: `zones`, the monetary zones it knows (reference
-    /// data loaded at start-up); `bearer_tokens`, whether it asks for tokens (`AUTH_ENABLED`).
-    pub fn configured(mut self, zones: &[String], bearer_tokens: bool) -> Api {
+    /// What the document says of this server: `zones`, the monetary zones it knows, and
+    /// `currencies`, the currency codes (reference data loaded at start-up); `bearer_tokens`,
+    /// whether it asks for tokens (`AUTH_ENABLED`).
+    pub fn configured(
+        mut self,
+        zones: &[String],
+        currencies: &[String],
+        bearer_tokens: bool,
+    ) -> Api {
         if bearer_tokens {
             self.document.edit(document_bearer_tokens);
         }
-        let zones = zones.to_vec();
+        let (zones, currencies) = (zones.to_vec(), currencies.to_vec());
         self.document
-            .edit(move |document| dfsps::document_zones(document, &zones));
+            .edit(move |document| dfsps::document_zones(document, &zones, &currencies));
         self
     }
 

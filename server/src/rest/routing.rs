@@ -249,11 +249,7 @@ fn describe_aliases(document: &mut OpenApi, aliases: &[Alias]) {
         let Some(from) = document.paths.paths.get(&alias.from).cloned() else {
             continue;
         };
-        let mut item = document
-            .paths
-            .paths
-            .remove(&alias.to)
-            .unwrap_or_default();
+        let mut item = document.paths.paths.remove(&alias.to).unwrap_or_default();
         for method in &alias.methods {
             let operation: Option<&Operation> = match method {
                 HttpMethod::Get => from.get.as_ref(),

@@ -69,7 +69,8 @@ async fn health_reports_the_database(backend: Backend) {
     );
     assert_eq!(
         expect_json(app.get("/api/health").await, StatusCode::OK).await,
-        json!({"status": "healthy", "database": "connected"})
+        // MCM v3's fields, the time from the server's clock.
+        json!({"status": "healthy", "timestamp": "2026-11-28T09:30:00Z", "database": "connected"})
     );
     app.services.db().close().await;
     assert_eq!(
@@ -78,7 +79,8 @@ async fn health_reports_the_database(backend: Backend) {
             StatusCode::SERVICE_UNAVAILABLE
         )
         .await,
-        json!({"status": "unhealthy", "database": "disconnected"})
+        json!({"status": "unhealthy", "timestamp": "2026-11-28T09:30:00Z", "database": "disconnected",
+               "error": "The database cannot be reached"})
     );
     // Liveness does not ask the database: an outage is no reason to restart the process.
     assert_eq!(

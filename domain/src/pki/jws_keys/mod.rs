@@ -68,6 +68,21 @@ pub struct JwsKey {
     pub source_dfsp_id: Option<DfspId>,
 }
 
+impl JwsKey {
+    /// When the key was made, for people: `2026-12-08 10:00:00 UTC` (the unix seconds when
+    /// they are no time).
+    pub fn made_at(&self) -> String {
+        time::OffsetDateTime::from_unix_timestamp(self.created_at)
+            .ok()
+            .and_then(|at| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .map(|at| format!("{} UTC", at.replace('T', " ").trim_end_matches('Z')))
+            .unwrap_or_else(|| self.created_at.to_string())
+    }
+}
+
 /// The largest number of external DFSPs' keys one request may give.
 pub const MAX_EXTERNAL_KEYS: usize = 1000;
 
