@@ -18,6 +18,47 @@ pub fn routes() -> ApiRouter {
     ApiRouter::new().routes(routes!(get_certificate_inventory))
 }
 
+/// A blank `kind` or `status` selects everything (the portal's filter form sends one for
+/// "all"): the document says so beside the values, for the inventory at both its paths.
+pub(super) fn document_blank_filters(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    use utoipa::openapi::{Ref, RefOr, Schema};
+    for path in [
+        "/api/environments/{envId}/certificates",
+        "/api/certificates",
+    ] {
+        let Some(get) = api
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.get.as_mut())
+        else {
+            continue;
+        };
+        for parameter in get.parameters.iter_mut().flatten() {
+            let RefOr::T(parameter) = parameter else {
+                continue;
+            };
+            let component = match parameter.name.as_str() {
+                "kind" => "CertificateKind",
+                "status" => "CertificateStatus",
+                _ => continue,
+            };
+            let blank = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([""]))
+                .description(Some("Blank: every one"))
+                .build();
+            parameter.schema = Some(RefOr::T(Schema::OneOf(
+                OneOfBuilder::new()
+                    .item(Ref::from_schema_name(component))
+                    .item(blank)
+                    .build(),
+            )));
+        }
+    }
+}
+
 /// The filters of the inventory, all optional. (Read as text, so that an unknown value is
 /// told the values there are.)
 #[derive(Debug, Deserialize, IntoParams)]

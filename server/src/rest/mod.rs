@@ -109,6 +109,7 @@ impl Api {
         api.document.edit(|document| {
             document.info.version = env!("CARGO_PKG_VERSION").to_owned();
         });
+        api.document.edit(inventory::document_blank_filters);
         api
     }
 
