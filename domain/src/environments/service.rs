@@ -23,8 +23,14 @@ impl EnvironmentService<'_> {
 
     /// The environment that the MCM v3 paths act in: the one `V3_ENVIRONMENT` names (by id or
     /// by name), else the only one there is. A clear 409 when that is not one environment.
+    /// Every v3 request asks, so it shares the environments' read with the lists clients poll.
     pub async fn v3_environment(&self) -> DomainResult<EnvironmentId> {
-        let all = db_read!(self.services.db, |conn| repository::list(conn).await)?;
+        let services = self.services.clone();
+        let list = move || {
+            let services = services.clone();
+            async move { db_read!(services.db, |conn| repository::list(conn).await) }
+        };
+        let all = self.services.polled.environments.read((), list).await?;
         v3_environment(self.services.v3_environment.as_deref(), &all)
     }
 
